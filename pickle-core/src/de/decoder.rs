@@ -1,0 +1,484 @@
+//! The [`Decoder`]: what a [`FromPickle`](crate::FromPickle) implementation reads from.
+//!
+//! A `Decoder` stands for one decoded object. Its methods check the object's
+//! Python type against what the Rust type expects and give an error naming
+//! both, with the offset of the opcode that made the object; the path to it
+//! (`Order.items[3].price`) is added as the error travels up.
+
+use std::cell::Cell;
+
+use super::arena::{Arena, CallNode, Node, NodeId, OpNode, Text};
+use super::build;
+use super::options::Limits;
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::{BigInt, Global, PyStr, Value};
+
+/// The Python type of a decoded object, as [`Decoder::kind`] reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Kind {
+    /// `None`.
+    None,
+    /// `bool`.
+    Bool,
+    /// `int`.
+    Int,
+    /// `float`.
+    Float,
+    /// `str`.
+    Str,
+    /// `bytes`.
+    Bytes,
+    /// `bytearray`.
+    ByteArray,
+    /// `list`.
+    List,
+    /// `tuple`.
+    Tuple,
+    /// `dict`.
+    Dict,
+    /// `set`.
+    Set,
+    /// `frozenset`.
+    FrozenSet,
+    /// A global (class or function).
+    Global,
+    /// An object built by a call (`REDUCE`, `NEWOBJ`, ...).
+    Object,
+    /// An out-of-band buffer.
+    Buffer,
+    /// A kept persistent id.
+    PersistentId,
+}
+
+/// Shared state of one typed decode.
+pub(crate) struct Ctx<'a> {
+    pub(crate) arena: &'a Arena,
+    pub(crate) input: &'a [u8],
+    pub(crate) limits: Limits,
+    /// Objects visited so far, and how many may be: typed values copy a
+    /// shared object at each reference, so this bounds the copies.
+    visits: Cell<usize>,
+    max_visits: usize,
+}
+
+impl<'a> Ctx<'a> {
+    pub(crate) fn new(arena: &'a Arena, input: &'a [u8], limits: Limits) -> Ctx<'a> {
+        let links: usize = arena.refs.iter().map(|&r| r as usize).sum();
+        let graph = arena.nodes.len() + links;
+        Ctx {
+            arena,
+            input,
+            limits,
+            visits: Cell::new(0),
+            max_visits: graph.saturating_mul(limits.max_copies_factor).max(1 << 20),
+        }
+    }
+
+    pub(crate) fn root(&'a self, id: NodeId) -> Decoder<'a> {
+        Decoder {
+            ctx: self,
+            id,
+            depth: 0,
+        }
+    }
+}
+
+/// One decoded object, for a [`FromPickle`](crate::FromPickle) implementation to read.
+#[derive(Clone, Copy)]
+pub struct Decoder<'a> {
+    ctx: &'a Ctx<'a>,
+    id: NodeId,
+    depth: usize,
+}
+
+impl std::fmt::Debug for Decoder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("kind", &self.kind())
+            .field("offset", &self.offset())
+            .finish()
+    }
+}
+
+impl<'a> Decoder<'a> {
+    fn node(&self) -> &'a Node {
+        self.ctx.arena.node(self.id)
+    }
+
+    /// A decoder for a child object, one level deeper.
+    pub(crate) fn child(&self, id: NodeId) -> Result<Decoder<'a>> {
+        let depth = self.depth + 1;
+        if depth > self.ctx.limits.max_depth {
+            return Err(build::depth_error(
+                self.ctx.limits.max_depth,
+                self.ctx.arena.offset(id),
+            ));
+        }
+        let visits = self.ctx.visits.get() + 1;
+        if visits > self.ctx.max_visits {
+            return Err(Error::at(
+                ErrorKind::AllocLimit,
+                self.ctx.arena.offset(id),
+                "typed decoding copies shared objects more often than the limit allows \
+                 (raise `Limits::max_copies_factor`, or decode into `Value`, which shares them)",
+            ));
+        }
+        self.ctx.visits.set(visits);
+        Ok(Decoder {
+            ctx: self.ctx,
+            id,
+            depth,
+        })
+    }
+
+    /// The Python type of the object.
+    pub fn kind(&self) -> Kind {
+        match self.node() {
+            Node::None => Kind::None,
+            Node::Bool(_) => Kind::Bool,
+            Node::Int(_) | Node::BigInt(_) => Kind::Int,
+            Node::Float(_) => Kind::Float,
+            Node::Str(_) => Kind::Str,
+            Node::Bytes(_) => Kind::Bytes,
+            Node::ByteArray(_) => Kind::ByteArray,
+            Node::List(_) => Kind::List,
+            Node::Tuple(..) => Kind::Tuple,
+            Node::Dict(_) => Kind::Dict,
+            Node::Set(_) => Kind::Set,
+            Node::FrozenSet(_) => Kind::FrozenSet,
+            Node::Global(_) => Kind::Global,
+            Node::Object(_) => Kind::Object,
+            Node::Buffer(_) => Kind::Buffer,
+            Node::PersistentId(_) => Kind::PersistentId,
+        }
+    }
+
+    /// The byte offset of the opcode that created the object.
+    pub fn offset(&self) -> u64 {
+        self.ctx.arena.offset(self.id)
+    }
+
+    /// An error of `kind` about this object, at its offset.
+    pub fn error(
+        &self,
+        kind: ErrorKind,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Error {
+        Error::at(kind, self.offset(), message)
+    }
+
+    /// The error for an object of the wrong Python type: "expected
+    /// {expected}, found `{python type}`".
+    pub fn type_error(&self, expected: &str) -> Error {
+        let found = match self.node() {
+            Node::Global(g) => format!("global `{}`", self.ctx.arena.globals[*g as usize]),
+            Node::Object(_) => match self.class() {
+                Some(g) => format!("`{g}` object"),
+                None => "object".to_owned(),
+            },
+            other => format!("`{}`", other.type_name()),
+        };
+        self.error(
+            ErrorKind::Type,
+            format!("expected {expected}, found {found}"),
+        )
+    }
+
+    /// Whether the object is `None`.
+    pub fn is_none(&self) -> bool {
+        matches!(self.node(), Node::None)
+    }
+
+    /// The object as a `bool`.
+    pub fn decode_bool(&self) -> Result<bool> {
+        match self.node() {
+            Node::Bool(b) => Ok(*b),
+            _ => Err(self.type_error("a bool")),
+        }
+    }
+
+    /// The object as an `i64`; an `int` that does not fit is an
+    /// [`OutOfRange`](ErrorKind::OutOfRange) error.
+    pub fn decode_i64(&self) -> Result<i64> {
+        match self.node() {
+            Node::Int(i) => Ok(*i),
+            Node::BigInt(_) => Err(self.error(
+                ErrorKind::OutOfRange,
+                format!("integer {} does not fit in 64 bits", self.decode_big_int()?),
+            )),
+            _ => Err(self.type_error("an int")),
+        }
+    }
+
+    /// The object as an `int` of any size.
+    pub fn decode_big_int(&self) -> Result<BigInt> {
+        match self.node() {
+            Node::Int(i) => Ok(BigInt::from(*i)),
+            Node::BigInt(t) => Ok(BigInt::from_signed_bytes_le(self.text(*t))),
+            _ => Err(self.type_error("an int")),
+        }
+    }
+
+    /// The object as an `f64`: a `float`, or an `int` that a double holds exactly.
+    pub fn decode_f64(&self) -> Result<f64> {
+        match self.node() {
+            Node::Float(f) => Ok(*f),
+            Node::Int(i) => {
+                let f = *i as f64;
+                if f as i128 == *i as i128 && f.abs() < 9.3e18 {
+                    Ok(f)
+                } else {
+                    Err(self.error(
+                        ErrorKind::OutOfRange,
+                        format!("integer {i} has no exact float value"),
+                    ))
+                }
+            }
+            Node::BigInt(_) => {
+                Err(self.error(ErrorKind::OutOfRange, "integer has no exact float value"))
+            }
+            _ => Err(self.type_error("a float")),
+        }
+    }
+
+    fn text(&self, t: Text) -> &'a [u8] {
+        self.ctx.arena.text(self.ctx.input, t)
+    }
+
+    /// The object as text, borrowed from the input where possible. A `str`
+    /// holding a lone surrogate is an [`OutOfRange`](ErrorKind::OutOfRange)
+    /// error (use [`Decoder::decode_py_str`]).
+    pub fn decode_str(&self) -> Result<&'a str> {
+        match self.node() {
+            Node::Str(t) => std::str::from_utf8(self.text(*t)).map_err(|_| {
+                self.error(
+                    ErrorKind::OutOfRange,
+                    "str holds a lone surrogate, which Rust strings cannot",
+                )
+            }),
+            _ => Err(self.type_error("a str")),
+        }
+    }
+
+    /// The object as a Python string, lone surrogates included.
+    pub fn decode_py_str(&self) -> Result<PyStr> {
+        match self.node() {
+            Node::Str(t) => Ok(PyStr::from_utf8_surrogatepass(self.text(*t)).unwrap_or_default()),
+            _ => Err(self.type_error("a str")),
+        }
+    }
+
+    /// The bytes of a `bytes`, `bytearray` or buffer object.
+    pub fn decode_bytes(&self) -> Result<&'a [u8]> {
+        match self.node() {
+            Node::Bytes(t) => Ok(self.text(*t)),
+            Node::ByteArray(b) => Ok(b),
+            Node::Buffer(b) => Ok(&b.data),
+            _ => Err(self.type_error("bytes")),
+        }
+    }
+
+    /// The items of a `list`, `tuple`, `set` or `frozenset`.
+    pub fn seq(&self) -> Result<Seq<'a>> {
+        match self.node() {
+            Node::List(items) | Node::Set(items) | Node::FrozenSet(items) => Ok(self.seq_of(items)),
+            Node::Tuple(items, _) => Ok(self.seq_of(items)),
+            _ => Err(self.type_error("a list, tuple or set")),
+        }
+    }
+
+    /// The items of a `tuple` or `list` of exactly `len` items (a Rust tuple or array).
+    pub fn fixed_seq(&self, len: usize) -> Result<Seq<'a>> {
+        let items = match self.node() {
+            Node::Tuple(items, _) => &items[..],
+            Node::List(items) => &items[..],
+            _ => return Err(self.type_error(&format!("a tuple of {len}"))),
+        };
+        if items.len() != len {
+            return Err(self.error(
+                ErrorKind::Type,
+                format!("expected a tuple of {len}, found one of {}", items.len()),
+            ));
+        }
+        Ok(self.seq_of(items))
+    }
+
+    fn seq_of(&self, items: &'a [NodeId]) -> Seq<'a> {
+        Seq {
+            parent: *self,
+            items: items.iter(),
+            index: 0,
+        }
+    }
+
+    /// The entries of a `dict`, or of a dict-like object built by a call and
+    /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
+    pub fn map(&self) -> Result<Map<'a>> {
+        match self.node() {
+            Node::Dict(entries) => Ok(Map {
+                parent: *self,
+                entries: MapEntries::Dict(entries.iter()),
+            }),
+            Node::Object(obj)
+                if obj
+                    .ops
+                    .iter()
+                    .all(|op| matches!(op, OpNode::SetItem(..) | OpNode::Build(_))) =>
+            {
+                Ok(Map {
+                    parent: *self,
+                    entries: MapEntries::Ops(obj.ops.iter()),
+                })
+            }
+            _ => Err(self.type_error("a dict")),
+        }
+    }
+
+    /// The global (class or function) the object is, if it is one.
+    pub fn global(&self) -> Option<&'a Global> {
+        match self.node() {
+            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
+            _ => None,
+        }
+    }
+
+    /// For an object built by a call, the class it is an instance of, as
+    /// [`Object::class`](crate::Object::class) finds it.
+    pub fn class(&self) -> Option<&'a Global> {
+        let Node::Object(obj) = self.node() else {
+            return None;
+        };
+        let global_of = |id: NodeId| match self.ctx.arena.node(id) {
+            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
+            _ => None,
+        };
+        match &obj.call {
+            CallNode::NewObj(cls, _) | CallNode::NewObjEx(cls, _, _) | CallNode::Obj(cls, _) => {
+                global_of(*cls)
+            }
+            CallNode::Inst(g, _) => Some(&self.ctx.arena.globals[*g as usize]),
+            CallNode::Reduce(callable, args) => {
+                let callable = global_of(*callable)?;
+                if callable.is("copyreg", "_reconstructor") {
+                    match self.ctx.arena.node(*args) {
+                        Node::Tuple(items, _) if items.len() == 3 => global_of(items[0]),
+                        _ => None,
+                    }
+                } else {
+                    Some(callable)
+                }
+            }
+        }
+    }
+
+    /// The object as a [`Value`], with its sharing and cycles.
+    pub fn to_value(&self) -> Result<Value> {
+        let mut limits = self.ctx.limits;
+        limits.max_depth = limits.max_depth.saturating_sub(self.depth);
+        build::to_value(self.ctx.arena, self.ctx.input, self.id, &limits)
+    }
+
+    pub(crate) fn ctx(&self) -> &'a Ctx<'a> {
+        self.ctx
+    }
+
+    pub(crate) fn id(&self) -> NodeId {
+        self.id
+    }
+}
+
+/// The items of a sequence, each a [`Decoder`]; see [`Decoder::seq`].
+pub struct Seq<'a> {
+    parent: Decoder<'a>,
+    items: std::slice::Iter<'a, NodeId>,
+    index: usize,
+}
+
+impl<'a> Seq<'a> {
+    /// How many items are left.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether no items are left.
+    pub fn is_empty(&self) -> bool {
+        self.items.len() == 0
+    }
+
+    /// The next item, or `None`. Use [`Seq::decode_each`] to also get the
+    /// item's index into errors.
+    pub fn next_item(&mut self) -> Result<Option<Decoder<'a>>> {
+        match self.items.next() {
+            Some(&id) => {
+                self.index += 1;
+                self.parent.child(id).map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Decodes every remaining item with `f`, adding the item's index to
+    /// the path of any error.
+    pub fn decode_each<T>(mut self, mut f: impl FnMut(Decoder<'a>) -> Result<T>) -> Result<Vec<T>> {
+        let mut out = Vec::with_capacity(self.len());
+        while let Some(item) = self.next_item()? {
+            let index = self.index - 1;
+            out.push(f(item).map_err(|e| e.in_index(index))?);
+        }
+        Ok(out)
+    }
+}
+
+enum MapEntries<'a> {
+    Dict(std::slice::Iter<'a, (NodeId, NodeId)>),
+    Ops(std::slice::Iter<'a, OpNode>),
+}
+
+/// The entries of a dict, each a key and a value [`Decoder`]; see [`Decoder::map`].
+pub struct Map<'a> {
+    parent: Decoder<'a>,
+    entries: MapEntries<'a>,
+}
+
+impl<'a> Map<'a> {
+    /// How many entries are left (an upper bound for dict-like objects).
+    pub fn len(&self) -> usize {
+        match &self.entries {
+            MapEntries::Dict(it) => it.len(),
+            MapEntries::Ops(it) => it.len(),
+        }
+    }
+
+    /// Whether no entries are left.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The next key and value, or `None`.
+    pub fn next_entry(&mut self) -> Result<Option<(Decoder<'a>, Decoder<'a>)>> {
+        let pair = match &mut self.entries {
+            MapEntries::Dict(it) => it.next().copied(),
+            MapEntries::Ops(it) => it.find_map(|op| match op {
+                OpNode::SetItem(k, v) => Some((*k, *v)),
+                _ => None,
+            }),
+        };
+        match pair {
+            Some((k, v)) => Ok(Some((self.parent.child(k)?, self.parent.child(v)?))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// How a key shows in an error path: its repr for strings and ints.
+pub(crate) fn key_label(key: &Decoder<'_>) -> String {
+    match key.node() {
+        Node::Str(_) => match key.decode_str() {
+            Ok(s) => format!("{s:?}"),
+            Err(_) => "<str>".into(),
+        },
+        Node::Int(i) => i.to_string(),
+        other => format!("<{}>", other.type_name()),
+    }
+}

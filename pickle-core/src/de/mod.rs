@@ -1,0 +1,69 @@
+//! Reading pickles: [`from_slice`], [`from_reader`] and their [`Options`].
+//!
+//! Reading runs CPython's unpickling machine on inert objects: nothing is
+//! imported or called, every limit is checked before memory is reserved, and
+//! every error carries the offset of the opcode that failed. The result is a
+//! [`Value`](crate::Value) or, through [`FromPickle`](crate::FromPickle), a
+//! typed Rust value.
+
+mod arena;
+mod build;
+mod decoder;
+mod fold;
+mod machine;
+mod memo;
+mod options;
+mod source;
+
+use std::io::Read;
+
+pub(crate) use decoder::key_label;
+pub use decoder::{Decoder, Kind, Map, Seq};
+pub use options::{Limits, Options, PersistentIds, PersistentLoad, StringEncoding};
+
+use crate::error::Result;
+use crate::FromPickle;
+use decoder::Ctx;
+use machine::Machine;
+use source::{ReaderSource, SliceSource, Source};
+
+impl Options<'_> {
+    /// Reads one pickle from `bytes` (bytes after its `STOP` are ignored, as
+    /// `pickle.loads` ignores them).
+    pub fn from_slice<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
+        let mut machine = Machine::new(SliceSource::new(bytes), self);
+        let root = machine.run()?;
+        let input = machine.src.input();
+        let ctx = Ctx::new(&machine.arena, input, self.limits);
+        T::from_pickle(ctx.root(root))
+    }
+
+    /// Reads one pickle from `reader`, leaving it just after the pickle's
+    /// `STOP`, so that pickles written one after another load one after
+    /// another, as repeated `pickle.load` calls do. Reads are small; wrap an
+    /// unbuffered reader (a `File`, a socket) in a `BufReader`.
+    pub fn from_reader<T: FromPickle, R: Read>(&self, reader: R) -> Result<T> {
+        let mut machine = Machine::new(ReaderSource::new(reader), self);
+        let root = machine.run()?;
+        let ctx = Ctx::new(&machine.arena, machine.src.data(), self.limits);
+        T::from_pickle(ctx.root(root))
+    }
+}
+
+/// Reads a `T` from one pickle in `bytes`, with the default [`Options`].
+///
+/// ```
+/// // pickle.dumps([1, 2]) in CPython 3.11
+/// let v: Vec<i64> = pickle_core::from_slice(b"\x80\x05\x95\t\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02e.")?;
+/// assert_eq!(v, [1, 2]);
+/// # Ok::<(), pickle_core::Error>(())
+/// ```
+pub fn from_slice<T: FromPickle>(bytes: &[u8]) -> Result<T> {
+    Options::new().from_slice(bytes)
+}
+
+/// Reads a `T` from one pickle in `reader`, with the default [`Options`];
+/// see [`Options::from_reader`].
+pub fn from_reader<T: FromPickle, R: Read>(reader: R) -> Result<T> {
+    Options::new().from_reader(reader)
+}

@@ -1,0 +1,193 @@
+//! Booleans, numbers, characters, strings, the unit type.
+
+use std::borrow::Cow;
+
+use crate::de::Decoder;
+use crate::error::{ErrorKind, Result};
+use crate::value::{BigInt, PyStr};
+use crate::{FromPickle, Pickler, ToPickle};
+
+impl ToPickle for bool {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_bool(*self)
+    }
+}
+
+impl FromPickle for bool {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_bool()
+    }
+}
+
+macro_rules! small_ints {
+    ($($t:ty),*) => {$(
+        impl ToPickle for $t {
+            fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+                p.write_i64(*self as i64)
+            }
+        }
+
+        impl FromPickle for $t {
+            fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+                let v = d.decode_i64()?;
+                <$t>::try_from(v).map_err(|_| {
+                    d.error(ErrorKind::OutOfRange, format!("integer {v} does not fit in `{}`", stringify!($t)))
+                })
+            }
+        }
+    )*};
+}
+small_ints!(i8, i16, i32, i64, isize, u8, u16, u32);
+
+macro_rules! wide_ints {
+    ($($t:ty => $write:ident as $arg:ty, $to:ident);*) => {$(
+        impl ToPickle for $t {
+            fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+                p.$write(*self as $arg)
+            }
+        }
+
+        impl FromPickle for $t {
+            fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+                let v = d.decode_big_int()?;
+                v.$to().and_then(|w| <$t>::try_from(w).ok()).ok_or_else(|| {
+                    d.error(ErrorKind::OutOfRange, format!("integer {v} does not fit in `{}`", stringify!($t)))
+                })
+            }
+        }
+    )*};
+}
+wide_ints!(
+    u64 => write_u64 as u64, to_u128;
+    usize => write_u64 as u64, to_u128;
+    i128 => write_i128 as i128, to_i128;
+    u128 => write_u128 as u128, to_u128
+);
+
+impl ToPickle for BigInt {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_big_int(self)
+    }
+}
+
+impl FromPickle for BigInt {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_big_int()
+    }
+}
+
+impl ToPickle for f64 {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_f64(*self)
+    }
+}
+
+impl FromPickle for f64 {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_f64()
+    }
+}
+
+impl ToPickle for f32 {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_f64(*self as f64)
+    }
+}
+
+impl FromPickle for f32 {
+    /// Rounds the double to the nearest `f32`; a finite value beyond the
+    /// range of `f32` is an error.
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        let v = d.decode_f64()?;
+        let narrow = v as f32;
+        if narrow.is_infinite() && v.is_finite() {
+            return Err(d.error(
+                ErrorKind::OutOfRange,
+                format!("float {v} does not fit in `f32`"),
+            ));
+        }
+        Ok(narrow)
+    }
+}
+
+impl ToPickle for char {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_str(self.encode_utf8(&mut [0u8; 4]))
+    }
+}
+
+impl FromPickle for char {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        let s = d.decode_str()?;
+        let mut chars = s.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) => Ok(c),
+            _ => Err(d.error(
+                ErrorKind::OutOfRange,
+                format!(
+                    "expected a str of one character, found one of {}",
+                    s.chars().count()
+                ),
+            )),
+        }
+    }
+}
+
+impl ToPickle for str {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_str(self)
+    }
+}
+
+impl ToPickle for String {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_str(self)
+    }
+}
+
+impl FromPickle for String {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_str().map(str::to_owned)
+    }
+}
+
+impl FromPickle for Box<str> {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_str().map(Box::from)
+    }
+}
+
+impl FromPickle for Cow<'static, str> {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_str().map(|s| Cow::Owned(s.to_owned()))
+    }
+}
+
+impl ToPickle for PyStr {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_py_str(self)
+    }
+}
+
+impl FromPickle for PyStr {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.decode_py_str()
+    }
+}
+
+impl ToPickle for () {
+    /// `None`, as serde writes the unit type.
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_none()
+    }
+}
+
+impl FromPickle for () {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        if d.is_none() {
+            Ok(())
+        } else {
+            Err(d.type_error("None"))
+        }
+    }
+}

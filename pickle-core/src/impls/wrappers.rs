@@ -1,0 +1,67 @@
+//! Pointers and references: written and read as what they point to.
+//!
+//! `Rc` and `Arc` are written by value, as serde writes them: two clones of
+//! one `Rc` become two Python objects. To write one object referenced twice,
+//! use [`Value::Shared`](crate::Value::Shared).
+
+use std::borrow::Cow;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::de::Decoder;
+use crate::error::Result;
+use crate::value::{Global, Value};
+use crate::{FromPickle, Pickler, ToPickle};
+
+impl<T: ToPickle + ?Sized> ToPickle for &T {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        (**self).to_pickle(p)
+    }
+}
+
+impl<T: ToPickle + ?Sized> ToPickle for &mut T {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        (**self).to_pickle(p)
+    }
+}
+
+macro_rules! pointers {
+    ($($ptr:ident),*) => {$(
+        impl<T: ToPickle + ?Sized> ToPickle for $ptr<T> {
+            fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+                (**self).to_pickle(p)
+            }
+        }
+
+        impl<T: FromPickle> FromPickle for $ptr<T> {
+            fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+                T::from_pickle(d).map($ptr::new)
+            }
+        }
+    )*};
+}
+pointers!(Box, Rc, Arc);
+
+impl<T: ToPickle + ToOwned + ?Sized> ToPickle for Cow<'_, T> {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        (**self).to_pickle(p)
+    }
+}
+
+impl FromPickle for Value {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.to_value()
+    }
+}
+
+impl ToPickle for Global {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        Value::Global(self.clone()).to_pickle(p)
+    }
+}
+
+impl FromPickle for Global {
+    fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+        d.global().cloned().ok_or_else(|| d.type_error("a global"))
+    }
+}

@@ -1,0 +1,137 @@
+//! The output buffer, with protocol 4 framing exactly as CPython's C pickler does it.
+//!
+//! CPython opens a frame (a 9-byte `FRAME` header placeholder) at the first
+//! write after framing starts or after a frame was committed, and commits it
+//! at the start of a `save()` once it holds at least 64 KiB. A frame of fewer
+//! than 4 bytes loses its header. Payloads of 64 KiB or more (long strings and
+//! bytes) are written outside any frame, after committing the open one.
+
+use std::io::Write;
+
+use crate::error::{Error, Result};
+use crate::opcode::Opcode;
+
+/// A frame is committed once it holds this many bytes (`FRAME_SIZE_TARGET`).
+pub(crate) const FRAME_SIZE_TARGET: usize = 64 * 1024;
+/// Frames smaller than this are written without a header (`FRAME_SIZE_MIN`).
+const FRAME_SIZE_MIN: usize = 4;
+const FRAME_HEADER_SIZE: usize = 9;
+
+pub(crate) struct Framer<'w> {
+    out: Vec<u8>,
+    framing: bool,
+    /// Where the open frame's header placeholder starts.
+    frame_start: Option<usize>,
+    /// Where committed output goes when writing to a stream; `None` for `to_vec`.
+    sink: Option<&'w mut dyn Write>,
+}
+
+impl<'w> Framer<'w> {
+    pub(crate) fn new(sink: Option<&'w mut dyn Write>) -> Framer<'w> {
+        Framer {
+            out: Vec::with_capacity(4096),
+            framing: false,
+            frame_start: None,
+            sink,
+        }
+    }
+
+    pub(crate) fn start_framing(&mut self) {
+        self.framing = true;
+    }
+
+    #[inline]
+    fn open_frame_if_needed(&mut self) {
+        if self.framing && self.frame_start.is_none() {
+            self.frame_start = Some(self.out.len());
+            self.out.extend_from_slice(&[0xFE; FRAME_HEADER_SIZE]);
+        }
+    }
+
+    #[inline]
+    pub(crate) fn write(&mut self, bytes: &[u8]) {
+        self.open_frame_if_needed();
+        self.out.extend_from_slice(bytes);
+    }
+
+    #[inline]
+    pub(crate) fn byte(&mut self, b: u8) {
+        self.open_frame_if_needed();
+        self.out.push(b);
+    }
+
+    #[inline]
+    pub(crate) fn op(&mut self, op: Opcode) {
+        self.byte(op.byte());
+    }
+
+    /// `_Pickler_OpcodeBoundary`: commits the open frame once it is full.
+    #[inline]
+    pub(crate) fn boundary(&mut self) -> Result<()> {
+        if let Some(start) = self.frame_start {
+            if self.out.len() - start - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET {
+                self.commit_frame();
+                self.flush_to_sink()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// `_Pickler_CommitFrame`.
+    pub(crate) fn commit_frame(&mut self) {
+        let Some(start) = self.frame_start.take() else {
+            return;
+        };
+        let len = self.out.len() - start - FRAME_HEADER_SIZE;
+        if len >= FRAME_SIZE_MIN {
+            self.out[start] = Opcode::Frame.byte();
+            self.out[start + 1..start + FRAME_HEADER_SIZE]
+                .copy_from_slice(&(len as u64).to_le_bytes());
+        } else {
+            self.out.drain(start..start + FRAME_HEADER_SIZE);
+        }
+    }
+
+    /// `_Pickler_write_bytes`: a header and a payload, the payload outside any
+    /// frame when it is 64 KiB or more.
+    pub(crate) fn write_payload(&mut self, header: &[u8], payload: &[u8]) -> Result<()> {
+        if payload.len() < FRAME_SIZE_TARGET {
+            self.write(header);
+            self.out.extend_from_slice(payload);
+            return Ok(());
+        }
+        self.commit_frame();
+        let framing = std::mem::replace(&mut self.framing, false);
+        self.write(header);
+        if self.sink.is_some() {
+            self.flush_to_sink()?;
+            if let Some(sink) = self.sink.as_mut() {
+                sink.write_all(payload).map_err(Error::io)?;
+            }
+        } else {
+            self.out.extend_from_slice(payload);
+        }
+        self.framing = framing;
+        Ok(())
+    }
+
+    fn flush_to_sink(&mut self) -> Result<()> {
+        if let Some(sink) = self.sink.as_mut() {
+            if self.frame_start.is_none() && !self.out.is_empty() {
+                sink.write_all(&self.out).map_err(Error::io)?;
+                self.out.clear();
+            }
+        }
+        Ok(())
+    }
+
+    /// Commits the last frame and flushes; returns what was not sent to a sink.
+    pub(crate) fn finish(mut self) -> Result<Vec<u8>> {
+        self.commit_frame();
+        self.flush_to_sink()?;
+        if let Some(sink) = self.sink.as_mut() {
+            sink.flush().map_err(Error::io)?;
+        }
+        Ok(self.out)
+    }
+}

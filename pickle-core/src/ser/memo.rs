@@ -1,0 +1,75 @@
+//! The writer's memo: which objects were already written, and at which index.
+//!
+//! CPython memoizes by object identity. Rust values have no identity, so the
+//! writer keys the memo by what stands for identity in each case:
+//! - a [`Value::Shared`](crate::Value::Shared) node, by the address of its `Arc`;
+//! - an interned string (an attribute or module name), by its text, because
+//!   CPython interns those, so equal names are the same object;
+//! - a global (a class or function), by `module` and `name`;
+//! - an enum member, by its class and member name.
+
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+
+use crate::hash::FxHasher;
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[derive(Default)]
+pub(crate) struct Memo {
+    /// Number of entries: the next index to assign.
+    len: u32,
+    by_address: Map<usize, u32>,
+    interned: Map<Box<str>, u32>,
+    globals: Map<Box<str>, Map<Box<str>, u32>>,
+    members: Map<(Box<str>, Box<str>, Box<str>), u32>,
+}
+
+impl Memo {
+    /// Assigns the next index.
+    #[inline]
+    pub(crate) fn next_index(&mut self) -> Option<u32> {
+        let idx = self.len;
+        self.len = self.len.checked_add(1)?;
+        Some(idx)
+    }
+
+    pub(crate) fn address(&self, addr: usize) -> Option<u32> {
+        self.by_address.get(&addr).copied()
+    }
+
+    pub(crate) fn set_address(&mut self, addr: usize, idx: u32) {
+        self.by_address.insert(addr, idx);
+    }
+
+    pub(crate) fn interned(&self, text: &str) -> Option<u32> {
+        self.interned.get(text).copied()
+    }
+
+    pub(crate) fn set_interned(&mut self, text: &str, idx: u32) {
+        self.interned.insert(text.into(), idx);
+    }
+
+    pub(crate) fn global(&self, module: &str, name: &str) -> Option<u32> {
+        self.globals.get(module)?.get(name).copied()
+    }
+
+    pub(crate) fn set_global(&mut self, module: &str, name: &str, idx: u32) {
+        self.globals
+            .entry(module.into())
+            .or_default()
+            .insert(name.into(), idx);
+    }
+
+    pub(crate) fn member(&self, module: &str, name: &str, member: &str) -> Option<u32> {
+        // Enum members are few; a tuple key built per lookup keeps this simple.
+        self.members
+            .get(&(module.into(), name.into(), member.into()))
+            .copied()
+    }
+
+    pub(crate) fn set_member(&mut self, module: &str, name: &str, member: &str, idx: u32) {
+        self.members
+            .insert((module.into(), name.into(), member.into()), idx);
+    }
+}

@@ -1,0 +1,588 @@
+//! Writing pickles: the [`Pickler`] and the functions built on it.
+//!
+//! The output equals what CPython 3.11's `pickle.dumps(obj, protocol=N)`
+//! writes for the equivalent object, byte for byte: the same opcode choices,
+//! the same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
+//! an object written before), the same batching of 1000 items and the same
+//! 64 KiB framing at protocols 4 and 5.
+
+mod framer;
+mod memo;
+mod object;
+mod seq;
+mod value;
+
+use std::io::Write;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::ext::Extensions;
+use crate::opcode::Opcode;
+use crate::protocol::Protocol;
+use crate::text;
+use crate::value::{BigInt, Buffer, PyStr, MAX_STR_DIGITS};
+use crate::ToPickle;
+use framer::Framer;
+use memo::Memo;
+pub use seq::SeqKind;
+
+/// How deep values may nest when writing, by default (CPython's default
+/// recursion limit is 1000).
+pub const DEFAULT_MAX_DEPTH: usize = 1000;
+
+/// Settings for writing: protocol, depth limit, out-of-band buffers and
+/// extension codes.
+///
+/// ```
+/// use pickle_core::{ser::Options, Protocol};
+///
+/// let bytes = Options::new().protocol(Protocol::V2).to_vec(&vec![1, 2, 3])?;
+/// // pickle.dumps([1, 2, 3], protocol=2) in CPython 3.11
+/// assert_eq!(bytes, b"\x80\x02]q\x00(K\x01K\x02K\x03e.");
+/// # Ok::<(), pickle_core::Error>(())
+/// ```
+#[derive(Clone, Debug)]
+pub struct Options<'a> {
+    protocol: Protocol,
+    max_depth: usize,
+    out_of_band: bool,
+    extensions: Option<&'a Extensions>,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            protocol: Protocol::HIGHEST,
+            max_depth: DEFAULT_MAX_DEPTH,
+            out_of_band: false,
+            extensions: None,
+        }
+    }
+}
+
+impl<'a> Options<'a> {
+    /// Protocol 5, depth limit 1000, buffers in-band, no extension codes.
+    pub fn new() -> Options<'a> {
+        Options::default()
+    }
+
+    /// Sets the protocol.
+    pub fn protocol(mut self, protocol: Protocol) -> Self {
+        self.protocol = protocol;
+        self
+    }
+
+    /// Sets how deep values may nest before writing fails with
+    /// [`ErrorKind::RecursionLimit`].
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Writes [`Value::Buffer`](crate::Value::Buffer)s out-of-band
+    /// (`NEXT_BUFFER`, protocol 5), as CPython does when `buffer_callback`
+    /// returns a false value; [`Options::to_vec_with_buffers`] returns them.
+    pub fn out_of_band_buffers(mut self, yes: bool) -> Self {
+        self.out_of_band = yes;
+        self
+    }
+
+    /// Writes globals registered in `extensions` as `EXT1/2/4` codes
+    /// (protocol 2 and above), as CPython does for `copyreg` extensions.
+    pub fn extensions(mut self, extensions: &'a Extensions) -> Self {
+        self.extensions = Some(extensions);
+        self
+    }
+
+    /// Pickles `value` into a new vector.
+    pub fn to_vec<T: ToPickle + ?Sized>(&self, value: &T) -> Result<Vec<u8>> {
+        Ok(self.to_vec_with_buffers(value)?.0)
+    }
+
+    /// Pickles `value` and returns the out-of-band buffers too, in order.
+    pub fn to_vec_with_buffers<T: ToPickle + ?Sized>(
+        &self,
+        value: &T,
+    ) -> Result<(Vec<u8>, Vec<Buffer>)> {
+        let mut pickler = self.pickler(None)?;
+        pickler.dump(value)?;
+        let buffers = pickler.out_of_band.take().unwrap_or_default();
+        Ok((pickler.out.finish()?, buffers))
+    }
+
+    /// Pickles `value` into `writer`, flushing each 64 KiB frame as it is done.
+    pub fn to_writer<W: Write, T: ToPickle + ?Sized>(
+        &self,
+        mut writer: W,
+        value: &T,
+    ) -> Result<()> {
+        let mut pickler = self.pickler(Some(&mut writer))?;
+        pickler.dump(value)?;
+        pickler.out.finish()?;
+        Ok(())
+    }
+
+    fn pickler<'w>(&self, sink: Option<&'w mut dyn Write>) -> Result<Pickler<'w>>
+    where
+        'a: 'w,
+    {
+        if self.out_of_band && self.protocol < Protocol::V5 {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "out-of-band buffers need protocol 5",
+            ));
+        }
+        Ok(Pickler {
+            out: Framer::new(sink),
+            proto: self.protocol.as_u8(),
+            memo: Memo::default(),
+            depth: 0,
+            max_depth: self.max_depth,
+            out_of_band: self.out_of_band.then(Vec::new),
+            extensions: self.extensions,
+        })
+    }
+}
+
+/// Pickles `value` at protocol 5.
+pub fn to_vec<T: ToPickle + ?Sized>(value: &T) -> Result<Vec<u8>> {
+    Options::new().to_vec(value)
+}
+
+/// Pickles `value` at `protocol`.
+pub fn to_vec_with<T: ToPickle + ?Sized>(value: &T, protocol: Protocol) -> Result<Vec<u8>> {
+    Options::new().protocol(protocol).to_vec(value)
+}
+
+/// Pickles `value` at protocol 5 into `writer`.
+pub fn to_writer<W: Write, T: ToPickle + ?Sized>(writer: W, value: &T) -> Result<()> {
+    Options::new().to_writer(writer, value)
+}
+
+/// What stands for an object's identity in the memo (see `memo.rs`).
+#[derive(Clone, Copy)]
+pub(crate) enum Key<'k> {
+    Address(usize),
+    Interned(&'k str),
+    Global(&'k str, &'k str),
+    Member(&'k str, &'k str, &'k str),
+}
+
+/// The pickle writer that [`ToPickle`] implementations write into.
+///
+/// Each `write_*` method writes one Python object, as one `save()` call of
+/// CPython's pickler would. Objects CPython memoizes (strings, bytes,
+/// containers, instances) are memoized here too; values written twice from
+/// Rust are two objects, except where identity is known: interned names
+/// ([`Pickler::write_interned_str`]), globals, enum members and
+/// [`Value::Shared`](crate::Value::Shared) nodes.
+pub struct Pickler<'w> {
+    out: Framer<'w>,
+    proto: u8,
+    memo: Memo,
+    depth: usize,
+    max_depth: usize,
+    out_of_band: Option<Vec<Buffer>>,
+    extensions: Option<&'w Extensions>,
+}
+
+impl<'w> Pickler<'w> {
+    /// The protocol being written.
+    pub fn protocol(&self) -> Protocol {
+        // `proto` always comes from a `Protocol`.
+        Protocol::ALL[self.proto as usize]
+    }
+
+    fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
+        if self.proto >= 2 {
+            self.out.write(&[Opcode::Proto.byte(), self.proto]);
+        }
+        if self.proto >= 4 {
+            self.out.start_framing();
+        }
+        value.to_pickle(self)?;
+        self.out.op(Opcode::Stop);
+        Ok(())
+    }
+
+    // --- memo -----------------------------------------------------------
+
+    fn lookup(&self, key: Key<'_>) -> Option<u32> {
+        match key {
+            Key::Address(a) => self.memo.address(a),
+            Key::Interned(s) => self.memo.interned(s),
+            Key::Global(m, n) => self.memo.global(m, n),
+            Key::Member(m, n, v) => self.memo.member(m, n, v),
+        }
+    }
+
+    /// Writes a `GET` if the object behind `key` was written before.
+    fn get_if_memoized(&mut self, key: Option<Key<'_>>) -> bool {
+        match key.and_then(|k| self.lookup(k)) {
+            Some(idx) => {
+                self.write_get(idx);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Memoizes the object on top of the stack (`memo_put`).
+    fn put(&mut self, key: Option<Key<'_>>) -> Result<()> {
+        let idx = self.memo.next_index().ok_or_else(|| {
+            Error::new(ErrorKind::Unpicklable, "memo id too large for LONG_BINPUT")
+        })?;
+        match key {
+            Some(Key::Address(a)) => self.memo.set_address(a, idx),
+            Some(Key::Interned(s)) => self.memo.set_interned(s, idx),
+            Some(Key::Global(m, n)) => self.memo.set_global(m, n, idx),
+            Some(Key::Member(m, n, v)) => self.memo.set_member(m, n, v, idx),
+            None => {}
+        }
+        if self.proto >= 4 {
+            self.out.op(Opcode::Memoize);
+        } else if self.proto >= 1 {
+            if idx < 256 {
+                self.out.write(&[Opcode::BinPut.byte(), idx as u8]);
+            } else {
+                self.out.op(Opcode::LongBinPut);
+                self.out.write(&idx.to_le_bytes());
+            }
+        } else {
+            self.out.write(format!("p{idx}\n").as_bytes());
+        }
+        Ok(())
+    }
+
+    fn write_get(&mut self, idx: u32) {
+        if self.proto >= 1 {
+            if idx < 256 {
+                self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
+            } else {
+                self.out.op(Opcode::LongBinGet);
+                self.out.write(&idx.to_le_bytes());
+            }
+        } else {
+            self.out.write(format!("g{idx}\n").as_bytes());
+        }
+    }
+
+    fn enter(&mut self) -> Result<()> {
+        if self.depth >= self.max_depth {
+            return Err(Error::new(
+                ErrorKind::RecursionLimit,
+                format!(
+                    "maximum recursion depth ({}) exceeded while pickling an object",
+                    self.max_depth
+                ),
+            ));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    // --- atoms ----------------------------------------------------------
+
+    /// Writes `None`.
+    pub fn write_none(&mut self) -> Result<()> {
+        self.out.boundary()?;
+        self.out.op(Opcode::None);
+        Ok(())
+    }
+
+    /// Writes a `bool`.
+    pub fn write_bool(&mut self, v: bool) -> Result<()> {
+        self.out.boundary()?;
+        self.bool(v);
+        Ok(())
+    }
+
+    fn bool(&mut self, v: bool) {
+        if self.proto >= 2 {
+            self.out
+                .op(if v { Opcode::NewTrue } else { Opcode::NewFalse });
+        } else {
+            self.out.write(if v { b"I01\n" } else { b"I00\n" });
+        }
+    }
+
+    /// Writes an `int`.
+    pub fn write_i64(&mut self, v: i64) -> Result<()> {
+        self.out.boundary()?;
+        self.int(v)
+    }
+
+    fn int(&mut self, v: i64) -> Result<()> {
+        if let Ok(small) = i32::try_from(v) {
+            if self.proto >= 1 {
+                let bytes = small.to_le_bytes();
+                if bytes[2] != 0 || bytes[3] != 0 {
+                    self.out.op(Opcode::BinInt);
+                    self.out.write(&bytes);
+                } else if bytes[1] != 0 {
+                    self.out
+                        .write(&[Opcode::BinInt2.byte(), bytes[0], bytes[1]]);
+                } else {
+                    self.out.write(&[Opcode::BinInt1.byte(), bytes[0]]);
+                }
+            } else {
+                self.out.write(format!("I{v}\n").as_bytes());
+            }
+            return Ok(());
+        }
+        self.long_bytes(&BigInt::from(v))
+    }
+
+    /// Writes an `int` of any size.
+    pub fn write_big_int(&mut self, v: &BigInt) -> Result<()> {
+        self.out.boundary()?;
+        match v.to_i64() {
+            Some(small) => self.int(small),
+            None => self.long_bytes(v),
+        }
+    }
+
+    /// Writes an `int` from a `u64`.
+    pub fn write_u64(&mut self, v: u64) -> Result<()> {
+        match i64::try_from(v) {
+            Ok(small) => self.write_i64(small),
+            Err(_) => self.write_big_int(&BigInt::from(v as u128)),
+        }
+    }
+
+    /// Writes an `int` from an `i128`.
+    pub fn write_i128(&mut self, v: i128) -> Result<()> {
+        match i64::try_from(v) {
+            Ok(small) => self.write_i64(small),
+            Err(_) => self.write_big_int(&BigInt::from(v)),
+        }
+    }
+
+    /// Writes an `int` from a `u128`.
+    pub fn write_u128(&mut self, v: u128) -> Result<()> {
+        match i64::try_from(v) {
+            Ok(small) => self.write_i64(small),
+            Err(_) => self.write_big_int(&BigInt::from(v)),
+        }
+    }
+
+    /// An int outside the 32-bit range: `LONG1`/`LONG4` at protocol 2 and
+    /// above, else its decimal text (`LONG`).
+    fn long_bytes(&mut self, v: &BigInt) -> Result<()> {
+        let bytes = v.to_signed_bytes_le();
+        if self.proto >= 2 {
+            if bytes.len() < 256 {
+                self.out.write(&[Opcode::Long1.byte(), bytes.len() as u8]);
+            } else {
+                let len = u32::try_from(bytes.len())
+                    .ok()
+                    .filter(|&n| n <= 0x7fff_ffff)
+                    .ok_or_else(|| Error::new(ErrorKind::Unpicklable, "int too large to pickle"))?;
+                self.out.op(Opcode::Long4);
+                self.out.write(&len.to_le_bytes());
+            }
+            self.out.write(bytes);
+            return Ok(());
+        }
+        if v.exceeds_decimal_digits(MAX_STR_DIGITS) {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                format!(
+                    "an int of more than {MAX_STR_DIGITS} decimal digits cannot be written at protocol {} \
+                     (Python's int to str conversion limit)",
+                    self.proto
+                ),
+            ));
+        }
+        self.out.op(Opcode::Long);
+        self.out.write(v.to_decimal().as_bytes());
+        self.out.write(b"L\n");
+        Ok(())
+    }
+
+    /// Writes a `float`.
+    pub fn write_f64(&mut self, v: f64) -> Result<()> {
+        self.out.boundary()?;
+        self.float(v);
+        Ok(())
+    }
+
+    pub(crate) fn float(&mut self, f: f64) {
+        if self.proto >= 1 {
+            self.out.op(Opcode::BinFloat);
+            self.out.write(&f.to_bits().to_be_bytes());
+        } else {
+            self.out.op(Opcode::Float);
+            self.out.write(text::float::repr(f).as_bytes());
+            self.out.byte(b'\n');
+        }
+    }
+
+    /// Writes a `str` (a new object, memoized as CPython memoizes every string).
+    pub fn write_str(&mut self, v: &str) -> Result<()> {
+        self.out.boundary()?;
+        self.str_bytes(v.as_bytes(), None)?;
+        self.put(None)
+    }
+
+    /// Writes a `str` that may hold lone surrogates.
+    pub fn write_py_str(&mut self, v: &PyStr) -> Result<()> {
+        self.out.boundary()?;
+        self.py_str(v, None)
+    }
+
+    /// Writes an interned `str`, such as an attribute or module name: like
+    /// CPython, where equal names are one object, the second time the same
+    /// text is written it is fetched from the memo.
+    pub fn write_interned_str(&mut self, v: &str) -> Result<()> {
+        self.out.boundary()?;
+        self.interned_str(v)
+    }
+
+    fn interned_str(&mut self, v: &str) -> Result<()> {
+        if self.get_if_memoized(Some(Key::Interned(v))) {
+            return Ok(());
+        }
+        self.str_bytes(v.as_bytes(), None)?;
+        self.put(Some(Key::Interned(v)))
+    }
+
+    fn py_str(&mut self, v: &PyStr, key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.str_bytes(v.as_bytes(), Some(v))?;
+        self.put(key)
+    }
+
+    /// The string opcode for UTF-8 (surrogatepass) `bytes`; `text` is needed
+    /// only at protocol 0, to escape code points.
+    fn str_bytes(&mut self, bytes: &[u8], text: Option<&PyStr>) -> Result<()> {
+        if self.proto == 0 {
+            let owned;
+            let text = match text {
+                Some(t) => t,
+                None => {
+                    owned = PyStr::from_utf8_surrogatepass(bytes).map_err(|_| {
+                        Error::new(ErrorKind::Unpicklable, "string is not valid UTF-8")
+                    })?;
+                    &owned
+                }
+            };
+            let mut line = vec![Opcode::Unicode.byte()];
+            text::escape::encode_raw_unicode_escape(text, &mut line);
+            line.push(b'\n');
+            self.out.write(&line);
+            return Ok(());
+        }
+        let len = bytes.len();
+        let mut header = [0u8; 9];
+        let header: &[u8] = if len <= 0xff && self.proto >= 4 {
+            header[0] = Opcode::ShortBinUnicode.byte();
+            header[1] = len as u8;
+            &header[..2]
+        } else if len <= 0xffff_ffff {
+            header[0] = Opcode::BinUnicode.byte();
+            header[1..5].copy_from_slice(&(len as u32).to_le_bytes());
+            &header[..5]
+        } else if self.proto >= 4 {
+            header[0] = Opcode::BinUnicode8.byte();
+            header[1..9].copy_from_slice(&(len as u64).to_le_bytes());
+            &header[..9]
+        } else {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "serializing a string larger than 4 GiB requires pickle protocol 4 or higher",
+            ));
+        };
+        self.out.write_payload(header, bytes)
+    }
+
+    /// Writes a `bytes` object (a new object, memoized).
+    pub fn write_bytes(&mut self, v: &[u8]) -> Result<()> {
+        self.out.boundary()?;
+        self.bytes(v, None)
+    }
+
+    fn bytes(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.proto < 3 {
+            // Protocols without a bytes opcode: `_codecs.encode(latin1_text, 'latin1')`,
+            // or `bytes()` when empty, through `save_reduce`.
+            return self.reduce_builtin_bytes(v, key);
+        }
+        let len = v.len();
+        let mut header = [0u8; 9];
+        let header: &[u8] = if len <= 0xff {
+            header[0] = Opcode::ShortBinBytes.byte();
+            header[1] = len as u8;
+            &header[..2]
+        } else if len <= 0xffff_ffff {
+            header[0] = Opcode::BinBytes.byte();
+            header[1..5].copy_from_slice(&(len as u32).to_le_bytes());
+            &header[..5]
+        } else if self.proto >= 4 {
+            header[0] = Opcode::BinBytes8.byte();
+            header[1..9].copy_from_slice(&(len as u64).to_le_bytes());
+            &header[..9]
+        } else {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher",
+            ));
+        };
+        self.out.write_payload(header, v)?;
+        self.put(key)
+    }
+
+    /// Writes a `bytearray` (a new object, memoized).
+    pub fn write_bytearray(&mut self, v: &[u8]) -> Result<()> {
+        self.out.boundary()?;
+        self.bytearray(v, None)
+    }
+
+    fn bytearray(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.proto < 5 {
+            return self.reduce_builtin_bytearray(v, key);
+        }
+        let mut header = [0u8; 9];
+        header[0] = Opcode::ByteArray8.byte();
+        header[1..9].copy_from_slice(&(v.len() as u64).to_le_bytes());
+        self.out.write_payload(&header, v)?;
+        self.put(key)
+    }
+
+    /// Writes a pickle buffer: in-band as `bytes` (read-only) or `bytearray`,
+    /// or out-of-band when the options ask for it (protocol 5 only).
+    fn buffer(&mut self, b: &Buffer, key: Option<Key<'_>>) -> Result<()> {
+        if self.proto < 5 {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "PickleBuffer can only be pickled with protocol >= 5",
+            ));
+        }
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        match self.out_of_band.as_mut() {
+            Some(buffers) => {
+                buffers.push(b.clone());
+                self.out.op(Opcode::NextBuffer);
+                if b.readonly {
+                    self.out.op(Opcode::ReadonlyBuffer);
+                }
+                Ok(())
+            }
+            None if b.readonly => self.bytes(&b.data, key),
+            None => self.bytearray(&b.data, key),
+        }
+    }
+}

@@ -1,0 +1,342 @@
+//! Containers: lists, tuples, dicts, sets, frozensets, and the batching of
+//! their items in runs of 1000, exactly as CPython's `batch_list_exact`,
+//! `batch_list`, `batch_dict_exact`, `batch_dict` and `save_set` do it.
+
+use super::{Key, Pickler};
+use crate::error::{Error, ErrorKind, Result};
+use crate::opcode::Opcode;
+use crate::ToPickle;
+
+/// Items per `APPENDS`/`SETITEMS`/`ADDITEMS` batch (`BATCHSIZE`).
+pub(crate) const BATCH_SIZE: usize = 1000;
+
+/// Which CPython routine's batching rules apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeqKind {
+    /// Items of a plain `list` (`batch_list_exact`): one item is `APPEND`ed,
+    /// more go in `MARK ... APPENDS` batches.
+    List,
+    /// Entries of a plain `dict` (`batch_dict_exact`).
+    Dict,
+    /// Items appended to an object built by `REDUCE`/`NEWOBJ`
+    /// (`batch_list`): a batch of one item is `APPEND`ed.
+    ObjectItems,
+    /// Entries set on an object built by `REDUCE`/`NEWOBJ` (`batch_dict`).
+    ObjectEntries,
+    /// Items of a `set` at protocol 4+ (`save_set`): always `MARK ... ADDITEMS`.
+    Set,
+}
+
+impl SeqKind {
+    fn is_dict(self) -> bool {
+        matches!(self, SeqKind::Dict | SeqKind::ObjectEntries)
+    }
+
+    fn single_op(self) -> Opcode {
+        if self.is_dict() {
+            Opcode::SetItem
+        } else {
+            Opcode::Append
+        }
+    }
+
+    fn batch_op(self) -> Opcode {
+        match self {
+            SeqKind::List | SeqKind::ObjectItems => Opcode::Appends,
+            SeqKind::Dict | SeqKind::ObjectEntries => Opcode::SetItems,
+            SeqKind::Set => Opcode::AddItems,
+        }
+    }
+}
+
+fn too_short() -> Error {
+    Error::new(
+        ErrorKind::Unpicklable,
+        "iterator yielded fewer items than its length promised",
+    )
+}
+
+impl Pickler<'_> {
+    /// Writes `len` items (or key/value entries) of a container whose empty
+    /// form is already on the stack, calling `item(self, i)` to write item `i`.
+    pub(crate) fn batched<F>(&mut self, kind: SeqKind, len: usize, mut item: F) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        if len == 0 {
+            return Ok(());
+        }
+        if self.proto == 0 && kind != SeqKind::Set {
+            for i in 0..len {
+                item(self, i)?;
+                self.out.op(kind.single_op());
+            }
+            return Ok(());
+        }
+        let exact_single = matches!(kind, SeqKind::List | SeqKind::Dict) && len == 1;
+        if exact_single {
+            item(self, 0)?;
+            self.out.op(kind.single_op());
+            return Ok(());
+        }
+        let mut done = 0;
+        while done < len {
+            let batch = (len - done).min(BATCH_SIZE);
+            let generic = matches!(kind, SeqKind::ObjectItems | SeqKind::ObjectEntries);
+            if generic && batch == 1 {
+                item(self, done)?;
+                self.out.op(kind.single_op());
+            } else {
+                self.out.op(Opcode::Mark);
+                for i in done..done + batch {
+                    item(self, i)?;
+                }
+                self.out.op(kind.batch_op());
+            }
+            done += batch;
+        }
+        Ok(())
+    }
+
+    /// Writes a `list` of the items.
+    pub fn write_list<I>(&mut self, items: I) -> Result<()>
+    where
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator,
+        I::Item: ToPickle,
+    {
+        let mut items = items.into_iter();
+        self.out.boundary()?;
+        self.list_with(None, items.len(), |p, _| {
+            items.next().ok_or_else(too_short)?.to_pickle(p)
+        })
+    }
+
+    pub(crate) fn list_with<F>(&mut self, key: Option<Key<'_>>, len: usize, item: F) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.enter()?;
+        if self.proto >= 1 {
+            self.out.op(Opcode::EmptyList);
+        } else {
+            self.out.write(&[Opcode::Mark.byte(), Opcode::List.byte()]);
+        }
+        self.put(key)?;
+        self.batched(SeqKind::List, len, item)?;
+        self.leave();
+        Ok(())
+    }
+
+    /// Writes a `tuple` of the items.
+    pub fn write_tuple<I>(&mut self, items: I) -> Result<()>
+    where
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator,
+        I::Item: ToPickle,
+    {
+        let mut items = items.into_iter();
+        self.out.boundary()?;
+        self.tuple_with(None, items.len(), |p, _| {
+            items.next().ok_or_else(too_short)?.to_pickle(p)
+        })
+    }
+
+    /// Writes a `tuple` of values of different types, such as a Rust tuple.
+    pub fn write_tuple_of(&mut self, items: &[&dyn ToPickle]) -> Result<()> {
+        self.out.boundary()?;
+        self.tuple_with(None, items.len(), |p, i| items[i].to_pickle(p))
+    }
+
+    /// `save_tuple`, including its handling of a tuple that contains itself
+    /// (possible only for shared values): if writing the items memoized the
+    /// tuple, the items are popped and the tuple fetched from the memo.
+    pub(crate) fn tuple_with<F>(
+        &mut self,
+        key: Option<Key<'_>>,
+        len: usize,
+        mut item: F,
+    ) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if len == 0 {
+            if self.proto >= 1 {
+                self.out.op(Opcode::EmptyTuple);
+            } else {
+                self.out.write(&[Opcode::Mark.byte(), Opcode::Tuple.byte()]);
+            }
+            return Ok(());
+        }
+        self.enter()?;
+        let small = len <= 3 && self.proto >= 2;
+        if !small {
+            self.out.op(Opcode::Mark);
+        }
+        for i in 0..len {
+            item(self, i)?;
+        }
+        self.leave();
+        if let Some(idx) = key.and_then(|k| self.lookup(k)) {
+            // The tuple was reached from inside itself and written there.
+            if small {
+                for _ in 0..len {
+                    self.out.op(Opcode::Pop);
+                }
+            } else if self.proto >= 1 {
+                self.out.op(Opcode::PopMark);
+            } else {
+                for _ in 0..=len {
+                    self.out.op(Opcode::Pop);
+                }
+            }
+            self.write_get(idx);
+            return Ok(());
+        }
+        let op = match (small, len) {
+            (true, 1) => Opcode::Tuple1,
+            (true, 2) => Opcode::Tuple2,
+            (true, 3) => Opcode::Tuple3,
+            _ => Opcode::Tuple,
+        };
+        self.out.op(op);
+        self.put(key)
+    }
+
+    /// Writes a `dict` of the entries, in order.
+    pub fn write_dict<I, K, V>(&mut self, entries: I) -> Result<()>
+    where
+        I: IntoIterator<Item = (K, V)>,
+        I::IntoIter: ExactSizeIterator,
+        K: ToPickle,
+        V: ToPickle,
+    {
+        let mut entries = entries.into_iter();
+        self.out.boundary()?;
+        self.dict_with(None, entries.len(), |p, _| {
+            let (k, v) = entries.next().ok_or_else(too_short)?;
+            k.to_pickle(p)?;
+            v.to_pickle(p)
+        })
+    }
+
+    /// Writes a `dict` whose entry `i` is written by `entry(self, i)` (key, then value).
+    pub(crate) fn dict_with<F>(&mut self, key: Option<Key<'_>>, len: usize, entry: F) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.enter()?;
+        if self.proto >= 1 {
+            self.out.op(Opcode::EmptyDict);
+        } else {
+            self.out.write(&[Opcode::Mark.byte(), Opcode::Dict.byte()]);
+        }
+        self.put(key)?;
+        self.batched(SeqKind::Dict, len, entry)?;
+        self.leave();
+        Ok(())
+    }
+
+    /// Writes a `set` of the items.
+    pub fn write_set<I>(&mut self, items: I) -> Result<()>
+    where
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator,
+        I::Item: ToPickle,
+    {
+        let mut items = items.into_iter();
+        self.out.boundary()?;
+        self.set_with(None, items.len(), |p, _| {
+            items.next().ok_or_else(too_short)?.to_pickle(p)
+        })
+    }
+
+    pub(crate) fn set_with<F>(
+        &mut self,
+        key: Option<Key<'_>>,
+        len: usize,
+        mut item: F,
+    ) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.proto < 4 {
+            // `set(list)` through save_reduce.
+            return self.reduce_with(("builtins", "set"), key, |p| {
+                p.out.boundary()?;
+                p.tuple_with(None, 1, |p, _| {
+                    p.out.boundary()?;
+                    p.list_with(None, len, &mut item)
+                })
+            });
+        }
+        self.enter()?;
+        self.out.op(Opcode::EmptySet);
+        self.put(key)?;
+        self.batched(SeqKind::Set, len, item)?;
+        self.leave();
+        Ok(())
+    }
+
+    /// Writes a `frozenset` of the items.
+    pub fn write_frozenset<I>(&mut self, items: I) -> Result<()>
+    where
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator,
+        I::Item: ToPickle,
+    {
+        let mut items = items.into_iter();
+        self.out.boundary()?;
+        self.frozenset_with(None, items.len(), |p, _| {
+            items.next().ok_or_else(too_short)?.to_pickle(p)
+        })
+    }
+
+    pub(crate) fn frozenset_with<F>(
+        &mut self,
+        key: Option<Key<'_>>,
+        len: usize,
+        mut item: F,
+    ) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.proto < 4 {
+            return self.reduce_with(("builtins", "frozenset"), key, |p| {
+                p.out.boundary()?;
+                p.tuple_with(None, 1, |p, _| {
+                    p.out.boundary()?;
+                    p.list_with(None, len, &mut item)
+                })
+            });
+        }
+        self.enter()?;
+        self.out.op(Opcode::Mark);
+        for i in 0..len {
+            item(self, i)?;
+        }
+        self.leave();
+        if let Some(idx) = key.and_then(|k| self.lookup(k)) {
+            self.out.op(Opcode::PopMark);
+            self.write_get(idx);
+            return Ok(());
+        }
+        self.out.op(Opcode::FrozenSet);
+        self.put(key)
+    }
+}

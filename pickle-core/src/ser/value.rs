@@ -1,0 +1,232 @@
+//! Writing a [`Value`] back, with its sharing and cycles.
+
+use super::seq::SeqKind;
+use super::{Key, Pickler};
+use crate::error::{Error, ErrorKind, Result};
+use crate::opcode::Opcode;
+use crate::value::{Call, Object, Op, Value};
+use crate::ToPickle;
+
+impl ToPickle for Value {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        p.out.boundary()?;
+        p.value(self)
+    }
+}
+
+impl Pickler<'_> {
+    /// Writes `v`.
+    ///
+    /// The identity of a compound value in the memo is its address: the tree
+    /// does not move while it is written, every reference to a shared node
+    /// reaches the same `Arc` contents, and a node written again while it is
+    /// still being written (a tuple that contains itself through a list) is
+    /// recognised, as CPython recognises the same object.
+    fn value(&mut self, v: &Value) -> Result<()> {
+        let key = Some(Key::Address(v as *const Value as usize));
+        match v {
+            Value::None => {
+                self.out.op(Opcode::None);
+                Ok(())
+            }
+            Value::Bool(b) => {
+                self.bool(*b);
+                Ok(())
+            }
+            Value::Int(i) => self.int(*i),
+            Value::BigInt(b) => match b.to_i64() {
+                Some(i) => self.int(i),
+                None => self.long_bytes(b),
+            },
+            Value::Float(f) => {
+                self.float(*f);
+                Ok(())
+            }
+            Value::Str(s) => self.py_str(s, key),
+            Value::Bytes(b) => self.bytes(b, key),
+            Value::ByteArray(b) => self.bytearray(b, key),
+            Value::List(items) => self.list_with(key, items.len(), |p, i| p.item(&items[i])),
+            Value::Tuple(items) => self.tuple_with(key, items.len(), |p, i| p.item(&items[i])),
+            Value::Dict(entries) => self.dict_with(key, entries.len(), |p, i| {
+                p.item(&entries[i].0)?;
+                p.item(&entries[i].1)
+            }),
+            Value::Set(items) => self.set_with(key, items.len(), |p, i| p.item(&items[i])),
+            Value::FrozenSet(items) => {
+                self.frozenset_with(key, items.len(), |p, i| p.item(&items[i]))
+            }
+            Value::Global(g) => match (g.module.as_str(), g.name.as_str()) {
+                (Some(module), Some(name)) => self.global(module, name, false),
+                _ => Err(Error::new(
+                    ErrorKind::Unpicklable,
+                    format!("can't pickle global `{g}` whose name holds a lone surrogate"),
+                )),
+            },
+            Value::Object(obj) => self.object(obj, key),
+            Value::Buffer(b) => self.buffer(b, key),
+            Value::PersistentId(pid) => self.persistent_id(pid),
+            Value::Shared(inner) => self.value(inner),
+            Value::Recursive(weak) => {
+                let inner = weak.upgrade().ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Unpicklable,
+                        "a recursive reference outlived its target",
+                    )
+                })?;
+                self.value(&inner)
+            }
+        }
+    }
+
+    /// One item of a container: a `save()` of its own.
+    fn item(&mut self, v: &Value) -> Result<()> {
+        self.out.boundary()?;
+        self.value(v)
+    }
+
+    fn persistent_id(&mut self, pid: &Value) -> Result<()> {
+        if self.proto >= 1 {
+            self.item(pid)?;
+            self.out.op(Opcode::BinPersId);
+            return Ok(());
+        }
+        match pid.as_str() {
+            Some(text) if text.is_ascii() && !text.contains('\n') => {
+                self.out.op(Opcode::PersId);
+                self.out.write(text.as_bytes());
+                self.out.byte(b'\n');
+                Ok(())
+            }
+            _ => Err(Error::new(
+                ErrorKind::Unpicklable,
+                "persistent IDs in protocol 0 must be ASCII strings",
+            )),
+        }
+    }
+
+    /// `save_reduce` for a recorded object: the creating call, the memo,
+    /// then the recorded operations, batched as CPython batches them.
+    fn object(&mut self, obj: &Object, key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.enter()?;
+        self.call(&obj.call)?;
+        if let Some(idx) = key.and_then(|k| self.lookup(k)) {
+            self.out.op(Opcode::Pop);
+            self.write_get(idx);
+            self.leave();
+            return Ok(());
+        }
+        self.put(key)?;
+        let mut ops = &obj.ops[..];
+        while let Some(first) = ops.first() {
+            let run = ops
+                .iter()
+                .take_while(|op| std::mem::discriminant(*op) == std::mem::discriminant(first))
+                .count();
+            let (batch, rest) = ops.split_at(run);
+            ops = rest;
+            match first {
+                Op::Build(_) => {
+                    for op in batch {
+                        if let Op::Build(state) = op {
+                            self.item(state)?;
+                            self.out.op(Opcode::Build);
+                        }
+                    }
+                }
+                Op::Append(_) => {
+                    self.batched(SeqKind::ObjectItems, batch.len(), |p, i| match &batch[i] {
+                        Op::Append(v) => p.item(v),
+                        _ => Ok(()),
+                    })?
+                }
+                Op::SetItem(..) => self.batched(SeqKind::ObjectEntries, batch.len(), |p, i| {
+                    match &batch[i] {
+                        Op::SetItem(k, v) => {
+                            p.item(k)?;
+                            p.item(v)
+                        }
+                        _ => Ok(()),
+                    }
+                })?,
+                Op::Add(_) => {
+                    if self.proto < 4 {
+                        return Err(Error::new(
+                            ErrorKind::Unpicklable,
+                            "ADDITEMS needs protocol 4",
+                        ));
+                    }
+                    self.batched(SeqKind::Set, batch.len(), |p, i| match &batch[i] {
+                        Op::Add(v) => p.item(v),
+                        _ => Ok(()),
+                    })?
+                }
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+
+    fn call(&mut self, call: &Call) -> Result<()> {
+        let needs = |p: &Self, proto: u8, op: &str| -> Result<()> {
+            if p.proto < proto {
+                return Err(Error::new(
+                    ErrorKind::Unpicklable,
+                    format!("`{op}` needs protocol {proto}, not {}", p.proto),
+                ));
+            }
+            Ok(())
+        };
+        match call {
+            Call::Reduce { callable, args } => {
+                self.item(callable)?;
+                self.item(args)?;
+                self.out.op(Opcode::Reduce);
+            }
+            Call::NewObj { cls, args } => {
+                needs(self, 2, "NEWOBJ")?;
+                self.item(cls)?;
+                self.item(args)?;
+                self.out.op(Opcode::NewObj);
+            }
+            Call::NewObjEx { cls, args, kwargs } => {
+                needs(self, 4, "NEWOBJ_EX")?;
+                self.item(cls)?;
+                self.item(args)?;
+                self.item(kwargs)?;
+                self.out.op(Opcode::NewObjEx);
+            }
+            Call::Inst { module, name, args } => {
+                let (Some(module), Some(name)) = (module.as_str(), name.as_str()) else {
+                    return Err(Error::new(
+                        ErrorKind::Unpicklable,
+                        "INST names must be text",
+                    ));
+                };
+                if module.contains('\n') || name.contains('\n') {
+                    return Err(Error::new(
+                        ErrorKind::Unpicklable,
+                        "INST names cannot hold a newline",
+                    ));
+                }
+                self.out.op(Opcode::Mark);
+                for arg in args {
+                    self.item(arg)?;
+                }
+                self.out.write(format!("i{module}\n{name}\n").as_bytes());
+            }
+            Call::Obj { cls, args } => {
+                needs(self, 1, "OBJ")?;
+                self.out.op(Opcode::Mark);
+                self.item(cls)?;
+                for arg in args {
+                    self.item(arg)?;
+                }
+                self.out.op(Opcode::Obj);
+            }
+        }
+        Ok(())
+    }
+}
