@@ -8,6 +8,7 @@
 
 mod arena;
 mod build;
+mod class;
 mod decoder;
 mod fold;
 mod machine;
@@ -17,6 +18,7 @@ mod source;
 
 use std::io::Read;
 
+pub use class::Instance;
 pub(crate) use decoder::key_label;
 pub use decoder::{Decoder, Kind, Map, Seq};
 pub use options::{Limits, Options, PersistentIds, PersistentLoad, StringEncoding};

@@ -6,6 +6,7 @@
 //! an object written before), the same batching of 1000 items and the same
 //! 64 KiB framing at protocols 4 and 5.
 
+mod class;
 mod framer;
 mod memo;
 mod object;
