@@ -1066,7 +1066,9 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         let kwargs = if with_kwargs { Some(self.pop()?) } else { None };
         let args = self.pop()?;
         let cls = self.pop()?;
-        if !matches!(self.arena.node(cls), Node::Global(_)) {
+        // A call's result may be a class (`getattr(Outer, 'Inner')` names a
+        // nested class before protocol 4), so only plain values are refused.
+        if !self.is_callable(cls) {
             let name = self.arena.node(cls).type_name();
             return Err(self.bad_op(format!(
                 "{opname} class argument must be a type, not `{name}`"

@@ -59,6 +59,10 @@ fn too_short() -> Error {
 impl Pickler<'_> {
     /// Writes `len` items (or key/value entries) of a container whose empty
     /// form is already on the stack, calling `item(self, i)` to write item `i`.
+    ///
+    /// The loops follow CPython's exactly, including their quirks: the loops
+    /// over a dict and a set stop only after a batch shorter than 1000, so a
+    /// multiple of 1000 items ends with an empty `MARK SETITEMS`/`ADDITEMS`.
     pub(crate) fn batched<F>(&mut self, kind: SeqKind, len: usize, mut item: F) -> Result<()>
     where
         F: FnMut(&mut Self, usize) -> Result<()>,
@@ -73,16 +77,15 @@ impl Pickler<'_> {
             }
             return Ok(());
         }
-        let exact_single = matches!(kind, SeqKind::List | SeqKind::Dict) && len == 1;
-        if exact_single {
+        if matches!(kind, SeqKind::List | SeqKind::Dict) && len == 1 {
             item(self, 0)?;
             self.out.op(kind.single_op());
             return Ok(());
         }
+        let generic = matches!(kind, SeqKind::ObjectItems | SeqKind::ObjectEntries);
         let mut done = 0;
-        while done < len {
+        loop {
             let batch = (len - done).min(BATCH_SIZE);
-            let generic = matches!(kind, SeqKind::ObjectItems | SeqKind::ObjectEntries);
             if generic && batch == 1 {
                 item(self, done)?;
                 self.out.op(kind.single_op());
@@ -94,8 +97,14 @@ impl Pickler<'_> {
                 self.out.op(kind.batch_op());
             }
             done += batch;
+            let more = match kind {
+                SeqKind::Dict | SeqKind::Set => batch == BATCH_SIZE,
+                _ => done < len,
+            };
+            if !more {
+                return Ok(());
+            }
         }
-        Ok(())
     }
 
     /// Writes a `list` of the items.
