@@ -108,10 +108,11 @@ def opcode_table():
 def compat_table():
     out = [HEADER.format(sys.version.split()[0])]
     out.append("//! The tables of `_compat_pickle`, which CPython applies to globals at protocols below 3.\n\n")
+    out.append("use super::Rename;\n\n")
 
     def pairs(name, doc, mapping):
         out.append(f"/// {doc}\n")
-        out.append(f"pub(super) static {name}: [((&str, &str), (&str, &str)); {len(mapping)}] = [\n")
+        out.append(f"pub(super) static {name}: [Rename; {len(mapping)}] = [\n")
         for (m1, n1), (m2, n2) in sorted(mapping.items()):
             out.append(f"    (({rust_str(m1)}, {rust_str(n1)}), ({rust_str(m2)}, {rust_str(n2)})),\n")
         out.append("];\n\n")

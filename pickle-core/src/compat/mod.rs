@@ -9,18 +9,19 @@ mod table;
 
 use table::{IMPORT_MAPPING, NAME_MAPPING, REVERSE_IMPORT_MAPPING, REVERSE_NAME_MAPPING};
 
-fn lookup_pair<'t>(
-    table: &'t [((&str, &str), (&'t str, &'t str))],
-    module: &str,
-    name: &str,
-) -> Option<(&'t str, &'t str)> {
+/// A global's `(module, name)`.
+type Name = (&'static str, &'static str);
+/// One renaming: from a name to a name.
+type Rename = (Name, Name);
+
+fn lookup_pair(table: &[Rename], module: &str, name: &str) -> Option<Name> {
     table
         .binary_search_by(|((m, n), _)| (*m, *n).cmp(&(module, name)))
         .ok()
         .map(|i| table[i].1)
 }
 
-fn lookup_module<'t>(table: &'t [(&str, &'t str)], module: &str) -> Option<&'t str> {
+fn lookup_module(table: &[(&str, &'static str)], module: &str) -> Option<&'static str> {
     table
         .binary_search_by(|(m, _)| (*m).cmp(module))
         .ok()
@@ -31,7 +32,7 @@ fn lookup_module<'t>(table: &'t [(&str, &'t str)], module: &str) -> Option<&'t s
 /// (what `Unpickler.find_class` does with `fix_imports=True`).
 ///
 /// Returns `None` when the name is not renamed.
-pub fn to_python3<'a>(module: &'a str, name: &'a str) -> Option<(&'a str, &'a str)> {
+pub fn to_python3<'a>(module: &str, name: &'a str) -> Option<(&'a str, &'a str)> {
     if let Some(renamed) = lookup_pair(&NAME_MAPPING, module, name) {
         return Some(renamed);
     }
@@ -42,7 +43,7 @@ pub fn to_python3<'a>(module: &'a str, name: &'a str) -> Option<(&'a str, &'a st
 /// (what `Pickler.save_global` does with `fix_imports=True`).
 ///
 /// Returns `None` when the name is not renamed.
-pub fn to_python2<'a>(module: &'a str, name: &'a str) -> Option<(&'a str, &'a str)> {
+pub fn to_python2<'a>(module: &str, name: &'a str) -> Option<(&'a str, &'a str)> {
     if let Some(renamed) = lookup_pair(&REVERSE_NAME_MAPPING, module, name) {
         return Some(renamed);
     }

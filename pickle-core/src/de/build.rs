@@ -52,19 +52,61 @@ pub(crate) fn depth_error(depth: usize, offset: u64) -> Error {
     )
 }
 
-impl Builder<'_> {
-    fn is_shared(&self, id: NodeId) -> bool {
-        let atom = matches!(
-            self.arena.node(id),
-            Node::None | Node::Bool(_) | Node::Int(_) | Node::Float(_)
-        );
-        let refs = self.arena.refs[id as usize];
-        !atom && (refs >= 2 || (id == self.root && refs >= 1))
+/// The children of a container node, in the order its value lists them.
+enum Kids<'a> {
+    Items(&'a [NodeId]),
+    Entries(&'a [(NodeId, NodeId)]),
+    Object(Vec<NodeId>),
+}
+
+impl Kids<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Kids::Items(items) => items.len(),
+            Kids::Entries(entries) => entries.len() * 2,
+            Kids::Object(ids) => ids.len(),
+        }
     }
 
+    fn get(&self, i: usize) -> NodeId {
+        match self {
+            Kids::Items(items) => items[i],
+            Kids::Entries(entries) => {
+                let (k, v) = entries[i / 2];
+                if i % 2 == 0 {
+                    k
+                } else {
+                    v
+                }
+            }
+            Kids::Object(ids) => ids[i],
+        }
+    }
+}
+
+/// A container being built: its node, its depth, the values of the children so far.
+struct Frame<'a> {
+    id: NodeId,
+    depth: usize,
+    kids: Kids<'a>,
+    built: Vec<Value>,
+}
+
+impl<'a> Builder<'a> {
+    fn is_shared(&self, id: NodeId) -> bool {
+        let refs = self.arena.refs[id as usize];
+        !is_atom(self.arena.node(id)) && (refs >= 2 || (id == self.root && refs >= 1))
+    }
+
+    /// The value of node `id` at `depth`.
+    ///
+    /// Plain containers are built by a loop over an explicit stack, so that
+    /// nesting costs heap, not call stack; only a shared node recurses, since
+    /// `Arc::new_cyclic` must build it inside a closure so that references
+    /// back to it (cycles) can hold a weak pointer to it.
     fn value(&mut self, id: NodeId, depth: usize) -> Result<Value> {
         if !self.is_shared(id) {
-            return self.plain(id, depth);
+            return self.tree(id, depth);
         }
         match self.shared.get(&id) {
             Some(State::Built(arc)) => return Ok(Value::Shared(arc.clone())),
@@ -74,7 +116,7 @@ impl Builder<'_> {
         let mut result = Ok(());
         let arc = Arc::new_cyclic(|weak| {
             self.shared.insert(id, State::Building(weak.clone()));
-            self.plain(id, depth).unwrap_or_else(|e| {
+            self.tree(id, depth).unwrap_or_else(|e| {
                 result = Err(e);
                 Value::None
             })
@@ -84,106 +126,178 @@ impl Builder<'_> {
         Ok(Value::Shared(arc))
     }
 
-    fn values(&mut self, ids: &[NodeId], depth: usize) -> Result<Vec<Value>> {
-        ids.iter().map(|&i| self.value(i, depth)).collect()
+    /// Builds node `id` and its unshared descendants with an explicit stack.
+    fn tree(&mut self, id: NodeId, depth: usize) -> Result<Value> {
+        let mut stack = match self.leaf_or_frame(id, depth)? {
+            Ok(value) => return Ok(value),
+            Err(frame) => vec![frame],
+        };
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return Ok(Value::None);
+            };
+            if top.built.len() < top.kids.len() {
+                let child = top.kids.get(top.built.len());
+                let child_depth = top.depth + 1;
+                if self.is_shared(child) {
+                    let value = self.value(child, child_depth)?;
+                    if let Some(top) = stack.last_mut() {
+                        top.built.push(value);
+                    }
+                    continue;
+                }
+                match self.leaf_or_frame(child, child_depth)? {
+                    Ok(value) => {
+                        if let Some(top) = stack.last_mut() {
+                            top.built.push(value);
+                        }
+                    }
+                    Err(frame) => stack.push(frame),
+                }
+                continue;
+            }
+            let frame = stack
+                .pop()
+                .unwrap_or_else(|| unreachable!("the loop checked the top"));
+            let value = self.assemble(frame);
+            match stack.last_mut() {
+                Some(parent) => parent.built.push(value),
+                None => return Ok(value),
+            }
+        }
     }
 
-    fn global(&self, index: u32) -> Global {
-        self.arena.globals[index as usize].clone()
-    }
-
-    /// The value of one node, its children at `depth + 1`.
-    fn plain(&mut self, id: NodeId, depth: usize) -> Result<Value> {
-        let arena = self.arena;
+    /// A node's value if it has no children; else a frame to build it in.
+    fn leaf_or_frame(
+        &self,
+        id: NodeId,
+        depth: usize,
+    ) -> Result<std::result::Result<Value, Frame<'a>>> {
+        let arena: &'a Arena = self.arena;
         let input = self.input;
-        let node = arena.node(id);
-        let container = !matches!(
-            node,
-            Node::None
-                | Node::Bool(_)
-                | Node::Int(_)
-                | Node::Float(_)
-                | Node::BigInt(_)
-                | Node::Str(_)
-                | Node::Bytes(_)
-                | Node::ByteArray(_)
-                | Node::Global(_)
-                | Node::Buffer(_)
-        );
-        if container && depth >= self.max_depth {
+        let kids = match arena.node(id) {
+            Node::None => return Ok(Ok(Value::None)),
+            Node::Bool(b) => return Ok(Ok(Value::Bool(*b))),
+            Node::Int(i) => return Ok(Ok(Value::Int(*i))),
+            Node::BigInt(t) => {
+                return Ok(Ok(Value::from(BigInt::from_signed_bytes_le(
+                    arena.text(input, *t),
+                ))))
+            }
+            Node::Float(f) => return Ok(Ok(Value::Float(*f))),
+            Node::Str(t) => {
+                return Ok(Ok(Value::Str(
+                    PyStr::from_utf8_surrogatepass(arena.text(input, *t)).unwrap_or_default(),
+                )))
+            }
+            Node::Bytes(t) => return Ok(Ok(Value::Bytes(arena.text(input, *t).to_vec()))),
+            Node::ByteArray(b) => return Ok(Ok(Value::ByteArray(b.clone()))),
+            Node::Global(g) => return Ok(Ok(Value::Global(arena.globals[*g as usize].clone()))),
+            Node::Buffer(b) => return Ok(Ok(Value::Buffer((**b).clone()))),
+            Node::List(items) | Node::Set(items) | Node::FrozenSet(items) => Kids::Items(items),
+            Node::Tuple(items, _) => Kids::Items(items),
+            Node::Dict(entries) => Kids::Entries(entries),
+            Node::PersistentId(pid) => Kids::Object(vec![*pid]),
+            Node::Object(obj) => Kids::Object(object_kids(obj)),
+        };
+        if depth >= self.max_depth {
             return Err(depth_error(self.max_depth, arena.offset(id)));
         }
-        let d = depth + 1;
-        Ok(match node {
-            Node::None => Value::None,
-            Node::Bool(b) => Value::Bool(*b),
-            Node::Int(i) => Value::Int(*i),
-            Node::BigInt(t) => Value::from(BigInt::from_signed_bytes_le(arena.text(input, *t))),
-            Node::Float(f) => Value::Float(*f),
-            Node::Str(t) => Value::Str(
-                PyStr::from_utf8_surrogatepass(arena.text(input, *t)).unwrap_or_default(),
-            ),
-            Node::Bytes(t) => Value::Bytes(arena.text(input, *t).to_vec()),
-            Node::ByteArray(b) => Value::ByteArray(b.clone()),
-            Node::List(items) => Value::List(self.values(items, d)?),
-            Node::Tuple(items, _) => Value::Tuple(self.values(items, d)?),
-            Node::Set(items) => Value::Set(self.values(items, d)?),
-            Node::FrozenSet(items) => Value::FrozenSet(self.values(items, d)?),
-            Node::Dict(entries) => Value::Dict(
-                entries
-                    .iter()
-                    .map(|&(k, v)| Ok((self.value(k, d)?, self.value(v, d)?)))
-                    .collect::<Result<_>>()?,
-            ),
-            Node::Global(g) => Value::Global(self.global(*g)),
-            Node::Object(obj) => Value::Object(Box::new(self.object(obj, d)?)),
-            Node::Buffer(b) => Value::Buffer((**b).clone()),
-            Node::PersistentId(pid) => Value::PersistentId(Box::new(self.value(*pid, d)?)),
-        })
+        let built = Vec::with_capacity(kids.len());
+        Ok(Err(Frame {
+            id,
+            depth,
+            kids,
+            built,
+        }))
     }
 
-    fn object(&mut self, obj: &ObjectNode, d: usize) -> Result<Object> {
+    /// The value of a container, from the values of its children.
+    fn assemble(&self, frame: Frame<'_>) -> Value {
+        let mut kids = frame.built.into_iter();
+        let mut next = || kids.next().unwrap_or(Value::None);
+        match self.arena.node(frame.id) {
+            Node::List(items) => Value::List((0..items.len()).map(|_| next()).collect()),
+            Node::Tuple(items, _) => Value::Tuple((0..items.len()).map(|_| next()).collect()),
+            Node::Set(items) => Value::Set((0..items.len()).map(|_| next()).collect()),
+            Node::FrozenSet(items) => Value::FrozenSet((0..items.len()).map(|_| next()).collect()),
+            Node::Dict(entries) => {
+                Value::Dict((0..entries.len()).map(|_| (next(), next())).collect())
+            }
+            Node::PersistentId(_) => Value::PersistentId(Box::new(next())),
+            Node::Object(obj) => Value::Object(Box::new(self.object(obj, &mut next))),
+            _ => Value::None,
+        }
+    }
+
+    fn object(&self, obj: &ObjectNode, next: &mut impl FnMut() -> Value) -> Object {
         let call = match &obj.call {
-            CallNode::Reduce(c, a) => Call::Reduce {
-                callable: self.value(*c, d)?,
-                args: self.value(*a, d)?,
+            CallNode::Reduce(..) => Call::Reduce {
+                callable: next(),
+                args: next(),
             },
-            CallNode::NewObj(c, a) => Call::NewObj {
-                cls: self.value(*c, d)?,
-                args: self.value(*a, d)?,
+            CallNode::NewObj(..) => Call::NewObj {
+                cls: next(),
+                args: next(),
             },
-            CallNode::NewObjEx(c, a, k) => Call::NewObjEx {
-                cls: self.value(*c, d)?,
-                args: self.value(*a, d)?,
-                kwargs: self.value(*k, d)?,
+            CallNode::NewObjEx(..) => Call::NewObjEx {
+                cls: next(),
+                args: next(),
+                kwargs: next(),
             },
             CallNode::Inst(g, args) => {
-                let Global { module, name } = self.global(*g);
+                let Global { module, name } = self.arena.globals[*g as usize].clone();
                 Call::Inst {
                     module,
                     name,
-                    args: self.values(args, d)?,
+                    args: (0..args.len()).map(|_| next()).collect(),
                 }
             }
-            CallNode::Obj(c, args) => Call::Obj {
-                cls: self.value(*c, d)?,
-                args: self.values(args, d)?,
+            CallNode::Obj(_, args) => Call::Obj {
+                cls: next(),
+                args: (0..args.len()).map(|_| next()).collect(),
             },
         };
         let ops = obj
             .ops
             .iter()
-            .map(|op| {
-                Ok(match *op {
-                    OpNode::Build(s) => Op::Build(self.value(s, d)?),
-                    OpNode::Append(v) => Op::Append(self.value(v, d)?),
-                    OpNode::SetItem(k, v) => Op::SetItem(self.value(k, d)?, self.value(v, d)?),
-                    OpNode::Add(v) => Op::Add(self.value(v, d)?),
-                })
+            .map(|op| match op {
+                OpNode::Build(_) => Op::Build(next()),
+                OpNode::Append(_) => Op::Append(next()),
+                OpNode::SetItem(..) => Op::SetItem(next(), next()),
+                OpNode::Add(_) => Op::Add(next()),
             })
-            .collect::<Result<_>>()?;
-        Ok(Object { call, ops })
+            .collect();
+        Object { call, ops }
     }
+}
+
+fn is_atom(node: &Node) -> bool {
+    matches!(
+        node,
+        Node::None | Node::Bool(_) | Node::Int(_) | Node::Float(_)
+    )
+}
+
+/// The child nodes of an object, in the order [`Builder::object`] takes them.
+fn object_kids(obj: &ObjectNode) -> Vec<NodeId> {
+    let mut ids = Vec::new();
+    match &obj.call {
+        CallNode::Reduce(c, a) | CallNode::NewObj(c, a) => ids.extend([*c, *a]),
+        CallNode::NewObjEx(c, a, k) => ids.extend([*c, *a, *k]),
+        CallNode::Inst(_, args) => ids.extend_from_slice(args),
+        CallNode::Obj(c, args) => {
+            ids.push(*c);
+            ids.extend_from_slice(args);
+        }
+    }
+    for op in &obj.ops {
+        match *op {
+            OpNode::Build(v) | OpNode::Append(v) | OpNode::Add(v) => ids.push(v),
+            OpNode::SetItem(k, v) => ids.extend([k, v]),
+        }
+    }
+    ids
 }
 
 /// Adds a `Value` (from a persistent-id loader) to the arena; returns its

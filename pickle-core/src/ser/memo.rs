@@ -14,6 +14,8 @@ use std::hash::BuildHasherDefault;
 use crate::hash::FxHasher;
 
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+/// An enum member: its class's module and name, and the member's name.
+type MemberKey = (Box<str>, Box<str>, Box<str>);
 
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -22,7 +24,7 @@ pub(crate) struct Memo {
     by_address: Map<usize, u32>,
     interned: Map<Box<str>, u32>,
     globals: Map<Box<str>, Map<Box<str>, u32>>,
-    members: Map<(Box<str>, Box<str>, Box<str>), u32>,
+    members: Map<MemberKey, u32>,
 }
 
 impl Memo {

@@ -4,7 +4,9 @@ use super::seq::SeqKind;
 use super::{Key, Pickler};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
-use crate::value::{Call, Object, Op, Value};
+use std::sync::Weak;
+
+use crate::value::{BigInt, Call, Global, Object, Op, Value};
 use crate::ToPickle;
 
 impl ToPickle for Value {
@@ -23,59 +25,108 @@ impl Pickler<'_> {
     /// still being written (a tuple that contains itself through a list) is
     /// recognised, as CPython recognises the same object.
     fn value(&mut self, v: &Value) -> Result<()> {
+        match v {
+            Value::None => self.none(),
+            Value::Bool(b) => self.bool_value(*b),
+            Value::Int(i) => self.int(*i),
+            Value::Float(f) => self.float_value(*f),
+            Value::Shared(inner) => self.value(inner),
+            Value::List(_) | Value::Tuple(_) | Value::Dict(_) => self.container(v),
+            _ => self.other(v),
+        }
+    }
+
+    /// Lists, tuples and dicts: the containers deep values nest through.
+    ///
+    /// The functions on the recursion path of nested values keep few
+    /// temporaries: an unoptimized build gives every temporary of every
+    /// match arm its own stack slot.
+    #[inline(never)]
+    fn container(&mut self, v: &Value) -> Result<()> {
         let key = Some(Key::Address(v as *const Value as usize));
         match v {
-            Value::None => {
-                self.out.op(Opcode::None);
-                Ok(())
-            }
-            Value::Bool(b) => {
-                self.bool(*b);
-                Ok(())
-            }
-            Value::Int(i) => self.int(*i),
-            Value::BigInt(b) => match b.to_i64() {
-                Some(i) => self.int(i),
-                None => self.long_bytes(b),
-            },
-            Value::Float(f) => {
-                self.float(*f);
-                Ok(())
-            }
-            Value::Str(s) => self.py_str(s, key),
-            Value::Bytes(b) => self.bytes(b, key),
-            Value::ByteArray(b) => self.bytearray(b, key),
             Value::List(items) => self.list_with(key, items.len(), |p, i| p.item(&items[i])),
             Value::Tuple(items) => self.tuple_with(key, items.len(), |p, i| p.item(&items[i])),
             Value::Dict(entries) => self.dict_with(key, entries.len(), |p, i| {
                 p.item(&entries[i].0)?;
                 p.item(&entries[i].1)
             }),
-            Value::Set(items) => self.set_with(key, items.len(), |p, i| p.item(&items[i])),
-            Value::FrozenSet(items) => {
-                self.frozenset_with(key, items.len(), |p, i| p.item(&items[i]))
-            }
-            Value::Global(g) => match (g.module.as_str(), g.name.as_str()) {
-                (Some(module), Some(name)) => self.global(module, name, false),
-                _ => Err(Error::new(
-                    ErrorKind::Unpicklable,
-                    format!("can't pickle global `{g}` whose name holds a lone surrogate"),
-                )),
-            },
+            _ => self.other(v),
+        }
+    }
+
+    /// Every value that is not an atom, a list, a tuple or a dict.
+    #[inline(never)]
+    fn other(&mut self, v: &Value) -> Result<()> {
+        let key = Some(Key::Address(v as *const Value as usize));
+        match v {
+            Value::BigInt(b) => self.big_int(b),
+            Value::Str(s) => self.py_str(s, key),
+            Value::Bytes(b) => self.bytes(b, key),
+            Value::ByteArray(b) => self.bytearray(b, key),
+            Value::Set(items) => self.value_set(items, key),
+            Value::FrozenSet(items) => self.value_frozenset(items, key),
+            Value::Global(g) => self.value_global(g),
             Value::Object(obj) => self.object(obj, key),
             Value::Buffer(b) => self.buffer(b, key),
             Value::PersistentId(pid) => self.persistent_id(pid),
-            Value::Shared(inner) => self.value(inner),
-            Value::Recursive(weak) => {
-                let inner = weak.upgrade().ok_or_else(|| {
-                    Error::new(
-                        ErrorKind::Unpicklable,
-                        "a recursive reference outlived its target",
-                    )
-                })?;
-                self.value(&inner)
-            }
+            Value::Recursive(weak) => self.recursive(weak),
+            _ => self.value(v),
         }
+    }
+
+    fn none(&mut self) -> Result<()> {
+        self.out.op(Opcode::None);
+        Ok(())
+    }
+
+    fn bool_value(&mut self, b: bool) -> Result<()> {
+        self.bool(b);
+        Ok(())
+    }
+
+    fn float_value(&mut self, f: f64) -> Result<()> {
+        self.float(f);
+        Ok(())
+    }
+
+    fn big_int(&mut self, b: &BigInt) -> Result<()> {
+        match b.to_i64() {
+            Some(i) => self.int(i),
+            None => self.long_bytes(b),
+        }
+    }
+
+    #[inline(never)]
+    fn value_set(&mut self, items: &[Value], key: Option<Key<'_>>) -> Result<()> {
+        self.set_with(key, items.len(), |p, i| p.item(&items[i]))
+    }
+
+    #[inline(never)]
+    fn value_frozenset(&mut self, items: &[Value], key: Option<Key<'_>>) -> Result<()> {
+        self.frozenset_with(key, items.len(), |p, i| p.item(&items[i]))
+    }
+
+    #[inline(never)]
+    fn value_global(&mut self, g: &Global) -> Result<()> {
+        match (g.module.as_str(), g.name.as_str()) {
+            (Some(module), Some(name)) => self.global(module, name, false),
+            _ => Err(Error::new(
+                ErrorKind::Unpicklable,
+                format!("can't pickle global `{g}` whose name holds a lone surrogate"),
+            )),
+        }
+    }
+
+    #[inline(never)]
+    fn recursive(&mut self, weak: &Weak<Value>) -> Result<()> {
+        let inner = weak.upgrade().ok_or_else(|| {
+            Error::new(
+                ErrorKind::Unpicklable,
+                "a recursive reference outlived its target",
+            )
+        })?;
+        self.value(&inner)
     }
 
     /// One item of a container: a `save()` of its own.

@@ -1,0 +1,109 @@
+//! pickle-core reads what CPython's unpickler reads, and refuses what it
+//! refuses: on every bytes literal in CPython's pickle tests, every
+//! truncation of each, and hostile inputs. Where CPython (with inert
+//! stand-ins for globals) fails, we fail; where it succeeds, our re-encoding
+//! of the decoded `Value` loads to an equal object. The few deliberate
+//! differences are listed, with reasons, in `tests/python/check_agreement.py`.
+//! No input may panic, take over a second, or allocate over 100 MB.
+
+mod common;
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use pickle_core::{ErrorKind, Protocol, Value};
+
+/// Counts live and peak heap bytes, to bound the memory one decode takes.
+struct Counting;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: delegates every call to `System` unchanged; only counts sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        unsafe { System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MAX_TIME: Duration = Duration::from_secs(1);
+const MAX_BYTES: usize = 100 << 20;
+
+/// The protocol the input declares (its first `PROTO`), else 0.
+fn declared_protocol(data: &[u8]) -> Protocol {
+    match data {
+        [0x80, p, ..] => Protocol::try_from(*p).unwrap_or(Protocol::V0),
+        _ => Protocol::V0,
+    }
+}
+
+fn kind_name(kind: ErrorKind) -> String {
+    format!("{kind:?}")
+}
+
+/// Decodes and re-encodes one input; the outcome as the checker reads it.
+fn outcome(data: &[u8]) -> (&'static str, Vec<u8>) {
+    let decoded = pickle_core::from_slice::<Value>(data);
+    let encoded = decoded.and_then(|v| {
+        pickle_core::to_vec_with(&v, declared_protocol(data)).or_else(|e| match e.kind() {
+            // A value the declared protocol cannot express (a hand-made pickle
+            // mixing protocols): write it at the highest.
+            ErrorKind::Unpicklable => pickle_core::to_vec(&v),
+            _ => Err(e),
+        })
+    });
+    match encoded {
+        Ok(bytes) => ("ok", bytes),
+        Err(e) => ("err", format!("{}: {e}", kind_name(e.kind())).into_bytes()),
+    }
+}
+
+#[test]
+fn agrees_with_cpython_on_its_test_literals_truncations_and_hostile_inputs() {
+    let inputs = common::read_records(&common::python("agreement_inputs.py", &[], b""));
+    assert!(inputs.len() > 2 * 3000, "expected thousands of inputs");
+    let mut records = Vec::new();
+    let mut slow = Vec::new();
+    for pair in inputs.chunks(2) {
+        let (label, data) = (&pair[0], &pair[1]);
+        let label_text = String::from_utf8_lossy(label).into_owned();
+        let base = LIVE.load(Ordering::Relaxed);
+        PEAK.store(base, Ordering::Relaxed);
+        let start = Instant::now();
+        let result = std::panic::catch_unwind(|| outcome(data));
+        let elapsed = start.elapsed();
+        let peak = PEAK.load(Ordering::Relaxed) - base;
+        let (status, payload) = result.unwrap_or_else(|_| panic!("`{label_text}` panicked"));
+        if elapsed > MAX_TIME || peak > MAX_BYTES {
+            slow.push(format!("{label_text}: {elapsed:?}, {} MB", peak >> 20));
+        }
+        records.extend([
+            label.clone(),
+            data.clone(),
+            status.as_bytes().to_vec(),
+            payload,
+        ]);
+    }
+    assert!(
+        slow.is_empty(),
+        "inputs over a second or 100 MB:\n{}",
+        slow.join("\n")
+    );
+    let report = common::python_text("check_agreement.py", &[], &common::write_records(&records));
+    let total = inputs.len() / 2;
+    assert!(
+        report.ends_with(&format!("\"agreed\": {total}, \"mismatches\": 0}}\n")),
+        "disagreements with CPython:\n{report}"
+    );
+}
