@@ -8,34 +8,9 @@
 
 mod common;
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use pickle_core::{ErrorKind, Protocol, Value};
-
-/// Counts live and peak heap bytes, to bound the memory one decode takes.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: delegates every call to `System` unchanged; only counts sizes.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
 
 const MAX_TIME: Duration = Duration::from_secs(1);
 const MAX_BYTES: usize = 100 << 20;
@@ -78,12 +53,10 @@ fn agrees_with_cpython_on_its_test_literals_truncations_and_hostile_inputs() {
     for pair in inputs.chunks(2) {
         let (label, data) = (&pair[0], &pair[1]);
         let label_text = String::from_utf8_lossy(label).into_owned();
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
         let start = Instant::now();
-        let result = std::panic::catch_unwind(|| outcome(data));
+        let (result, peak) =
+            common::memory::peak_during(|| std::panic::catch_unwind(|| outcome(data)));
         let elapsed = start.elapsed();
-        let peak = PEAK.load(Ordering::Relaxed) - base;
         let (status, payload) = result.unwrap_or_else(|_| panic!("`{label_text}` panicked"));
         if elapsed > MAX_TIME || peak > MAX_BYTES {
             slow.push(format!("{label_text}: {elapsed:?}, {} MB", peak >> 20));

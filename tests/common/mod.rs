@@ -5,6 +5,8 @@
 //! and standard streams.
 #![allow(dead_code)]
 
+pub mod memory;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

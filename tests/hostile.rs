@@ -1,0 +1,164 @@
+//! Hostile input: every limit returns its own error kind, quickly and within
+//! a small memory bound, before memory is reserved.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use pickle_core::de::{Decoder, Limits, Options};
+use pickle_core::{ErrorKind, FromPickle, Value};
+
+const MAX_TIME: Duration = Duration::from_secs(1);
+const MAX_BYTES: usize = 100 << 20;
+
+/// Decodes `data` into `T` with `opts`; checks the error kind, the time and
+/// the memory taken.
+fn refused<T: FromPickle + std::fmt::Debug>(opts: &Options<'_>, data: &[u8], kind: ErrorKind) {
+    let start = Instant::now();
+    let (result, peak) = common::memory::peak_during(|| opts.from_slice::<T>(data));
+    let elapsed = start.elapsed();
+    let err = result.expect_err("hostile input must be refused");
+    assert_eq!(err.kind(), kind, "{err}");
+    assert!(err.offset().is_some(), "{err} has an offset");
+    assert!(elapsed < MAX_TIME, "{kind:?} took {elapsed:?}");
+    assert!(peak < MAX_BYTES, "{kind:?} took {} MB", peak >> 20);
+}
+
+fn nested_lists(depth: usize) -> Vec<u8> {
+    let mut data = b"\x80\x02".to_vec();
+    data.extend(std::iter::repeat(b']').take(depth));
+    data.extend(std::iter::repeat(b'a').take(depth - 1));
+    data.push(b'.');
+    data
+}
+
+/// A DAG of 2^60 leaves in 400 bytes: each list holds the previous one twice.
+fn dag() -> Vec<u8> {
+    let mut data = b"\x80\x02]q\x00".to_vec();
+    for i in 0..60u8 {
+        data.extend_from_slice(&[b'(', b'h', i, b'h', i, b'l', b'q', i + 1, b'0']);
+    }
+    data.extend_from_slice(&[b'h', 60, b'.']);
+    data
+}
+
+/// A tree of lists, decoded without sharing.
+#[derive(Debug)]
+struct Tree(Vec<Tree>);
+
+impl FromPickle for Tree {
+    fn from_pickle(d: Decoder<'_>) -> pickle_core::Result<Self> {
+        Ok(Tree(d.seq()?.decode_each(Tree::from_pickle)?))
+    }
+}
+
+#[test]
+fn depth_limit() {
+    let _alone = common::memory::exclusive();
+    let opts = Options::new();
+    refused::<Value>(&opts, &nested_lists(200_000), ErrorKind::DepthLimit);
+    refused::<Tree>(&opts, &nested_lists(200_000), ErrorKind::DepthLimit);
+    let shallow = Options::new().limits(Limits::new().max_depth(10));
+    refused::<Value>(&shallow, &nested_lists(20), ErrorKind::DepthLimit);
+    assert!(shallow.from_slice::<Value>(&nested_lists(10)).is_ok());
+    let tree: Tree = shallow
+        .from_slice(&nested_lists(10))
+        .expect("ten levels fit");
+    assert_eq!(tree.0.len(), 1);
+}
+
+#[test]
+fn mark_limit() {
+    let _alone = common::memory::exclusive();
+    let mut marks = vec![b'('; 1_000_000];
+    marks.extend_from_slice(b"N.");
+    refused::<Value>(&Options::new(), &marks, ErrorKind::MarkLimit);
+}
+
+#[test]
+fn memo_limit() {
+    let _alone = common::memory::exclusive();
+    // One object memoized 100 000 times.
+    let mut data = b"\x80\x04N".to_vec();
+    data.extend(std::iter::repeat(0x94).take(100_000));
+    data.push(b'.');
+    let opts = Options::new().limits(Limits::new().max_memo(10_000));
+    refused::<Value>(&opts, &data, ErrorKind::MemoLimit);
+    assert!(Options::new().from_slice::<Value>(&data).is_ok());
+}
+
+#[test]
+fn alloc_limit() {
+    let _alone = common::memory::exclusive();
+    let mut data = b"\x80\x02".to_vec();
+    data.extend(std::iter::repeat(b']').take(100_000));
+    data.push(b'.');
+    let opts = Options::new().limits(Limits::new().max_alloc(1 << 20));
+    refused::<Value>(&opts, &data, ErrorKind::AllocLimit);
+}
+
+#[test]
+fn shared_dag_is_shared_in_value_and_bounded_in_typed_decoding() {
+    let _alone = common::memory::exclusive();
+    let start = Instant::now();
+    let (value, peak) = common::memory::peak_during(|| pickle_core::from_slice::<Value>(&dag()));
+    let value = value.expect("a DAG decodes into shared values");
+    assert!(start.elapsed() < MAX_TIME && peak < 1 << 20, "{peak} bytes");
+    let written = pickle_core::to_vec(&value).expect("and writes back with the sharing");
+    assert!(
+        written.len() < 1000,
+        "written back in {} bytes",
+        written.len()
+    );
+    refused::<Tree>(&Options::new(), &dag(), ErrorKind::AllocLimit);
+}
+
+#[test]
+fn length_claims() {
+    let _alone = common::memory::exclusive();
+    let claim = (1u64 << 62).to_le_bytes();
+    for op in [0x8e, 0x8d, 0x96, 0x95] {
+        let mut data = vec![0x80, 0x05, op];
+        data.extend_from_slice(&claim);
+        data.extend_from_slice(b"abc.");
+        refused::<Value>(&Options::new(), &data, ErrorKind::LengthLimit);
+        // A stream that claims 2^62 bytes and ends: nothing is reserved up front.
+        let start = Instant::now();
+        let (result, peak) =
+            common::memory::peak_during(|| pickle_core::from_reader::<Value, _>(&data[..]));
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::LengthLimit);
+        assert!(start.elapsed() < MAX_TIME && peak < MAX_BYTES);
+    }
+    // A claim within the allocation limit but beyond a stream's end: truncated.
+    let opts = Options::new();
+    let mut data = vec![0x80, 0x03, b'B'];
+    data.extend_from_slice(&(64u32 << 20).to_le_bytes());
+    data.extend_from_slice(b"short");
+    let (result, peak) = common::memory::peak_during(|| opts.from_reader::<Value, _>(&data[..]));
+    assert_eq!(result.unwrap_err().kind(), ErrorKind::Truncated);
+    assert!(
+        peak < 1 << 20,
+        "a short stream allocates what arrives, not what is claimed"
+    );
+}
+
+#[test]
+fn long_text_lines() {
+    let _alone = common::memory::exclusive();
+    for (op, tail) in [(b'I', &b"\n."[..]), (b'L', b"L\n."), (b'F', b"\n.")] {
+        let mut data = vec![op];
+        data.extend(std::iter::repeat(b'7').take(10_000_000));
+        data.extend_from_slice(tail);
+        refused::<Value>(&Options::new(), &data, ErrorKind::InvalidArgument);
+    }
+}
+
+#[test]
+fn memo_index_far_out() {
+    let _alone = common::memory::exclusive();
+    // LONG_BINPUT 0xffffffff: a sparse entry, not a 4-billion-slot array.
+    let data = b"Nr\xff\xff\xff\xffj\xff\xff\xff\xff.";
+    let (value, peak) = common::memory::peak_during(|| pickle_core::from_slice::<Value>(data));
+    assert_eq!(value.expect("decodes"), Value::None);
+    assert!(peak < 1 << 20);
+}

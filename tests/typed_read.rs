@@ -1,0 +1,96 @@
+//! Typed decoding of CPython's pickles into standard Rust types, at every
+//! protocol, and the errors (with offsets and paths) when types do not fit.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+
+use pickle_core::{BigInt, ByteArray, ByteBuf, ErrorKind, FromPickle, PyStr};
+
+/// The pickles of one fixture, one per protocol.
+fn pickles(name: &str) -> Vec<Vec<u8>> {
+    thread_local!(static ALL: Vec<Vec<u8>> = common::read_records(&common::python("typed_fixtures.py", &[], b"")));
+    ALL.with(|all| {
+        let found: Vec<Vec<u8>> = all
+            .chunks(3)
+            .filter(|r| r[0] == name.as_bytes())
+            .map(|r| r[2].clone())
+            .collect();
+        assert_eq!(found.len(), 6, "fixture `{name}` at six protocols");
+        found
+    })
+}
+
+fn each<T: FromPickle + PartialEq + std::fmt::Debug>(name: &str, want: T) {
+    for (proto, data) in pickles(name).iter().enumerate() {
+        let got: T = pickle_core::from_slice(data)
+            .unwrap_or_else(|e| panic!("`{name}` at protocol {proto}: {e}"));
+        assert_eq!(got, want, "`{name}` at protocol {proto}");
+    }
+}
+
+fn each_err<T: FromPickle + std::fmt::Debug>(name: &str, kind: ErrorKind, path: Option<&str>) {
+    for (proto, data) in pickles(name).iter().enumerate() {
+        let err = pickle_core::from_slice::<T>(data).unwrap_err();
+        assert_eq!(err.kind(), kind, "`{name}` at protocol {proto}: {err}");
+        assert_eq!(
+            err.path().as_deref(),
+            path,
+            "`{name}` at protocol {proto}: {err}"
+        );
+        assert!(err.offset().is_some(), "`{name}`: errors carry an offset");
+    }
+}
+
+#[test]
+fn maps_sets_and_sequences() {
+    let map = HashMap::from([("a".to_owned(), vec![1i64, 2]), ("b".to_owned(), vec![])]);
+    each("map", map.clone());
+    each("map", map.into_iter().collect::<BTreeMap<_, _>>());
+    each("set", HashSet::from([1i64, 2, 3]));
+    each("set", BTreeSet::from([1u8, 2, 3]));
+    each("frozenset", BTreeSet::from([4i32, 5]));
+    each(
+        "ordereddict",
+        BTreeMap::from([("y".to_owned(), 2i64), ("z".to_owned(), 1)]),
+    );
+    each("array", [1i32, 2, 3]);
+    each("array", VecDeque::from([1u64, 2, 3]));
+    each("shared", vec![vec![1i64, 2], vec![1, 2]]);
+}
+
+#[test]
+fn scalars_tuples_and_bytes() {
+    each("tuple", (1i32, "x".to_owned(), 2.5f64, None::<u8>, true));
+    each("bytes", ByteBuf(vec![0, 255]));
+    each("bytearray", ByteArray(b"ab".to_vec()));
+    each("chars", vec!['a', 'é']);
+    each("float from int", vec![1.0f64, 2.5]);
+    each("none", None::<i64>);
+    each("none", ());
+    let big = BigInt::from_digits(false, 2, format!("1{}", "0".repeat(100)).as_bytes())
+        .expect("binary digits");
+    each("bigints", vec![big, BigInt::from(-5i64)]);
+    each(
+        "surrogate",
+        PyStr::from_code_points([0x61, 0xD800]).expect("code points"),
+    );
+}
+
+#[test]
+fn mismatches_are_errors_with_offsets_and_paths() {
+    each_err::<Vec<u8>>("u8 overflow", ErrorKind::OutOfRange, Some("[1]"));
+    each_err::<[i32; 2]>("array", ErrorKind::Type, None);
+    each_err::<HashMap<String, Vec<HashMap<String, f64>>>>(
+        "nested error",
+        ErrorKind::Type,
+        Some("[\"items\"][1][\"price\"]"),
+    );
+    each_err::<String>("surrogate", ErrorKind::OutOfRange, None);
+    each_err::<Vec<i64>>("global call", ErrorKind::Type, Some("[1]"));
+    let err = pickle_core::from_slice::<Vec<i64>>(&pickles("global call")[4]).unwrap_err();
+    assert!(
+        err.to_string().contains("`posix.system`"),
+        "names the global: {err}"
+    );
+}
