@@ -9,7 +9,21 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use pickle_core::{BigInt, ByteArray, ByteBuf, Bytes, Protocol, ToPickle, Value};
+use pickle_core::{BigInt, ByteArray, ByteBuf, Bytes, Pickler, Protocol, ToPickle, Value};
+
+/// A value written by a function, for the writer's lower-level calls.
+struct Written(fn(&mut Pickler<'_>) -> pickle_core::Result<()>);
+
+impl ToPickle for Written {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> pickle_core::Result<()> {
+        (self.0)(p)
+    }
+}
+
+fn utc(p: &mut Pickler<'_>) -> pickle_core::Result<()> {
+    let zero = Written(|p| p.write_reduce("datetime", "timedelta", &[&0, &0, &0]));
+    p.write_singleton("datetime.timezone.utc", "datetime", "timezone", &[&zero])
+}
 
 /// Every case: a name the Python checker knows, and the Rust value.
 fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
@@ -118,6 +132,14 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
             "shared value",
             Box::new(Value::List(vec![shared.clone(), shared])),
         ),
+        (
+            "reduce",
+            Box::new(vec![
+                Written(|p| p.write_reduce("decimal", "Decimal", &[&"-12.3400"])),
+                Written(|p| p.write_reduce("decimal", "Decimal", &[&"-12.3400"])),
+            ]),
+        ),
+        ("singleton", Box::new(vec![Written(utc), Written(utc)])),
         (
             "deep value",
             Box::new(Value::Dict(vec![(

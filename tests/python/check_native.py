@@ -83,6 +83,8 @@ EXPECTED = {
     "boxed": [1, 2],
     "rc arc cow": (fresh("rc"), fresh("arc"), fresh("cow")),
     "bigint": [2**200, -(2**200)],
+    "reduce": [__import__("decimal").Decimal("-12.3400"), __import__("decimal").Decimal("-12.3400")],
+    "singleton": [__import__("datetime").timezone.utc, __import__("datetime").timezone.utc],
     "shared value": None,  # built below: one list object twice
     "deep value": None,
 }

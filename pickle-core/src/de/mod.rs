@@ -3,7 +3,7 @@
 //! Reading runs CPython's unpickling machine on inert objects: nothing is
 //! imported or called, every limit is checked before memory is reserved, and
 //! every error carries the offset of the opcode that failed. The result is a
-//! [`Value`](crate::Value) or, through [`FromPickle`](crate::FromPickle), a
+//! [`Value`](crate::Value) or, through [`FromPickle`], a
 //! typed Rust value.
 
 mod arena;

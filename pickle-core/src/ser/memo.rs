@@ -6,7 +6,8 @@
 //! - an interned string (an attribute or module name), by its text, because
 //!   CPython interns those, so equal names are the same object;
 //! - a global (a class or function), by `module` and `name`;
-//! - an enum member, by its class and member name.
+//! - an enum member, by its class and member name;
+//! - another singleton (`datetime.timezone.utc`), by a name the writer gives it.
 
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
@@ -25,6 +26,7 @@ pub(crate) struct Memo {
     interned: Map<Box<str>, u32>,
     globals: Map<Box<str>, Map<Box<str>, u32>>,
     members: Map<MemberKey, u32>,
+    singletons: Map<Box<str>, u32>,
 }
 
 impl Memo {
@@ -68,6 +70,14 @@ impl Memo {
         self.members
             .get(&(module.into(), name.into(), member.into()))
             .copied()
+    }
+
+    pub(crate) fn singleton(&self, identity: &str) -> Option<u32> {
+        self.singletons.get(identity).copied()
+    }
+
+    pub(crate) fn set_singleton(&mut self, identity: &str, idx: u32) {
+        self.singletons.insert(identity.into(), idx);
     }
 
     pub(crate) fn set_member(&mut self, module: &str, name: &str, member: &str, idx: u32) {

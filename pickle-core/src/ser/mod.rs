@@ -166,6 +166,7 @@ pub(crate) enum Key<'k> {
     Interned(&'k str),
     Global(&'k str, &'k str),
     Member(&'k str, &'k str, &'k str),
+    Singleton(&'k str),
 }
 
 /// The pickle writer that [`ToPickle`] implementations write into.
@@ -213,6 +214,7 @@ impl<'w> Pickler<'w> {
             Key::Interned(s) => self.memo.interned(s),
             Key::Global(m, n) => self.memo.global(m, n),
             Key::Member(m, n, v) => self.memo.member(m, n, v),
+            Key::Singleton(s) => self.memo.singleton(s),
         }
     }
 
@@ -237,6 +239,7 @@ impl<'w> Pickler<'w> {
             Some(Key::Interned(s)) => self.memo.set_interned(s, idx),
             Some(Key::Global(m, n)) => self.memo.set_global(m, n, idx),
             Some(Key::Member(m, n, v)) => self.memo.set_member(m, n, v, idx),
+            Some(Key::Singleton(s)) => self.memo.set_singleton(s, idx),
             None => {}
         }
         if self.proto >= 4 {

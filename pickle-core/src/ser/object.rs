@@ -5,6 +5,7 @@ use crate::compat;
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::value::PyStr;
+use crate::ToPickle;
 
 impl Pickler<'_> {
     /// Writes a global (a class or function) `module.name`, as CPython's
@@ -97,6 +98,39 @@ impl Pickler<'_> {
             self.out.write(&line);
         }
         self.put(Some(Key::Global(module, name)))
+    }
+
+    /// Writes `module.name(*args)`: an object whose `__reduce__` returns
+    /// `(global, args)`, as CPython writes `decimal.Decimal`, `complex` or
+    /// `datetime.date` (classes implemented in C, whose names are not interned).
+    /// The object is new: it is memoized, and written again if written again.
+    pub fn write_reduce(&mut self, module: &str, name: &str, args: &[&dyn ToPickle]) -> Result<()> {
+        self.out.boundary()?;
+        self.reduce_with((module, name), None, |p| {
+            p.out.boundary()?;
+            p.tuple_with(None, args.len(), |p, i| args[i].to_pickle(p))
+        })
+    }
+
+    /// Like [`Pickler::write_reduce`], for an object that is one object in
+    /// Python however often it is used, such as `datetime.timezone.utc`: the
+    /// first write is memoized under `identity`, later ones fetch it.
+    pub fn write_singleton(
+        &mut self,
+        identity: &str,
+        module: &str,
+        name: &str,
+        args: &[&dyn ToPickle],
+    ) -> Result<()> {
+        self.out.boundary()?;
+        let key = Some(Key::Singleton(identity));
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.reduce_with((module, name), key, |p| {
+            p.out.boundary()?;
+            p.tuple_with(None, args.len(), |p, i| args[i].to_pickle(p))
+        })
     }
 
     /// A new `str` object, memoized (the inner part of `write_str`).
