@@ -162,3 +162,57 @@ fn memo_index_far_out() {
     assert_eq!(value.expect("decodes"), Value::None);
     assert!(peak < 1 << 20);
 }
+
+/// The fuzz targets' properties (`fuzz/src/lib.rs`), run here on every input
+/// the fuzzers ever found failing (`tests/data/fuzz/`).
+#[allow(dead_code)]
+#[path = "../fuzz/src/lib.rs"]
+mod fuzz_props;
+
+#[test]
+fn fuzz_findings_stay_fixed() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fuzz");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/data/fuzz exists")
+        .map(|entry| entry.expect("readable entry").path())
+        .collect();
+    files.sort();
+    assert!(!files.is_empty());
+    for path in files {
+        let data = std::fs::read(&path).expect("readable finding");
+        let start = Instant::now();
+        let (_, peak) = common::memory::peak_during(|| {
+            let value = pickle_core::from_slice::<Value>(&data);
+            let streamed = pickle_core::from_reader::<Value, _>(&data[..]);
+            assert_eq!(value.is_ok(), streamed.is_ok(), "{}", path.display());
+            let _ = pickle_core::from_slice::<fuzz_props::Order>(&data);
+            fuzz_props::check_roundtrip(&data);
+        });
+        assert!(
+            start.elapsed() < MAX_TIME && peak < MAX_BYTES,
+            "{}",
+            path.display()
+        );
+    }
+}
+
+/// Found by the `roundtrip` fuzzer: a global named `.` was written below
+/// protocol 4 as `getattr(module., '')`, with an empty name line that no
+/// reader accepts; now writing refuses it.
+#[test]
+fn global_with_an_empty_name_line_is_unpicklable() {
+    let value = Value::global("exceptions", ".");
+    for protocol in [pickle_core::Protocol::V0, pickle_core::Protocol::V3] {
+        let err = pickle_core::to_vec_with(&value, protocol).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unpicklable, "{err}");
+    }
+    let bytes = pickle_core::to_vec(&value).expect("protocol 5 names it on the stack");
+    assert_eq!(pickle_core::from_slice::<Value>(&bytes).unwrap(), value);
+    let newline = Value::global("os\nx", "system");
+    assert_eq!(
+        pickle_core::to_vec_with(&newline, pickle_core::Protocol::V2)
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Unpicklable
+    );
+}

@@ -79,6 +79,14 @@ impl Pickler<'_> {
                 (module, name)
             };
             for (what, text) in [("module", m), ("global", n)] {
+                // `GLOBAL` holds each name on a line of its own, which the
+                // reader (like CPython's) refuses when empty.
+                if text.is_empty() || text.contains('\n') {
+                    return Err(Error::new(
+                        ErrorKind::Unpicklable,
+                        format!("can't pickle {what} identifier `{text}`: it is empty or holds a newline"),
+                    ));
+                }
                 if self.proto != 3 && !text.is_ascii() {
                     return Err(Error::new(
                         ErrorKind::Unpicklable,
