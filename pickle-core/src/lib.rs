@@ -11,6 +11,7 @@ mod hash;
 mod impls;
 pub mod opcode;
 mod protocol;
+pub mod scan;
 pub mod ser;
 mod text;
 mod value;
@@ -20,6 +21,7 @@ pub use error::{Error, ErrorKind, Result};
 pub use ext::Extensions;
 pub use impls::{ByteArray, ByteBuf, Bytes};
 pub use protocol::Protocol;
+pub use scan::scan;
 pub use ser::{to_vec, to_vec_with, to_writer, Pickler};
 pub use value::{
     BigInt, Buffer, Call, CodePoints, Global, InvalidText, Object, Op, PyStr, Value, MAX_STR_DIGITS,

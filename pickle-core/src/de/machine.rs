@@ -22,13 +22,33 @@ const NODE_COST: usize = std::mem::size_of::<Node>() + 9;
 /// What one reference from a container costs.
 const LINK_COST: usize = std::mem::size_of::<NodeId>();
 
+/// What [`crate::scan`] needs to know of a run that the arena does not keep.
+///
+/// With it, the machine also stands in for what only the loading process
+/// could supply, so that a scan reads on where a load would need the
+/// caller's help: an extension code the registry lacks becomes a placeholder
+/// global (listed in `extensions`), and `NEXT_BUFFER` without buffers an
+/// empty buffer.
+#[derive(Default)]
+pub(crate) struct Inspection {
+    /// Each `BUILD` applied to an object: its offset, the object, the state.
+    pub(crate) builds: Vec<(u64, NodeId, NodeId)>,
+    /// Each call folded into a plain value (`builtins.set([...])`): its
+    /// offset and the global called.
+    pub(crate) folded: Vec<(u64, NodeId)>,
+    /// Placeholder globals for extension codes, with their codes.
+    pub(crate) extensions: Vec<(NodeId, i64)>,
+}
+
 pub(crate) struct Machine<'o, 'b, S> {
     pub(crate) src: S,
     pub(crate) arena: Arena,
+    /// Scan mode: `Some` records what `Inspection` lists.
+    pub(crate) inspection: Option<Inspection>,
     stack: Vec<NodeId>,
     marks: Vec<usize>,
     memo: Memo,
-    proto: u8,
+    pub(crate) proto: u8,
     opts: &'o Options<'b>,
     next_buffer: usize,
     /// Bytes charged against `max_alloc` so far.
@@ -43,6 +63,7 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         Machine {
             src,
             arena: Arena::default(),
+            inspection: None,
             stack: Vec::with_capacity(64),
             marks: Vec::new(),
             memo: Memo::default(),
@@ -728,6 +749,13 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
     // --- buffers --------------------------------------------------------
 
     fn load_next_buffer(&mut self) -> Result<()> {
+        if self.opts.buffers.is_none() && self.inspection.is_some() {
+            // The buffer's bytes are the loading process's, not the pickle's.
+            return self.push_node(Node::Buffer(Box::new(Buffer {
+                data: Vec::new(),
+                readonly: false,
+            })));
+        }
         let Some(buffers) = self.opts.buffers else {
             return Err(self.err(
                 ErrorKind::Buffer,
@@ -993,17 +1021,28 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         if code <= 0 {
             return Err(self.invalid("EXT specifies code <= 0"));
         }
-        let global = self
+        let known = self
             .opts
             .extensions
             .and_then(|ext| ext.global(code as u32))
-            .cloned()
-            .ok_or_else(|| {
-                self.err(
-                    ErrorKind::Extension,
-                    format!("unregistered extension code {code}"),
-                )
-            })?;
+            .cloned();
+        if known.is_none() && self.inspection.is_some() {
+            // Only the loading process knows what the code stands for.
+            let index = self
+                .arena
+                .add_global(Global::new("<extension>", code.to_string()));
+            let id = self.new_node(Node::Global(index))?;
+            if let Some(inspection) = &mut self.inspection {
+                inspection.extensions.push((id, code));
+            }
+            return self.push(id);
+        }
+        let global = known.ok_or_else(|| {
+            self.err(
+                ErrorKind::Extension,
+                format!("unregistered extension code {code}"),
+            )
+        })?;
         self.push_global(global.module, global.name)
     }
 
@@ -1110,6 +1149,9 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
             return Err(self.bad_op(format!("`{name}` object is not callable")));
         }
         if let Some(node) = self.fold_reduce(callable, args)? {
+            if let Some(inspection) = &mut self.inspection {
+                inspection.folded.push((self.at, callable));
+            }
             return self.push_node(node);
         }
         self.link_all(&[callable, args])?;
@@ -1152,6 +1194,9 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
                 self.link_all(&[state])?;
                 if let Node::Object(obj) = self.arena.node_mut(inst) {
                     obj.ops.push(OpNode::Build(state));
+                }
+                if let Some(inspection) = &mut self.inspection {
+                    inspection.builds.push((self.at, inst, state));
                 }
                 Ok(())
             }

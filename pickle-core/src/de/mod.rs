@@ -6,15 +6,15 @@
 //! [`Value`](crate::Value) or, through [`FromPickle`], a
 //! typed Rust value.
 
-mod arena;
+pub(crate) mod arena;
 mod build;
 mod class;
 mod decoder;
 mod fold;
-mod machine;
+pub(crate) mod machine;
 mod memo;
 mod options;
-mod source;
+pub(crate) mod source;
 
 use std::io::Read;
 
