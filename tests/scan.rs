@@ -82,12 +82,12 @@ fn resolves_stack_global_names_from_the_memo_with_offsets() {
     assert_eq!(import.action, Action::Import);
     assert_eq!(import.opcode, Opcode::StackGlobal);
     assert_eq!(import.offset, 21);
-    assert_eq!(import.global, Some(Global::new("os", "system")));
+    assert_eq!(import.global.as_deref(), Some(&Global::new("os", "system")));
     assert_eq!(import.safety, Safety::Dangerous);
     assert_eq!(call.action, Action::Call);
     assert_eq!(call.opcode, Opcode::Reduce);
     assert_eq!(call.offset, 29);
-    assert_eq!(call.target, "os.system");
+    assert_eq!(&*call.target, "os.system");
 }
 
 #[test]
@@ -133,7 +133,7 @@ fn reports_persistent_ids_extension_codes_and_buffers_and_reads_on() {
             (19, Action::Call, Safety::Dangerous),
         ]
     );
-    assert_eq!(report.findings[1].target, "persistent id \"p\"");
+    assert_eq!(&*report.findings[1].target, "persistent id \"p\"");
     // With the registry the loader would use, the code is a name.
     let mut ext = Extensions::new();
     ext.add("collections", "OrderedDict", 1).unwrap();
@@ -152,7 +152,10 @@ fn nested_classes_through_getattr_are_named_not_flagged() {
     let report = pickle_core::scan(data);
     assert_eq!(report.verdict(), Safety::Unknown, "{:#?}", report.findings);
     let call = report.findings.last().unwrap();
-    assert_eq!(call.global, Some(Global::new("datetime", "datetime.now")));
+    assert_eq!(
+        call.global.as_deref(),
+        Some(&Global::new("datetime", "datetime.now"))
+    );
     // The same getattr also held in a list: it could be called anywhere.
     let data = b"\x80\x02cbuiltins\ngetattr\nq\x00cdatetime\ndatetime\nX\x03\x00\x00\x00now\x86Rh\x00\x86.";
     assert_eq!(pickle_core::scan(data).verdict(), Safety::Dangerous);
@@ -165,5 +168,5 @@ fn folded_constructor_calls_are_listed_as_data() {
     assert_eq!(report.verdict(), Safety::Data);
     let actions: Vec<_> = report.findings.iter().map(|f| f.action).collect();
     assert_eq!(actions, [Action::Import, Action::Call]);
-    assert_eq!(report.findings[1].target, "builtins.set");
+    assert_eq!(&*report.findings[1].target, "builtins.set");
 }

@@ -214,6 +214,15 @@ impl<'a> Builder<'a> {
 
     /// The value of a container, from the values of its children.
     fn assemble(&self, frame: Frame<'_>) -> Value {
+        // A sequence's children were built one per item, in order: move
+        // them, rather than hold a copy of a million-item list for a moment.
+        match self.arena.node(frame.id) {
+            Node::List(_) => return Value::List(frame.built),
+            Node::Tuple(..) => return Value::Tuple(frame.built),
+            Node::Set(_) => return Value::Set(frame.built),
+            Node::FrozenSet(_) => return Value::FrozenSet(frame.built),
+            _ => {}
+        }
         let mut kids = frame.built.into_iter();
         let mut next = || kids.next().unwrap_or(Value::None);
         match self.arena.node(frame.id) {

@@ -28,13 +28,21 @@
 mod classify;
 mod walk;
 
+use std::borrow::Cow;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::de::{Limits, Options, PersistentIds};
 use crate::error::Error;
 use crate::ext::Extensions;
 use crate::opcode::Opcode;
 use crate::value::Global;
+
+/// The longest global name (module and qualified name, in bytes) a
+/// finding keeps and the scan classifies by its parts; a longer one is
+/// [`Safety::Dangerous`] by itself. Real names are far shorter, and the bound
+/// keeps a report's size proportional to the pickle's.
+pub const MAX_NAME: usize = 256;
 
 /// How safe one finding is, from plain data to dangerous; ordered, so the
 /// worst of several is their maximum.
@@ -120,17 +128,20 @@ pub struct Finding {
     pub opcode: Opcode,
     /// What it does.
     pub action: Action,
-    /// What it acts on, for people: `posix.system`, `the result of
-    /// builtins.getattr(...)`, `persistent id 'storage/0'`.
-    pub target: String,
+    /// What it acts on, for people: `posix.system`, `builtins.getattr ->
+    /// mod.Outer.Inner`, `persistent id "storage/0"`. Shared between the
+    /// findings of one object, and cut to a few hundred characters.
+    pub target: Arc<str>,
     /// The global acted on, when the scan can name it (through `getattr`
     /// chains too: `getattr(mod.Outer, 'Inner')` is `mod.Outer.Inner`). For
     /// `copyreg._reconstructor(cls, base, state)`, the class `cls`.
-    pub global: Option<Global>,
+    /// Names longer than [`MAX_NAME`] bytes are not kept (and are
+    /// dangerous: no real module or class has one).
+    pub global: Option<Arc<Global>>,
     /// How safe it is.
     pub safety: Safety,
     /// Why, in a few words.
-    pub reason: String,
+    pub reason: Cow<'static, str>,
 }
 
 /// Everything a pickle would import and call, in pickle order; see [`scan`].
