@@ -256,10 +256,13 @@ impl Pickler<'_> {
                         "INST names must be text",
                     ));
                 };
-                if module.contains('\n') || name.contains('\n') {
+                // Each name is a line that readers (CPython's too) decode as
+                // ASCII and refuse when empty.
+                let bad = |s: &str| s.is_empty() || s.contains('\n') || !s.is_ascii();
+                if bad(module) || bad(name) {
                     return Err(Error::new(
                         ErrorKind::Unpicklable,
-                        "INST names cannot hold a newline",
+                        "INST names must be non-empty ASCII without a newline",
                     ));
                 }
                 self.out.op(Opcode::Mark);
