@@ -1,0 +1,1 @@
+//! `#[derive(ToPickle, FromPickle)]`: placeholder, written below.
