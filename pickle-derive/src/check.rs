@@ -142,10 +142,7 @@ fn unique_field_names(cx: &Ctxt, fields: &[Field], rule: Option<crate::case::Ren
         let aliases = f.attrs.aliases.iter().map(syn::LitStr::value);
         for n in std::iter::once(name).chain(aliases) {
             if seen.insert(n.clone(), ()).is_some() {
-                cx.error_spanned_by(
-                    f.original,
-                    format!("two fields have the Python name `{n}`"),
-                );
+                cx.error_spanned_by(f.original, format!("two fields have the Python name `{n}`"));
             }
         }
     }

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use pickle_core::{FromPickle, ToPickle};
 
-/// `@dataclass class Item`.
+/// `@dataclass class Item`; also readable from the frozen `FrozenItem`.
 #[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
-#[pickle(module = "shop.models")]
+#[pickle(module = "shop.models", alias = "shop.models.FrozenItem")]
 pub struct Item {
     pub sku: String,
     pub qty: u32,
@@ -40,7 +40,11 @@ pub struct Order {
 /// A plain class with `__init__` (`Repr::State`), renamed in Python, with
 /// a renamed field, a field with an alias and a defaulted field.
 #[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
-#[pickle(module = "shop.models", name = "CustomerV2")]
+#[pickle(
+    module = "shop.models",
+    name = "CustomerV2",
+    alias = "shop.legacy.Customer"
+)]
 pub struct Customer {
     pub name: String,
     #[pickle(rename = "emailAddress", alias = "email")]
@@ -201,3 +205,13 @@ pub struct Catalog {
     pub settings: Settings,
     pub boxed: Wrapper<Vec<Pair>>,
 }
+
+/// `Item` read strictly: an attribute that is not a field is an error.
+#[derive(FromPickle, Debug, Clone, PartialEq)]
+#[pickle(module = "shop.models", name = "Item", deny_unknown_fields)]
+pub struct StrictItem {
+    pub sku: String,
+    pub qty: u32,
+    pub price: f64,
+}
+pub mod cases;
