@@ -94,10 +94,9 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
     };
     let spec = ClassSpec::for_struct(c, fields, repr);
     let read = read_instance(p, &open, &spec, fields, &quote!(Self));
-    let name = c.class_name();
     quote! {
         #desc
-        #p::in_type(#name, || #read)
+        #read
     }
 }
 
@@ -116,8 +115,9 @@ fn transparent_body(p: &TokenStream, fields: &[Field]) -> TokenStream {
     quote!(#p::Ok(Self { #(#inits,)* }))
 }
 
-/// A block that reads the fields of the instance `open` gives and builds
-/// `path { fields }` from them.
+/// Statements that open the instance (`open`, whose errors are about the
+/// object itself) and read its fields into `path { fields }`, with
+/// `name` as the root of the path of errors in the fields.
 fn read_instance(
     p: &TokenStream,
     open: &TokenStream,
@@ -157,34 +157,37 @@ fn read_instance(
         }
     };
     let mut index = 0usize;
-    let inits = fields.iter().map(|f| {
+    let mut inits = Vec::new();
+    for f in fields {
         let member = &f.member;
         if f.skipped() {
             let value = default_value(p, f);
-            return quote!(#member: #value);
+            inits.push(quote!(#member: #value));
+            continue;
         }
         let slot = &slots[index];
-        let i = index;
-        index += 1;
         let missing = if f.attrs.default.is_set() {
             default_value(p, f)
         } else {
-            quote!(return #p::Err(__instance.missing(#i)))
+            quote!(return #p::Err(__instance.missing(#index)))
         };
-        quote! {
+        index += 1;
+        inits.push(quote! {
             #member: match #slot {
                 #p::Some(__value) => __value,
                 #p::None => #missing,
             }
-        }
-    });
-    let inits: Vec<TokenStream> = inits.collect();
-    quote! {{
+        });
+    }
+    let name = &spec.name;
+    quote! {
         let mut __instance = #open;
-        #(#decls)*
-        #scan
-        #p::Ok(#path { #(#inits,)* })
-    }}
+        #p::in_type(#name, move || {
+            #(#decls)*
+            #scan
+            #p::Ok(#path { #(#inits,)* })
+        })
+    }
 }
 
 fn unit_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> TokenStream {
@@ -198,13 +201,13 @@ fn unit_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> Token
         let variant = v.ident;
         quote!(#i => #p::Ok(Self::#variant),)
     });
-    let name = c.class_name();
+    // The member's errors are about the object itself: no path to add.
     quote! {
         #desc
-        #p::in_type(#name, || match __decoder.enum_member(&#class)? {
+        match __decoder.enum_member(&#class)? {
             #(#arms)*
             __other => #p::Err(#p::no_such_variant(&#class, __other)),
-        })
+        }
     }
 }
 
@@ -235,8 +238,7 @@ fn data_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> Token
                     &v.fields,
                     &quote!(Self::#variant),
                 );
-                let name = &spec.name;
-                quote!(#i => #p::in_type(#name, || #read),)
+                quote!(#i => { #read })
             });
     let Some(first) = classes.first() else {
         // `check.rs` refuses an enum without variants.

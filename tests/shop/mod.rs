@@ -207,7 +207,7 @@ pub struct Catalog {
 }
 
 /// `Item` read strictly: an attribute that is not a field is an error.
-#[derive(FromPickle, Debug, Clone, PartialEq)]
+#[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
 #[pickle(module = "shop.models", name = "Item", deny_unknown_fields)]
 pub struct StrictItem {
     pub sku: String,

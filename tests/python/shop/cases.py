@@ -77,3 +77,44 @@ CASES = {
     "items_by_sku": lambda: {s("sku-a"): item(1), s("sku-b"): item(2)},
     "many_items": lambda: [item(i) for i in range(2500)],
 }
+
+
+def _read_cases():
+    """Objects only read by Rust: sharing, old names, missing and extra
+    attributes, other Python types that Rust types accept."""
+    from shop import legacy
+    from shop.models import FrozenItem
+
+    def shared_items():
+        it = item(1)
+        return [it, it, it]
+
+    def shared_orders():
+        o = order(1, Status.PAID)
+        return {s("aa"): o, s("bb"): o}
+
+    def item_with_color():
+        it = item(1)
+        it.color = s("red")
+        return it
+
+    def blob_bytearray():
+        return Blob(bytearray(b"xyz"), bytes([1, 2, 3, 4]), bytearray(b"ab"))
+
+    return {
+        "shared_items": shared_items,
+        "shared_orders": shared_orders,
+        "legacy_order": lambda: legacy.Order(1, s("customer 1"), 10.5, [s("gift"), s("tag1")],
+                                             s("note 1"), [item(100), item(101)], Status.NEW),
+        "frozen_item": lambda: FrozenItem(s("sku-1"), 1, 1.25),
+        "legacy_customer": lambda: legacy.Customer(s("name 3"), s("user3@example.com")),
+        "item_with_color": item_with_color,
+        "strict_item": lambda: item(1),
+        "wrapper_set": lambda: Wrapper({s("ab"), s("cd")}, s("set")),
+        "item_int_price": lambda: Item(s("sku-1"), 1, 2),
+        "blob_bytearray": blob_bytearray,
+        "pair_tuple_of_instances": lambda: (Pair(1, s("one")), Coord(0.5, 1.5)),
+    }
+
+
+READ_CASES = _read_cases()
