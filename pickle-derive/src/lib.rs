@@ -68,7 +68,6 @@ fn expand(
     // from outside, and lints about generated paths stay quiet.
     quote::quote! {
         #[doc(hidden)]
-        #[allow(unused_qualifications, non_upper_case_globals, clippy::absolute_paths)]
         const _: () = {
             #code
         };

@@ -10,12 +10,15 @@ use pickle_core::{FromPickle, ToPickle};
 
 use super::*;
 
+/// Decodes a pickle and compares it with the expected value.
+pub type ReadCheck = Box<dyn Fn(&[u8]) -> Result<(), String>>;
+
 /// One case: its name in `cases.py`, the value, and a check that a pickle
 /// decodes into an equal value.
 pub struct Case {
     pub name: &'static str,
     pub value: Rc<dyn ToPickle>,
-    pub read: Box<dyn Fn(&[u8]) -> Result<(), String>>,
+    pub read: ReadCheck,
 }
 
 pub fn case<T>(name: &'static str, value: T) -> Case
