@@ -79,6 +79,9 @@ pub enum MemberValue {
 /// Keys on a struct or enum.
 pub struct Container {
     pub module: Attr<String>,
+    /// Whether a `module` key was written, valid or not (a bad one is
+    /// reported as such, not as a missing module).
+    pub module_written: bool,
     pub name: Attr<String>,
     pub slots: Flag,
     pub new_args: Flag,
@@ -134,6 +137,7 @@ impl Container {
     pub fn from_ast(cx: &Ctxt, input: &syn::DeriveInput) -> Container {
         let mut c = Container {
             module: Attr::none("module"),
+            module_written: false,
             name: Attr::none("name"),
             slots: Flag::none("slots"),
             new_args: Flag::none("new_args"),
@@ -149,6 +153,7 @@ impl Container {
             let key = &meta.path;
             if key.is_ident("module") {
                 // #[pickle(module = "shop.models")]
+                c.module_written = true;
                 if let Some(lit) = string(cx, meta, "module")? {
                     if dotted_name(&lit.value()) {
                         c.module.set(cx, key, lit.value());

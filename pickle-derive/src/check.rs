@@ -69,7 +69,7 @@ fn representation(cx: &Ctxt, c: &Container) {
                 );
             }
         }
-        None if !a.module.is_set() => cx.error_spanned_by(
+        None if !a.module_written => cx.error_spanned_by(
             c.ident,
             "missing module: add `#[pickle(module = \"...\")]` naming the Python module of the class, \
              or `#[pickle(dict)]` or `#[pickle(transparent)]`",
