@@ -111,8 +111,15 @@ fn main() -> ExitCode {
         eprintln!("cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
-    println!("wrote {} orders ({} bytes) to {}", orders.len(), bytes.len(), path.display());
-    let python = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join("python");
+    println!(
+        "wrote {} orders ({} bytes) to {}",
+        orders.len(),
+        bytes.len(),
+        path.display()
+    );
+    let python = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join("python");
     let status = Command::new("python3")
         .arg(python.join("show_orders.py"))
         .arg(&path)

@@ -5,11 +5,11 @@
 //! Use them through `pickle_core` (`use pickle_core::{FromPickle, ToPickle};`),
 //! whose `derive_docs` module describes every attribute.
 //!
-//! The crate is laid out as serde_derive is: [`ast`] is the input as our own
-//! types, [`attr`] parses every `#[pickle(...)]` key, [`check`] holds the rules
-//! across keys and fields, [`model`] says what the attributes mean, and
-//! [`ser`] and [`de`] generate the impls. Errors are collected in a
-//! [`ctxt::Ctxt`], so all of an item's errors are reported at once.
+//! The crate is laid out as serde_derive is: `ast` is the input as our own
+//! types, `attr` parses every `#[pickle(...)]` key, `check` holds the rules
+//! across keys and fields, `model` says what the attributes mean, and
+//! `ser` and `de` generate the impls. Errors are collected in a
+//! `ctxt::Ctxt`, so all of an item's errors are reported at once.
 #![forbid(unsafe_code)]
 
 mod ast;
