@@ -54,6 +54,32 @@ mod user {
         pub text: i64,
     }
 
+    /// A generic class with a where clause, and an older version of it
+    /// (same class) without the defaulted fields.
+    #[derive(::pickle_core::ToPickle, ::pickle_core::FromPickle, Debug, PartialEq)]
+    #[pickle(module = "hygiene", name = "Bounded")]
+    pub struct Bounded<T, U>
+    where
+        T: Clone,
+    {
+        /// Kept.
+        pub value: T,
+        /// From a function when missing.
+        #[pickle(default = "crate::seven")]
+        pub seven: i64,
+        /// From `Default` when missing.
+        #[pickle(default)]
+        pub zero: U,
+    }
+
+    /// `Bounded` as an older program wrote it.
+    #[derive(::pickle_core::ToPickle)]
+    #[pickle(module = "hygiene", name = "Bounded")]
+    pub struct BoundedV1 {
+        /// The only field then.
+        pub value: i64,
+    }
+
     /// An enum of unit variants.
     #[derive(::pickle_core::ToPickle, ::pickle_core::FromPickle, Debug, PartialEq, Clone, Copy)]
     #[pickle(module = "hygiene")]
@@ -107,6 +133,11 @@ mod reexport {
     pub use pickle_core as pickle;
 }
 
+/// The default of `Bounded::seven`.
+fn seven() -> i64 {
+    7
+}
+
 /// `with` module: an int written as its decimal text.
 mod as_text {
     use pickle_core::{Decoder, Error, Pickler, Result};
@@ -148,6 +179,9 @@ fn shadowed_prelude_and_lints_round_trip() {
         pickle_core::from_slice::<Vec<Shape>>(&bytes).unwrap(),
         shapes
     );
+    let old = pickle_core::to_vec(&user::BoundedV1 { value: 3 }).unwrap();
+    let bounded: user::Bounded<i64, i64> = pickle_core::from_slice(&old).unwrap();
+    assert_eq!((bounded.value, bounded.seven, bounded.zero), (3, 7, 0));
     let bytes = pickle_core::to_vec(&(Map { a: 1 }, Id(5), Unit, Color::Red)).unwrap();
     let back: (Map, Id, Unit, Color) = pickle_core::from_slice(&bytes).unwrap();
     assert_eq!(back, (Map { a: 1 }, Id(5), Unit, Color::Red));

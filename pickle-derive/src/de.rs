@@ -74,7 +74,8 @@ fn read_fn(p: &TokenStream, f: &Field) -> TokenStream {
 fn default_value(p: &TokenStream, f: &Field) -> TokenStream {
     let ty = f.ty;
     match f.attrs.default.get() {
-        Some(DefaultValue::Path(path)) => quote!(#path()),
+        // Spanned at the path, where a wrong function is the user's to fix.
+        Some(DefaultValue::Path(path)) => quote_spanned!(path.span()=> #path()),
         Some(DefaultValue::Trait) | None => {
             quote_spanned!(ty.span()=> <#ty as #p::Default>::default())
         }
