@@ -22,6 +22,7 @@ mod value;
 #[path = "private.rs"]
 pub mod __private;
 
+#[cfg(feature = "derive")]
 pub mod derive_docs;
 
 /// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a

@@ -169,24 +169,20 @@ impl<'a> Decoder<'a> {
     }
 
     /// The error for an object of the wrong Python type: "expected
-    /// {expected}, found `{python type}`". A global, or an object of a class,
-    /// where the target names no class is an
-    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error (typed
-    /// decoding is an allowlist of classes); anything else a
-    /// [`Type`](ErrorKind::Type) error.
+    /// {expected}, found `{python type}`".
     pub fn type_error(&self, expected: &str) -> Error {
-        let (kind, found) = match self.node() {
-            Node::Global(g) => (
-                ErrorKind::UnexpectedGlobal,
-                format!("global `{}`", self.ctx.arena.globals[*g as usize]),
-            ),
+        let found = match self.node() {
+            Node::Global(g) => format!("global `{}`", self.ctx.arena.globals[*g as usize]),
             Node::Object(_) => match self.class() {
-                Some(g) => (ErrorKind::UnexpectedGlobal, format!("`{g}` object")),
-                None => (ErrorKind::Type, "object".to_owned()),
+                Some(g) => format!("`{g}` object"),
+                None => "object".to_owned(),
             },
-            other => (ErrorKind::Type, format!("`{}`", other.type_name())),
+            other => format!("`{}`", other.type_name()),
         };
-        self.error(kind, format!("expected {expected}, found {found}"))
+        self.error(
+            ErrorKind::Type,
+            format!("expected {expected}, found {found}"),
+        )
     }
 
     /// Whether the object is `None`.
