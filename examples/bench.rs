@@ -35,11 +35,31 @@ static ORDER: ClassDesc = ClassDesc {
     name: "Order",
     repr: Repr::State,
     fields: &[
-        FieldDesc { name: "id", aliases: &[], optional: false },
-        FieldDesc { name: "customer", aliases: &[], optional: false },
-        FieldDesc { name: "price", aliases: &[], optional: false },
-        FieldDesc { name: "tags", aliases: &[], optional: false },
-        FieldDesc { name: "note", aliases: &[], optional: false },
+        FieldDesc {
+            name: "id",
+            aliases: &[],
+            optional: false,
+        },
+        FieldDesc {
+            name: "customer",
+            aliases: &[],
+            optional: false,
+        },
+        FieldDesc {
+            name: "price",
+            aliases: &[],
+            optional: false,
+        },
+        FieldDesc {
+            name: "tags",
+            aliases: &[],
+            optional: false,
+        },
+        FieldDesc {
+            name: "note",
+            aliases: &[],
+            optional: false,
+        },
     ],
     aliases: &[],
     deny_unknown_fields: false,
@@ -48,7 +68,16 @@ static ORDER: ClassDesc = ClassDesc {
 
 impl ToPickle for Order {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> pickle_core::Result<()> {
-        p.write_instance(&ORDER, &[&self.id, &self.customer, &self.price, &self.tags, &self.note])
+        p.write_instance(
+            &ORDER,
+            &[
+                &self.id,
+                &self.customer,
+                &self.price,
+                &self.tags,
+                &self.note,
+            ],
+        )
     }
 }
 
@@ -105,7 +134,8 @@ unsafe impl GlobalAlloc for Counting {
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         if new_size > layout.size() {
-            let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+            let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
+                - layout.size();
             PEAK.fetch_max(live, Ordering::Relaxed);
         } else {
             LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -118,7 +148,10 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 fn repeat() -> usize {
-    std::env::var("BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(5)
+    std::env::var("BENCH_REPEAT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(5)
 }
 
 /// Best wall time of `repeat()` runs, in seconds.
@@ -147,21 +180,42 @@ fn cpython(dir: &Path) -> HashMap<String, (f64, f64, usize)> {
     let out = Command::new("python3")
         .arg(script)
         .arg(dir)
-        .env("PYTHONPATH", Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python"))
+        .env(
+            "PYTHONPATH",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python"),
+        )
         .env("BENCH_REPEAT", repeat().to_string())
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let text = String::from_utf8(out.stdout).expect("utf-8");
     // {"name": {"dumps": x, "loads": y, "bytes": n}, ...}: parse the flat numbers.
     let mut results = HashMap::new();
-    for part in text.trim().trim_start_matches('{').split("}, ").map(|p| p.trim_end_matches("}}")) {
+    for part in text
+        .trim()
+        .trim_start_matches('{')
+        .split("}, ")
+        .map(|p| p.trim_end_matches("}}"))
+    {
         let (name, fields) = part.split_once(": {").expect("name and fields");
         let num = |key: &str| -> f64 {
             let at = fields.find(&format!("\"{key}\": ")).expect("field") + key.len() + 4;
-            fields[at..].split([',', '}']).next().expect("number").trim().parse().expect("a number")
+            fields[at..]
+                .split([',', '}'])
+                .next()
+                .expect("number")
+                .trim()
+                .parse()
+                .expect("a number")
         };
-        results.insert(name.trim_matches('"').to_owned(), (num("dumps"), num("loads"), num("bytes") as usize));
+        results.insert(
+            name.trim_matches('"').to_owned(),
+            (num("dumps"), num("loads"), num("bytes") as usize),
+        );
     }
     results
 }
@@ -171,8 +225,13 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("temp dir");
     eprintln!("timing CPython...");
     let py = cpython(&dir);
-    let read = |name: &str| std::fs::read(dir.join(format!("{name}.pkl"))).expect("CPython's pickle");
-    let de = || serde_pickle::DeOptions::new().keep_restore_state().replace_unresolved_globals();
+    let read =
+        |name: &str| std::fs::read(dir.join(format!("{name}.pkl"))).expect("CPython's pickle");
+    let de = || {
+        serde_pickle::DeOptions::new()
+            .keep_restore_state()
+            .replace_unresolved_globals()
+    };
     let ser = serde_pickle::SerOptions::new;
     let mut rows = Vec::new();
 
@@ -180,10 +239,14 @@ fn main() {
     let orders = records();
     let cpython_records = read("records");
     let ours = pickle_core::to_vec(&orders).expect("encodes");
-    assert!(ours == cpython_records, "our encoding of the records differs from CPython's");
+    assert!(
+        ours == cpython_records,
+        "our encoding of the records differs from CPython's"
+    );
     let decoded: Vec<Order> = pickle_core::from_slice(&cpython_records).expect("decodes");
     assert!(decoded == orders, "decoded records differ");
-    let serde_decoded: Vec<Order> = serde_pickle::from_slice(&cpython_records, de()).expect("serde-pickle decodes");
+    let serde_decoded: Vec<Order> =
+        serde_pickle::from_slice(&cpython_records, de()).expect("serde-pickle decodes");
     assert!(serde_decoded == orders);
     let (dumps, loads, size) = py["records"];
     rows.push(Row {
@@ -192,7 +255,9 @@ fn main() {
         items: orders.len(),
         bytes: size,
         ours: best(|| pickle_core::to_vec(&orders).expect("encodes")),
-        serde: Some(best(|| serde_pickle::to_vec(&orders, ser()).expect("encodes"))),
+        serde: Some(best(|| {
+            serde_pickle::to_vec(&orders, ser()).expect("encodes")
+        })),
         cpython: dumps,
     });
     rows.push(Row {
@@ -201,7 +266,9 @@ fn main() {
         items: orders.len(),
         bytes: size,
         ours: best(|| pickle_core::from_slice::<Vec<Order>>(&cpython_records).expect("decodes")),
-        serde: Some(best(|| serde_pickle::from_slice::<Vec<Order>>(&cpython_records, de()).expect("decodes"))),
+        serde: Some(best(|| {
+            serde_pickle::from_slice::<Vec<Order>>(&cpython_records, de()).expect("decodes")
+        })),
         cpython: loads,
     });
     rows.push(Row {
@@ -210,7 +277,9 @@ fn main() {
         items: orders.len(),
         bytes: size,
         ours: best(|| pickle_core::from_slice::<Value>(&cpython_records).expect("decodes")),
-        serde: Some(best(|| serde_pickle::value_from_slice(&cpython_records, de()).expect("decodes"))),
+        serde: Some(best(|| {
+            serde_pickle::value_from_slice(&cpython_records, de()).expect("decodes")
+        })),
         cpython: loads,
     });
 
@@ -225,8 +294,11 @@ fn main() {
             best(|| pickle_core::to_vec(&ints).expect("encodes")),
             best(|| serde_pickle::to_vec(&ints, ser()).expect("encodes")),
             read("ints"),
-            Box::new(|d: &[u8]| best(|| pickle_core::from_slice::<Vec<i64>>(d).expect("decodes"))) as Box<dyn Fn(&[u8]) -> f64>,
-            Box::new(|d: &[u8]| best(|| serde_pickle::from_slice::<Vec<i64>>(d, de()).expect("decodes"))) as Box<dyn Fn(&[u8]) -> f64>,
+            Box::new(|d: &[u8]| best(|| pickle_core::from_slice::<Vec<i64>>(d).expect("decodes")))
+                as Box<dyn Fn(&[u8]) -> f64>,
+            Box::new(|d: &[u8]| {
+                best(|| serde_pickle::from_slice::<Vec<i64>>(d, de()).expect("decodes"))
+            }) as Box<dyn Fn(&[u8]) -> f64>,
         ),
         (
             "strings",
@@ -234,8 +306,12 @@ fn main() {
             best(|| pickle_core::to_vec(&strings).expect("encodes")),
             best(|| serde_pickle::to_vec(&strings, ser()).expect("encodes")),
             read("strings"),
-            Box::new(|d: &[u8]| best(|| pickle_core::from_slice::<Vec<String>>(d).expect("decodes"))),
-            Box::new(|d: &[u8]| best(|| serde_pickle::from_slice::<Vec<String>>(d, de()).expect("decodes"))),
+            Box::new(|d: &[u8]| {
+                best(|| pickle_core::from_slice::<Vec<String>>(d).expect("decodes"))
+            }),
+            Box::new(|d: &[u8]| {
+                best(|| serde_pickle::from_slice::<Vec<String>>(d, de()).expect("decodes"))
+            }),
         ),
         (
             "bytes",
@@ -248,25 +324,66 @@ fn main() {
         ),
     ] {
         let (dumps, loads, size) = py[workload];
-        rows.push(Row { workload, direction: "encode", items, bytes: size, ours: encode_ours, serde: Some(encode_serde), cpython: dumps });
-        rows.push(Row { workload, direction: "decode typed", items, bytes: size, ours: typed_ours(&pickle), serde: Some(typed_serde(&pickle)), cpython: loads });
+        rows.push(Row {
+            workload,
+            direction: "encode",
+            items,
+            bytes: size,
+            ours: encode_ours,
+            serde: Some(encode_serde),
+            cpython: dumps,
+        });
+        rows.push(Row {
+            workload,
+            direction: "decode typed",
+            items,
+            bytes: size,
+            ours: typed_ours(&pickle),
+            serde: Some(typed_serde(&pickle)),
+            cpython: loads,
+        });
         rows.push(Row {
             workload,
             direction: "decode Value",
             items,
             bytes: size,
             ours: best(|| pickle_core::from_slice::<Value>(&pickle).expect("decodes")),
-            serde: Some(best(|| serde_pickle::value_from_slice(&pickle, de()).expect("decodes"))),
+            serde: Some(best(|| {
+                serde_pickle::value_from_slice(&pickle, de()).expect("decodes")
+            })),
             cpython: loads,
         });
     }
     let tree_pickle = read("tree");
     let tree: Value = pickle_core::from_slice(&tree_pickle).expect("decodes");
-    assert!(pickle_core::to_vec(&tree).expect("encodes") == tree_pickle, "tree re-encoding differs");
+    assert!(
+        pickle_core::to_vec(&tree).expect("encodes") == tree_pickle,
+        "tree re-encoding differs"
+    );
     let serde_tree = serde_pickle::value_from_slice(&tree_pickle, de()).expect("decodes");
     let (dumps, loads, size) = py["tree"];
-    rows.push(Row { workload: "tree", direction: "encode Value", items: 1_050_000, bytes: size, ours: best(|| pickle_core::to_vec(&tree).expect("encodes")), serde: Some(best(|| serde_pickle::value_to_vec(&serde_tree, ser()).expect("encodes"))), cpython: dumps });
-    rows.push(Row { workload: "tree", direction: "decode Value", items: 1_050_000, bytes: size, ours: best(|| pickle_core::from_slice::<Value>(&tree_pickle).expect("decodes")), serde: Some(best(|| serde_pickle::value_from_slice(&tree_pickle, de()).expect("decodes"))), cpython: loads });
+    rows.push(Row {
+        workload: "tree",
+        direction: "encode Value",
+        items: 1_050_000,
+        bytes: size,
+        ours: best(|| pickle_core::to_vec(&tree).expect("encodes")),
+        serde: Some(best(|| {
+            serde_pickle::value_to_vec(&serde_tree, ser()).expect("encodes")
+        })),
+        cpython: dumps,
+    });
+    rows.push(Row {
+        workload: "tree",
+        direction: "decode Value",
+        items: 1_050_000,
+        bytes: size,
+        ours: best(|| pickle_core::from_slice::<Value>(&tree_pickle).expect("decodes")),
+        serde: Some(best(|| {
+            serde_pickle::value_from_slice(&tree_pickle, de()).expect("decodes")
+        })),
+        cpython: loads,
+    });
 
     print_table(&rows);
     print_memory(&cpython_records);
@@ -282,7 +399,9 @@ fn print_table(rows: &[Row]) {
     println!("|---|---|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         let serde = r.serde.map_or("-".to_owned(), |s| format!("{s:.4} s"));
-        let vs_serde = r.serde.map_or("-".to_owned(), |s| format!("{:.1}x", s / r.ours));
+        let vs_serde = r
+            .serde
+            .map_or("-".to_owned(), |s| format!("{:.1}x", s / r.ours));
         println!(
             "| {} | {} | {:.4} s | {} | {:.4} s | {} | {:.1}x | {:.0} | {:.2e} |",
             r.workload,
