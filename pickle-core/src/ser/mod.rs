@@ -6,7 +6,7 @@
 //! an object written before), the same batching of 1000 items and the same
 //! 64 KiB framing at protocols 4 and 5.
 
-mod framer;
+pub(crate) mod framer;
 mod memo;
 mod object;
 mod seq;
