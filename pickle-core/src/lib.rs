@@ -4,6 +4,7 @@
 
 mod compat;
 pub mod de;
+pub mod dis;
 pub mod error;
 mod ext;
 mod hash;
@@ -15,6 +16,7 @@ mod text;
 mod value;
 
 pub use de::{from_reader, from_slice, Decoder};
+pub use dis::{dis, optimize};
 pub use error::{Error, ErrorKind, Result};
 pub use ext::Extensions;
 pub use impls::{ByteArray, ByteBuf, Bytes};
