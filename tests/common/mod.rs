@@ -11,7 +11,9 @@ use std::process::{Command, Stdio};
 
 /// The directory of the Python test scripts.
 pub fn python_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests").join("python")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("python")
 }
 
 /// Runs `python3 tests/python/<script> <args...>` with `stdin` as input and

@@ -5,10 +5,13 @@
 //! when it writes one it renames them back. The tables come from
 //! `_compat_pickle` (see `tools/gen_tables.py`).
 
+// The generated tables spell out their nested tuple types.
+#[allow(clippy::type_complexity)]
 mod table;
 
 use table::{IMPORT_MAPPING, NAME_MAPPING, REVERSE_IMPORT_MAPPING, REVERSE_NAME_MAPPING};
 
+#[allow(clippy::type_complexity)]
 fn lookup_pair<'t>(
     table: &'t [((&str, &str), (&'t str, &'t str))],
     module: &str,

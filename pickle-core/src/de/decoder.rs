@@ -379,10 +379,14 @@ impl<'a> Decoder<'a> {
         build::to_value(self.ctx.arena, self.ctx.input, self.id, &limits)
     }
 
+    // `ctx` and `id` have no caller in the crate yet; allowed so that
+    // `clippy -D warnings` passes.
+    #[allow(dead_code)]
     pub(crate) fn ctx(&self) -> &'a Ctx<'a> {
         self.ctx
     }
 
+    #[allow(dead_code)]
     pub(crate) fn id(&self) -> NodeId {
         self.id
     }

@@ -22,6 +22,7 @@ pub(crate) struct Memo {
     by_address: Map<usize, u32>,
     interned: Map<Box<str>, u32>,
     globals: Map<Box<str>, Map<Box<str>, u32>>,
+    #[allow(clippy::type_complexity)]
     members: Map<(Box<str>, Box<str>, Box<str>), u32>,
 }
 
