@@ -10,8 +10,20 @@ pub(crate) fn repr(x: f64) -> String {
         return if x < 0.0 { "-inf".into() } else { "inf".into() };
     }
     // Rust's `{:e}` gives the shortest digits that round-trip, as Python's
-    // dtoa mode 0 does: "d.ddde<exp>".
-    let sci = format!("{:e}", x.abs());
+    // dtoa mode 0 does: "d.ddde<exp>". When two strings of that length are
+    // equally close to `x`, dtoa picks the even last digit and Rust may not
+    // (2.50000762939453125 is 2.5000076293945312 in Python); Rust's exact
+    // formatting to the same number of digits rounds half to even, so take
+    // it whenever it still reads back as `x`.
+    let shortest = format!("{:e}", x.abs());
+    let digit_count =
+        shortest.find('e').unwrap_or(shortest.len()) - usize::from(shortest.contains('.'));
+    let rounded = format!("{:.*e}", digit_count.saturating_sub(1), x.abs());
+    let sci = if rounded.parse::<f64>() == Ok(x.abs()) {
+        rounded
+    } else {
+        shortest
+    };
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -256,6 +268,9 @@ mod tests {
             (1.7976931348623157e308, "1.7976931348623157e+308"),
             (5e-324, "5e-324"),
             (0.1, "0.1"),
+            // 2.5 + 2**-17 is 2.50000762939453125 exactly, halfway between
+            // two 17-digit strings: Python takes the even one.
+            (2.5 + 1.0 / 131072.0, "2.5000076293945312"),
         ];
         for (x, text) in cases {
             assert_eq!(repr(x), text);
