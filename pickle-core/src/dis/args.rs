@@ -328,11 +328,13 @@ fn read_line<'a>(f: &mut Cursor<'a>, what: &str) -> Result<&'a [u8], ArgError> {
 /// `int(s)` on bytes: base 10, with the error messages of `_PyLong_FromBytes`.
 fn python_int(s: &[u8]) -> Result<TextInt, ArgError> {
     parse_int_bytes(s).map_err(|e| match e {
-        IntError::Invalid => invalid(format!(
-            "invalid literal for int() with base 10: {}",
-            // CPython shows at most the first 200 bytes.
-            repr_of_bytes(&s[..s.len().min(200)])
-        )),
+        IntError::Invalid => {
+            // CPython shows the repr of at most 200 bytes, cut to 200
+            // characters (`%.200R`), which drops the closing quote.
+            let mut shown = repr_of_bytes(&s[..s.len().min(200)]);
+            shown.truncate(200);
+            invalid(format!("invalid literal for int() with base 10: {shown}"))
+        }
         IntError::TooManyDigits(n) => invalid(format!(
             "exceeds the limit ({MAX_STR_DIGITS} digits) for integer string conversion: \
              value has {n} digits"

@@ -234,10 +234,7 @@ impl Machine {
         repr::str_repr(std::iter::once(u32::from(opcode.byte())), &mut code);
         let code = &code[1..code.len() - 1];
         let _ = write!(line, "{code:<4} ");
-        let indent = options
-            .indent_level
-            .checked_mul(depth)
-            .unwrap_or(usize::MAX);
+        let indent = options.indent_level.saturating_mul(depth);
         out.has_room(indent, pos)?;
         line.extend(std::iter::repeat(' ').take(indent));
         line.push_str(info.name);
