@@ -294,8 +294,12 @@ fn the_corpus_uses_every_opcode() {
                 Err(e) => e.partial_text,
             };
             for line in text.lines() {
-                // "   12: \x94 MEMOIZE ..." -> "MEMOIZE"
-                if let Some(name) = line.get(12..).and_then(|s| s.split_whitespace().next()) {
+                // "   12: \x94 MEMOIZE ..." -> "MEMOIZE" (the byte column is 5 wide)
+                let name = line
+                    .split_once(": ")
+                    .and_then(|(_, rest)| rest.get(5..))
+                    .and_then(|rest| rest.split_whitespace().next());
+                if let Some(name) = name {
                     seen.insert(name.to_owned());
                 }
             }
@@ -417,9 +421,12 @@ fn max_output_stops_a_quadratic_disassembly() {
     let err = Options::new().max_output(1 << 20).dis(&data).unwrap_err();
     assert_eq!(err.error.kind(), pickle_core::ErrorKind::AllocLimit);
     assert!(err.partial_text.len() <= 1 << 20);
-    // What was produced is the start of the full disassembly.
-    let full = Options::new().dis(&data[..2_000]).unwrap_err().partial_text;
-    assert!(full.starts_with(&err.partial_text[..full.len().min(err.partial_text.len())]));
+    // What was produced is whole lines, the same as without the limit (the
+    // first 2 000 marks make about 8 MB of text, past the limit).
+    assert!(err.partial_text.ends_with('\n'));
+    let unlimited = Options::new().dis(&data[..2_000]).unwrap_err().partial_text;
+    assert!(unlimited.len() > err.partial_text.len());
+    assert!(unlimited.starts_with(&err.partial_text));
     // A huge indent level or annotation column is refused, not allocated.
     let err = Options::new()
         .indent_level(usize::MAX)
@@ -428,6 +435,15 @@ fn max_output_stops_a_quadratic_disassembly() {
     assert_eq!(err.error.kind(), pickle_core::ErrorKind::AllocLimit);
     let err = Options::new().annotate(usize::MAX).dis(b"N.").unwrap_err();
     assert_eq!(err.error.kind(), pickle_core::ErrorKind::AllocLimit);
+    // A string argument longer than the limit is refused before it is shown.
+    let mut big = b"\x80\x04\x8e".to_vec();
+    big.extend_from_slice(&(100_000u64).to_le_bytes());
+    big.extend_from_slice(&[b'x'; 100_000]);
+    big.push(b'.');
+    let err = Options::new().max_output(50_000).dis(&big).unwrap_err();
+    assert_eq!(err.error.kind(), pickle_core::ErrorKind::AllocLimit);
+    assert_eq!(err.error.offset(), Some(2));
+    assert_eq!(err.partial_text, "    0: \\x80 PROTO      4\n");
 }
 
 // --- the snapshot gallery -------------------------------------------------

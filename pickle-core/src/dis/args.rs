@@ -57,6 +57,17 @@ impl Arg<'_> {
         }
     }
 
+    /// A lower bound on the length of the argument's `repr()` in bytes:
+    /// each byte of text or data shows as at least one byte.
+    pub(super) fn min_repr_len(&self) -> usize {
+        match self {
+            Arg::Str(Text::Latin1(bytes)) => bytes.len(),
+            Arg::Str(Text::Unicode(text)) => text.as_bytes().len(),
+            Arg::Bytes(bytes) | Arg::ByteArray(bytes) => bytes.len(),
+            _ => 0,
+        }
+    }
+
     /// The argument as a small unsigned integer (`PROTO`'s protocol).
     pub(super) fn as_small(&self) -> Option<i64> {
         match self {

@@ -71,8 +71,20 @@ struct Machine {
 }
 
 /// Writes the disassembly of `data` to `out`; on error `out` holds what
-/// `pickletools.dis` had printed when it raised.
+/// `pickletools.dis` had printed when it raised, or, past the output limit,
+/// the whole lines that fit.
 pub(super) fn disassemble(data: &[u8], options: &Options, out: &mut String) -> Result<()> {
+    let result = write_lines(data, options, out);
+    if let Err(e) = &result {
+        if e.kind() == ErrorKind::AllocLimit {
+            // Drop the offset of the line that did not fit.
+            out.truncate(out.rfind('\n').map_or(0, |i| i + 1));
+        }
+    }
+    result
+}
+
+fn write_lines(data: &[u8], options: &Options, out: &mut String) -> Result<()> {
     let mut out = Output {
         text: out,
         limit: options.max_output,
@@ -244,6 +256,8 @@ impl Machine {
             let pad = 10usize.saturating_sub(info.name.len());
             line.extend(std::iter::repeat(' ').take(pad));
             if !matches!(arg, Arg::None) {
+                // Refuse a string that cannot fit before rendering it.
+                out.has_room(line.len().saturating_add(arg.min_repr_len()), pos)?;
                 line.push(' ');
                 push_arg(arg, &mut line, pos)?;
             }
@@ -312,14 +326,11 @@ fn memo_key(arg: &Arg<'_>, opcode: Opcode, pos: usize) -> Result<TextInt> {
 /// (`None` for MEMOIZE, which has no argument).
 fn show_memo_arg(arg: &Arg<'_>, pos: usize) -> Result<String> {
     let mut shown = String::new();
-    match arg {
-        Arg::None => shown.push_str("None"),
-        _ => push_arg(arg, &mut shown, pos)?,
-    }
+    push_arg(arg, &mut shown, pos)?;
     Ok(shown)
 }
 
-/// Appends the `repr()` of an argument.
+/// Appends the `repr()` of an argument (`None` when there is none).
 fn push_arg(arg: &Arg<'_>, out: &mut String, pos: usize) -> Result<()> {
     match arg {
         Arg::None => out.push_str("None"),

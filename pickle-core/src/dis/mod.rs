@@ -167,7 +167,8 @@ impl Options {
     /// The most text to produce, in bytes. `pickletools` has no such limit;
     /// it keeps a pickle of nested marks, whose indentation grows with the
     /// square of its length, from taking all memory. Past the limit the
-    /// disassembly fails with [`ErrorKind::AllocLimit`](crate::ErrorKind::AllocLimit).
+    /// disassembly fails with [`ErrorKind::AllocLimit`](crate::ErrorKind::AllocLimit),
+    /// and the partial text holds the whole lines that fit.
     pub fn max_output(mut self, bytes: usize) -> Self {
         self.max_output = bytes;
         self
