@@ -7,6 +7,7 @@
 pub mod class;
 mod compat;
 pub mod de;
+pub mod dis;
 pub mod error;
 mod ext;
 mod hash;
@@ -37,6 +38,7 @@ pub use pickle_derive::ToPickle;
 pub use pickle_derive::FromPickle;
 
 pub use de::{from_reader, from_slice, Decoder};
+pub use dis::{dis, optimize};
 pub use error::{Error, ErrorKind, Result};
 pub use ext::Extensions;
 pub use impls::{ByteArray, ByteBuf, Bytes};

@@ -115,6 +115,13 @@ impl<'w> Framer<'w> {
         Ok(())
     }
 
+    /// Commits the open frame and writes `bytes` after it, outside any frame
+    /// (`pickletools.optimize` writes an opcode larger than a frame this way).
+    pub(crate) fn write_unframed(&mut self, bytes: &[u8]) {
+        self.commit_frame();
+        self.out.extend_from_slice(bytes);
+    }
+
     fn flush_to_sink(&mut self) -> Result<()> {
         if let Some(sink) = self.sink.as_mut() {
             if self.frame_start.is_none() && !self.out.is_empty() {

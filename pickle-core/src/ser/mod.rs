@@ -7,7 +7,7 @@
 //! 64 KiB framing at protocols 4 and 5.
 
 mod class;
-mod framer;
+pub(crate) mod framer;
 mod memo;
 mod object;
 mod seq;
