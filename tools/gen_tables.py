@@ -5,18 +5,23 @@
   `pickletools.opcodes` (byte, name, argument kind, protocol, stack effect, doc).
 * pickle-core/src/compat/table.rs: Python 2 <-> 3 global name mappings, taken from
   `_compat_pickle` (what CPython applies to globals at protocols below 3).
+* pickle-core/src/dis/printable_table.rs: the code points `str.isprintable()`
+  rejects, which Python's `repr` of a `str` escapes (the disassembler shows
+  string arguments as `repr` does).
 
-Run `python3 tools/gen_tables.py` to rewrite both files, or with `--check` to
+Run `python3 tools/gen_tables.py` to rewrite them all, or with `--check` to
 fail when they differ from what this interpreter produces (the test suite does that).
 """
 import _compat_pickle
 import pathlib
 import pickletools
 import sys
+import unicodedata
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OPCODE_OUT = ROOT / "pickle-core" / "src" / "opcode" / "table.rs"
 COMPAT_OUT = ROOT / "pickle-core" / "src" / "compat" / "table.rs"
+PRINTABLE_OUT = ROOT / "pickle-core" / "src" / "dis" / "printable_table.rs"
 
 # Rust variant names for the Python opcode names (CamelCase, words kept apart).
 VARIANTS = {
@@ -100,6 +105,7 @@ def opcode_table():
         out.append(f"        stack_before: &[{before}],\n")
         out.append(f"        stack_after: &[{after}],\n")
         out.append(f"        doc: {rust_str(summary(op.doc))},\n")
+        out.append(f"        doc_first_line: {rust_str(op.doc.split(chr(10), 1)[0])},\n")
         out.append("    },\n")
     out.append("];\n")
     return "".join(out)
@@ -137,10 +143,37 @@ def compat_table():
     return "".join(out).rstrip("\n") + "\n"
 
 
+def printable_table():
+    """Inclusive ranges of the code points that are not printable, sorted."""
+    ranges = []
+    start = None
+    for cp in range(0x110000):
+        printable = chr(cp).isprintable()
+        if not printable and start is None:
+            start = cp
+        elif printable and start is not None:
+            ranges.append((start, cp - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0x10FFFF))
+    out = [HEADER.format(sys.version.split()[0])]
+    out.append(f"//! The code points `str.isprintable()` rejects (Unicode {unicodedata.unidata_version}).\n\n")
+    out.append("/// Inclusive ranges of non-printable code points, sorted and disjoint.\n")
+    out.append(f"pub(super) static NON_PRINTABLE: [(u32, u32); {len(ranges)}] = [\n")
+    for lo, hi in ranges:
+        out.append(f"    ({lo:#x}, {hi:#x}),\n")
+    out.append("];\n")
+    return "".join(out)
+
+
 def main():
     check = "--check" in sys.argv[1:]
     stale = []
-    for path, text in ((OPCODE_OUT, opcode_table()), (COMPAT_OUT, compat_table())):
+    for path, text in (
+        (OPCODE_OUT, opcode_table()),
+        (COMPAT_OUT, compat_table()),
+        (PRINTABLE_OUT, printable_table()),
+    ):
         if check:
             if not path.exists() or path.read_text() != text:
                 stale.append(str(path.relative_to(ROOT)))

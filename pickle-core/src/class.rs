@@ -99,8 +99,12 @@ impl ClassDesc {
             .position(|f| f.name == name || f.aliases.contains(&name))
     }
 
-    /// `module.name`, for messages.
+    /// `module.name`, for messages; just `name` for a description without
+    /// a module (a `#[pickle(dict)]` type, which is no class).
     pub fn path(&self) -> String {
+        if self.module.is_empty() {
+            return self.name.to_owned();
+        }
         format!("{}.{}", self.module, self.name)
     }
 }

@@ -1,10 +1,13 @@
 //! Python's pickle format for Rust.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+// The compat name tables and the writer's memo keys are nested tuples on
+// purpose (they mirror CPython's tables); clippy 1.95 flags them.
 
 pub mod class;
 mod compat;
 pub mod de;
+pub mod dis;
 pub mod error;
 mod ext;
 mod hash;
@@ -16,7 +19,27 @@ pub mod ser;
 mod text;
 mod value;
 
+#[doc(hidden)]
+#[path = "private.rs"]
+pub mod __private;
+
+#[cfg(feature = "derive")]
+pub mod derive_docs;
+
+/// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a
+/// Python class (or a dict, or its one field). Every attribute is described
+/// in [`derive_docs`].
+#[cfg(feature = "derive")]
+pub use pickle_derive::ToPickle;
+
+/// Derives [`FromPickle`](trait@FromPickle): reads the type from an instance
+/// of the Python class it names, and of no other class. Every attribute is
+/// described in [`derive_docs`].
+#[cfg(feature = "derive")]
+pub use pickle_derive::FromPickle;
+
 pub use de::{from_reader, from_slice, Decoder};
+pub use dis::{dis, optimize};
 pub use error::{Error, ErrorKind, Result};
 pub use ext::Extensions;
 pub use impls::{ByteArray, ByteBuf, Bytes};
@@ -28,12 +51,19 @@ pub use value::{
 };
 
 /// A Rust type that can be written as a pickle.
+///
+/// Implemented for the standard library's types and, with
+/// `#[derive(ToPickle)]`, for your own as real Python classes (see
+/// [`derive_docs`]).
 pub trait ToPickle {
     /// Writes `self` as one Python object.
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()>;
 }
 
 /// A Rust type that can be read from a pickle.
+///
+/// Implemented for the standard library's types and, with
+/// `#[derive(FromPickle)]`, for your own (see [`derive_docs`]).
 pub trait FromPickle: Sized {
     /// Reads `Self` from one decoded object.
     fn from_pickle(d: Decoder<'_>) -> Result<Self>;

@@ -77,6 +77,26 @@ impl<'a> Decoder<'a> {
         })
     }
 
+    /// The object as a plain `dict` of the fields of `class`, by their
+    /// Python names (how `#[pickle(dict)]` types are read): the entries are
+    /// given by [`Instance::next_field`] as an instance's attributes are,
+    /// with the same aliases, the same handling of unknown keys, and the
+    /// same errors. `class` is only a description here (its `module` is
+    /// empty); no class is involved.
+    pub fn field_dict(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+        let Node::Dict(entries) = self.arena_node(self.id()) else {
+            return Err(self.type_error(&format!("a dict of the fields of `{}`", class.path())));
+        };
+        Ok(Instance {
+            decoder: *self,
+            class,
+            positional: Vec::new(),
+            named: entries.clone(),
+            next_positional: 0,
+            next_named: 0,
+        })
+    }
+
     /// The object record, if the object is an instance of `class`.
     fn object_of(&self, class: &'static ClassDesc) -> Result<&'a super::arena::ObjectNode> {
         let expected = || format!("an instance of `{}`", class.path());

@@ -232,6 +232,10 @@ pub struct OpcodeInfo {
     pub stack_after: &'static [StackItem],
     /// A one-line summary (the first sentence of the `pickletools` doc).
     pub doc: &'static str,
+    /// The first line of the `pickletools` doc, which `pickletools.dis` prints
+    /// as the annotation (it can say more than [`doc`](OpcodeInfo::doc), as
+    /// for `PUT`: "... The stack is not popped.").
+    pub doc_first_line: &'static str,
 }
 
 /// Maps every byte to its index in [`OPCODES`], or `NONE_INDEX`.

@@ -154,6 +154,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::IntOrBool],
         doc: "Push an integer or bool.",
+        doc_first_line: "Push an integer or bool.",
     },
     OpcodeInfo {
         opcode: Opcode::BinInt,
@@ -163,6 +164,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Int],
         doc: "Push a four-byte signed integer.",
+        doc_first_line: "Push a four-byte signed integer.",
     },
     OpcodeInfo {
         opcode: Opcode::BinInt1,
@@ -172,6 +174,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Int],
         doc: "Push a one-byte unsigned integer.",
+        doc_first_line: "Push a one-byte unsigned integer.",
     },
     OpcodeInfo {
         opcode: Opcode::BinInt2,
@@ -181,6 +184,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Int],
         doc: "Push a two-byte unsigned integer.",
+        doc_first_line: "Push a two-byte unsigned integer.",
     },
     OpcodeInfo {
         opcode: Opcode::Long,
@@ -190,6 +194,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Int],
         doc: "Push a long integer.",
+        doc_first_line: "Push a long integer.",
     },
     OpcodeInfo {
         opcode: Opcode::Long1,
@@ -199,6 +204,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Int],
         doc: "Long integer using one-byte length.",
+        doc_first_line: "Long integer using one-byte length.",
     },
     OpcodeInfo {
         opcode: Opcode::Long4,
@@ -208,6 +214,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Int],
         doc: "Long integer using found-byte length.",
+        doc_first_line: "Long integer using found-byte length.",
     },
     OpcodeInfo {
         opcode: Opcode::String,
@@ -217,6 +224,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::BytesOrStr],
         doc: "Push a Python string object.",
+        doc_first_line: "Push a Python string object.",
     },
     OpcodeInfo {
         opcode: Opcode::BinString,
@@ -226,6 +234,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::BytesOrStr],
         doc: "Push a Python string object.",
+        doc_first_line: "Push a Python string object.",
     },
     OpcodeInfo {
         opcode: Opcode::ShortBinString,
@@ -235,6 +244,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::BytesOrStr],
         doc: "Push a Python string object.",
+        doc_first_line: "Push a Python string object.",
     },
     OpcodeInfo {
         opcode: Opcode::BinBytes,
@@ -244,6 +254,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Bytes],
         doc: "Push a Python bytes object.",
+        doc_first_line: "Push a Python bytes object.",
     },
     OpcodeInfo {
         opcode: Opcode::ShortBinBytes,
@@ -253,6 +264,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Bytes],
         doc: "Push a Python bytes object.",
+        doc_first_line: "Push a Python bytes object.",
     },
     OpcodeInfo {
         opcode: Opcode::BinBytes8,
@@ -262,6 +274,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Bytes],
         doc: "Push a Python bytes object.",
+        doc_first_line: "Push a Python bytes object.",
     },
     OpcodeInfo {
         opcode: Opcode::ByteArray8,
@@ -271,6 +284,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::ByteArray],
         doc: "Push a Python bytearray object.",
+        doc_first_line: "Push a Python bytearray object.",
     },
     OpcodeInfo {
         opcode: Opcode::NextBuffer,
@@ -280,6 +294,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Buffer],
         doc: "Push an out-of-band buffer object.",
+        doc_first_line: "Push an out-of-band buffer object.",
     },
     OpcodeInfo {
         opcode: Opcode::ReadonlyBuffer,
@@ -289,6 +304,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Buffer],
         stack_after: &[StackItem::Buffer],
         doc: "Make an out-of-band buffer object read-only.",
+        doc_first_line: "Make an out-of-band buffer object read-only.",
     },
     OpcodeInfo {
         opcode: Opcode::None,
@@ -298,6 +314,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::None],
         doc: "Push None on the stack.",
+        doc_first_line: "Push None on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::NewTrue,
@@ -307,6 +324,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Bool],
         doc: "Push True onto the stack.",
+        doc_first_line: "Push True onto the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::NewFalse,
@@ -316,6 +334,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Bool],
         doc: "Push False onto the stack.",
+        doc_first_line: "Push False onto the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::Unicode,
@@ -325,6 +344,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Str],
         doc: "Push a Python Unicode string object.",
+        doc_first_line: "Push a Python Unicode string object.",
     },
     OpcodeInfo {
         opcode: Opcode::ShortBinUnicode,
@@ -334,6 +354,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Str],
         doc: "Push a Python Unicode string object.",
+        doc_first_line: "Push a Python Unicode string object.",
     },
     OpcodeInfo {
         opcode: Opcode::BinUnicode,
@@ -343,6 +364,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Str],
         doc: "Push a Python Unicode string object.",
+        doc_first_line: "Push a Python Unicode string object.",
     },
     OpcodeInfo {
         opcode: Opcode::BinUnicode8,
@@ -352,6 +374,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Str],
         doc: "Push a Python Unicode string object.",
+        doc_first_line: "Push a Python Unicode string object.",
     },
     OpcodeInfo {
         opcode: Opcode::Float,
@@ -361,6 +384,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Float],
         doc: "Newline-terminated decimal float literal.",
+        doc_first_line: "Newline-terminated decimal float literal.",
     },
     OpcodeInfo {
         opcode: Opcode::BinFloat,
@@ -370,6 +394,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Float],
         doc: "Float stored in binary form, with 8 bytes of data.",
+        doc_first_line: "Float stored in binary form, with 8 bytes of data.",
     },
     OpcodeInfo {
         opcode: Opcode::EmptyList,
@@ -379,6 +404,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::List],
         doc: "Push an empty list.",
+        doc_first_line: "Push an empty list.",
     },
     OpcodeInfo {
         opcode: Opcode::Append,
@@ -388,6 +414,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::List, StackItem::Any],
         stack_after: &[StackItem::List],
         doc: "Append an object to a list.",
+        doc_first_line: "Append an object to a list.",
     },
     OpcodeInfo {
         opcode: Opcode::Appends,
@@ -397,6 +424,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::List, StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::List],
         doc: "Extend a list by a slice of stack objects.",
+        doc_first_line: "Extend a list by a slice of stack objects.",
     },
     OpcodeInfo {
         opcode: Opcode::List,
@@ -406,6 +434,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::List],
         doc: "Build a list out of the topmost stack slice, after markobject.",
+        doc_first_line: "Build a list out of the topmost stack slice, after markobject.",
     },
     OpcodeInfo {
         opcode: Opcode::EmptyTuple,
@@ -415,6 +444,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Tuple],
         doc: "Push an empty tuple.",
+        doc_first_line: "Push an empty tuple.",
     },
     OpcodeInfo {
         opcode: Opcode::Tuple,
@@ -424,6 +454,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::Tuple],
         doc: "Build a tuple out of the topmost stack slice, after markobject.",
+        doc_first_line: "Build a tuple out of the topmost stack slice, after markobject.",
     },
     OpcodeInfo {
         opcode: Opcode::Tuple1,
@@ -433,6 +464,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any],
         stack_after: &[StackItem::Tuple],
         doc: "Build a one-tuple out of the topmost item on the stack.",
+        doc_first_line: "Build a one-tuple out of the topmost item on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::Tuple2,
@@ -442,6 +474,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Tuple],
         doc: "Build a two-tuple out of the top two items on the stack.",
+        doc_first_line: "Build a two-tuple out of the top two items on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::Tuple3,
@@ -451,6 +484,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any, StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Tuple],
         doc: "Build a three-tuple out of the top three items on the stack.",
+        doc_first_line: "Build a three-tuple out of the top three items on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::EmptyDict,
@@ -460,6 +494,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Dict],
         doc: "Push an empty dict.",
+        doc_first_line: "Push an empty dict.",
     },
     OpcodeInfo {
         opcode: Opcode::Dict,
@@ -469,6 +504,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::Dict],
         doc: "Build a dict out of the topmost stack slice, after markobject.",
+        doc_first_line: "Build a dict out of the topmost stack slice, after markobject.",
     },
     OpcodeInfo {
         opcode: Opcode::SetItem,
@@ -478,6 +514,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Dict, StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Dict],
         doc: "Add a key+value pair to an existing dict.",
+        doc_first_line: "Add a key+value pair to an existing dict.",
     },
     OpcodeInfo {
         opcode: Opcode::SetItems,
@@ -487,6 +524,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Dict, StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::Dict],
         doc: "Add an arbitrary number of key+value pairs to an existing dict.",
+        doc_first_line: "Add an arbitrary number of key+value pairs to an existing dict.",
     },
     OpcodeInfo {
         opcode: Opcode::EmptySet,
@@ -496,6 +534,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Set],
         doc: "Push an empty set.",
+        doc_first_line: "Push an empty set.",
     },
     OpcodeInfo {
         opcode: Opcode::AddItems,
@@ -505,6 +544,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Set, StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::Set],
         doc: "Add an arbitrary number of items to an existing set.",
+        doc_first_line: "Add an arbitrary number of items to an existing set.",
     },
     OpcodeInfo {
         opcode: Opcode::FrozenSet,
@@ -514,6 +554,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::FrozenSet],
         doc: "Build a frozenset out of the topmost slice, after markobject.",
+        doc_first_line: "Build a frozenset out of the topmost slice, after markobject.",
     },
     OpcodeInfo {
         opcode: Opcode::Pop,
@@ -523,6 +564,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any],
         stack_after: &[],
         doc: "Discard the top stack item, shrinking the stack by one item.",
+        doc_first_line: "Discard the top stack item, shrinking the stack by one item.",
     },
     OpcodeInfo {
         opcode: Opcode::Dup,
@@ -532,6 +574,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any],
         stack_after: &[StackItem::Any, StackItem::Any],
         doc: "Push the top stack item onto the stack again, duplicating it.",
+        doc_first_line: "Push the top stack item onto the stack again, duplicating it.",
     },
     OpcodeInfo {
         opcode: Opcode::Mark,
@@ -541,6 +584,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Mark],
         doc: "Push markobject onto the stack.",
+        doc_first_line: "Push markobject onto the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::PopMark,
@@ -550,6 +594,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::StackSlice],
         stack_after: &[],
         doc: "Pop all the stack objects at and above the topmost markobject.",
+        doc_first_line: "Pop all the stack objects at and above the topmost markobject.",
     },
     OpcodeInfo {
         opcode: Opcode::Get,
@@ -559,6 +604,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Read an object from the memo and push it on the stack.",
+        doc_first_line: "Read an object from the memo and push it on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::BinGet,
@@ -568,6 +614,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Read an object from the memo and push it on the stack.",
+        doc_first_line: "Read an object from the memo and push it on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::LongBinGet,
@@ -577,6 +624,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Read an object from the memo and push it on the stack.",
+        doc_first_line: "Read an object from the memo and push it on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::Put,
@@ -586,6 +634,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[],
         doc: "Store the stack top into the memo.",
+        doc_first_line: "Store the stack top into the memo.  The stack is not popped.",
     },
     OpcodeInfo {
         opcode: Opcode::BinPut,
@@ -595,6 +644,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[],
         doc: "Store the stack top into the memo.",
+        doc_first_line: "Store the stack top into the memo.  The stack is not popped.",
     },
     OpcodeInfo {
         opcode: Opcode::LongBinPut,
@@ -604,6 +654,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[],
         doc: "Store the stack top into the memo.",
+        doc_first_line: "Store the stack top into the memo.  The stack is not popped.",
     },
     OpcodeInfo {
         opcode: Opcode::Memoize,
@@ -613,6 +664,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any],
         stack_after: &[StackItem::Any],
         doc: "Store the stack top into the memo.",
+        doc_first_line: "Store the stack top into the memo.  The stack is not popped.",
     },
     OpcodeInfo {
         opcode: Opcode::Ext1,
@@ -622,6 +674,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Extension code.",
+        doc_first_line: "Extension code.",
     },
     OpcodeInfo {
         opcode: Opcode::Ext2,
@@ -631,6 +684,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Extension code.",
+        doc_first_line: "Extension code.",
     },
     OpcodeInfo {
         opcode: Opcode::Ext4,
@@ -640,6 +694,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Extension code.",
+        doc_first_line: "Extension code.",
     },
     OpcodeInfo {
         opcode: Opcode::Global,
@@ -649,6 +704,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Push a global object (module.attr) on the stack.",
+        doc_first_line: "Push a global object (module.attr) on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::StackGlobal,
@@ -658,6 +714,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Str, StackItem::Str],
         stack_after: &[StackItem::Any],
         doc: "Push a global object (module.attr) on the stack.",
+        doc_first_line: "Push a global object (module.attr) on the stack.",
     },
     OpcodeInfo {
         opcode: Opcode::Reduce,
@@ -667,6 +724,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Any],
         doc: "Push an object built from a callable and an argument tuple.",
+        doc_first_line: "Push an object built from a callable and an argument tuple.",
     },
     OpcodeInfo {
         opcode: Opcode::Build,
@@ -676,6 +734,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Any],
         doc: "Finish building an object, via __setstate__ or dict update.",
+        doc_first_line: "Finish building an object, via __setstate__ or dict update.",
     },
     OpcodeInfo {
         opcode: Opcode::Inst,
@@ -685,6 +744,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::StackSlice],
         stack_after: &[StackItem::Any],
         doc: "Build a class instance.",
+        doc_first_line: "Build a class instance.",
     },
     OpcodeInfo {
         opcode: Opcode::Obj,
@@ -694,6 +754,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Mark, StackItem::Any, StackItem::StackSlice],
         stack_after: &[StackItem::Any],
         doc: "Build a class instance.",
+        doc_first_line: "Build a class instance.",
     },
     OpcodeInfo {
         opcode: Opcode::NewObj,
@@ -703,6 +764,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Any],
         doc: "Build an object instance.",
+        doc_first_line: "Build an object instance.",
     },
     OpcodeInfo {
         opcode: Opcode::NewObjEx,
@@ -712,6 +774,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any, StackItem::Any, StackItem::Any],
         stack_after: &[StackItem::Any],
         doc: "Build an object instance.",
+        doc_first_line: "Build an object instance.",
     },
     OpcodeInfo {
         opcode: Opcode::Proto,
@@ -721,6 +784,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[],
         doc: "Protocol version indicator.",
+        doc_first_line: "Protocol version indicator.",
     },
     OpcodeInfo {
         opcode: Opcode::Stop,
@@ -730,6 +794,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any],
         stack_after: &[],
         doc: "Stop the unpickling machine.",
+        doc_first_line: "Stop the unpickling machine.",
     },
     OpcodeInfo {
         opcode: Opcode::Frame,
@@ -739,6 +804,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[],
         doc: "Indicate the beginning of a new frame.",
+        doc_first_line: "Indicate the beginning of a new frame.",
     },
     OpcodeInfo {
         opcode: Opcode::PersId,
@@ -748,6 +814,7 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[],
         stack_after: &[StackItem::Any],
         doc: "Push an object identified by a persistent ID.",
+        doc_first_line: "Push an object identified by a persistent ID.",
     },
     OpcodeInfo {
         opcode: Opcode::BinPersId,
@@ -757,5 +824,6 @@ pub(super) static OPCODES: [OpcodeInfo; 68] = [
         stack_before: &[StackItem::Any],
         stack_after: &[StackItem::Any],
         doc: "Push an object identified by a persistent ID.",
+        doc_first_line: "Push an object identified by a persistent ID.",
     },
 ];

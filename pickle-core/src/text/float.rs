@@ -10,8 +10,20 @@ pub(crate) fn repr(x: f64) -> String {
         return if x < 0.0 { "-inf".into() } else { "inf".into() };
     }
     // Rust's `{:e}` gives the shortest digits that round-trip, as Python's
-    // dtoa mode 0 does: "d.ddde<exp>".
-    let sci = format!("{:e}", x.abs());
+    // dtoa mode 0 does: "d.ddde<exp>". When two strings of that length are
+    // equally close to `x`, dtoa picks the even last digit and Rust may not
+    // (2.50000762939453125 is 2.5000076293945312 in Python); Rust's exact
+    // formatting to the same number of digits rounds half to even, so take
+    // it whenever it still reads back as `x`.
+    let shortest = format!("{:e}", x.abs());
+    let digit_count =
+        shortest.find('e').unwrap_or(shortest.len()) - usize::from(shortest.contains('.'));
+    let rounded = format!("{:.*e}", digit_count.saturating_sub(1), x.abs());
+    let sci = if rounded.parse::<f64>() == Ok(x.abs()) {
+        rounded
+    } else {
+        shortest
+    };
     let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
     let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
     let exp: i32 = exp.parse().unwrap_or(0);
@@ -71,9 +83,81 @@ pub(crate) fn parse_line(line: &[u8]) -> Result<f64, FloatError> {
     }
 }
 
+/// Python's `float(b"...")`, which `pickletools` uses to read a `FLOAT`
+/// argument: underscores between digits are dropped, surrounding whitespace
+/// is skipped, and a literal too large for a double is an infinity (only
+/// `PyOS_string_to_double` with an overflow exception refuses it). `None`
+/// when CPython raises `ValueError`.
+pub(crate) fn parse_float_bytes(s: &[u8]) -> Option<f64> {
+    let without_underscores;
+    let mut s = s;
+    if s.contains(&b'_') {
+        without_underscores = remove_underscores(s)?;
+        s = &without_underscores;
+    }
+    // `float_from_string_inner`: strip whitespace, then the literal must
+    // reach the end (a NUL, which ends the C string, makes it fall short).
+    let start = s.iter().position(|&b| !super::is_space(b))?;
+    let end = s
+        .iter()
+        .rposition(|&b| !super::is_space(b))
+        .map_or(start, |i| i + 1);
+    let text = &s[start..end];
+    match ascii_strtod(text) {
+        Ok((value, used)) if used == text.len() => Some(value),
+        Err(FloatError::Overflow) => {
+            // The literal was a whole decimal number (else it would be
+            // `Invalid`); check it spans the text before taking the infinity.
+            let literal_len = decimal_literal_len(text);
+            (literal_len == text.len()).then(|| {
+                if text.first() == Some(&b'-') {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                }
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `_Py_string_to_number_with_underscores`: drops underscores that sit
+/// between two digits; `None` if any other underscore is present.
+fn remove_underscores(s: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(s.len());
+    let mut prev = 0u8;
+    for &b in s {
+        if b == b'_' {
+            if !prev.is_ascii_digit() {
+                return None;
+            }
+        } else {
+            if prev == b'_' && !b.is_ascii_digit() {
+                return None;
+            }
+            out.push(b);
+        }
+        prev = b;
+    }
+    (prev != b'_').then_some(out)
+}
+
 /// `_PyOS_ascii_strtod`: a decimal literal (`_Py_dg_strtod`, which skips no
 /// whitespace), or else `inf`/`infinity`/`nan`. Returns the value and the end.
 fn ascii_strtod(s: &[u8]) -> Result<(f64, usize), FloatError> {
+    let i = decimal_literal_len(s);
+    if i == 0 {
+        return parse_inf_or_nan(s);
+    }
+    let text = std::str::from_utf8(&s[..i]).map_err(|_| FloatError::Invalid)?;
+    let value = parse_decimal(text)?;
+    Ok((value, i))
+}
+
+/// The length of the decimal literal `_Py_dg_strtod` reads at the start of
+/// `s` (sign, digits with an optional point, an exponent only if it has
+/// digits), or 0 when there are no digits.
+fn decimal_literal_len(s: &[u8]) -> usize {
     let mut i = 0;
     if matches!(s.first(), Some(b'+' | b'-')) {
         i += 1;
@@ -95,7 +179,7 @@ fn ascii_strtod(s: &[u8]) -> Result<(f64, usize), FloatError> {
         }
     }
     if digits == 0 {
-        return parse_inf_or_nan(s);
+        return 0;
     }
     if matches!(s.get(i), Some(b'e' | b'E')) {
         let mut j = i + 1;
@@ -110,9 +194,7 @@ fn ascii_strtod(s: &[u8]) -> Result<(f64, usize), FloatError> {
             i = j;
         }
     }
-    let text = std::str::from_utf8(&s[..i]).map_err(|_| FloatError::Invalid)?;
-    let value = parse_decimal(text)?;
-    Ok((value, i))
+    i
 }
 
 /// Correctly rounded conversion of a validated decimal literal.
@@ -186,9 +268,37 @@ mod tests {
             (1.7976931348623157e308, "1.7976931348623157e+308"),
             (5e-324, "5e-324"),
             (0.1, "0.1"),
+            // 2.5 + 2**-17 is 2.50000762939453125 exactly, halfway between
+            // two 17-digit strings: Python takes the even one.
+            (2.5 + 1.0 / 131072.0, "2.5000076293945312"),
         ];
         for (x, text) in cases {
             assert_eq!(repr(x), text);
+        }
+    }
+
+    #[test]
+    fn parses_like_python_float_of_bytes() {
+        // float(b" 1_0.5 "), float(b"1e500"), float(b"-1e500"), float(b"-nan")
+        // and float(b"1e-500") in CPython 3.11.
+        assert_eq!(parse_float_bytes(b" 1_0.5 "), Some(10.5));
+        assert_eq!(parse_float_bytes(b"1e500"), Some(f64::INFINITY));
+        assert_eq!(parse_float_bytes(b"-1e500"), Some(f64::NEG_INFINITY));
+        assert!(parse_float_bytes(b"-nan").unwrap().is_nan());
+        assert_eq!(parse_float_bytes(b"1e-500"), Some(0.0));
+        // Each of these raises ValueError.
+        for bad in [
+            &b"abc"[..],
+            b"1\x002",
+            b"",
+            b"  ",
+            b"1__0",
+            b"in_f",
+            b"1_",
+            b"_1",
+            b"1e500x",
+        ] {
+            assert_eq!(parse_float_bytes(bad), None, "{bad:?}");
         }
     }
 

@@ -4,14 +4,17 @@ use super::{c_string, is_space};
 use crate::value::{BigInt, MAX_STR_DIGITS};
 
 /// An integer parsed from text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+///
+/// `Small` holds every value that fits an `i64`, so that equal integers are
+/// equal (and hash alike) whatever their source.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum TextInt {
     Small(i64),
     Big(BigInt),
 }
 
 impl TextInt {
-    fn from_big(v: BigInt) -> TextInt {
+    pub(crate) fn from_big(v: BigInt) -> TextInt {
         match v.to_i64() {
             Some(i) => TextInt::Small(i),
             None => TextInt::Big(v),
@@ -68,6 +71,17 @@ pub(crate) fn parse_long_line(line: &[u8]) -> Result<TextInt, IntError> {
 /// Parses the line of a `GET` or `PUT` opcode: `PyLong_FromString` with base 10.
 pub(crate) fn parse_memo_index_line(line: &[u8]) -> Result<TextInt, IntError> {
     py_long_from_string(c_string(line), 10)
+}
+
+/// Python's `int(b"...")`, which `pickletools` uses to read the arguments
+/// of `INT`, `LONG`, `GET` and `PUT`: `PyLong_FromString` with base 10 on all
+/// of the bytes, so that, unlike in the C parsers, a NUL does not end the text
+/// but makes it invalid.
+pub(crate) fn parse_int_bytes(s: &[u8]) -> Result<TextInt, IntError> {
+    if s.contains(&0) {
+        return Err(IntError::Invalid);
+    }
+    py_long_from_string(s, 10)
 }
 
 /// C's `strtol(s, &end, 0)` on a 64-bit `long`: `None` on overflow (ERANGE)
@@ -187,6 +201,12 @@ pub(crate) fn py_long_from_string(s: &[u8], base: u32) -> Result<TextInt, IntErr
     if digits.is_empty() || prev_underscore {
         return Err(IntError::Invalid);
     }
+    // CPython checks the digit limit right after scanning the digits, before
+    // it looks at what follows them: `9...9x` with too many digits fails on
+    // the limit, not as an invalid literal.
+    if !radix.is_power_of_two() && digits.len() > MAX_STR_DIGITS {
+        return Err(IntError::TooManyDigits(digits.len()));
+    }
     // In base 0, a decimal literal may not have leading zeros unless it is zero.
     if base == 0 && radix == 10 && digits[0] == b'0' && digits.iter().any(|&d| d != b'0') {
         return Err(IntError::Invalid);
@@ -196,9 +216,6 @@ pub(crate) fn py_long_from_string(s: &[u8], base: u32) -> Result<TextInt, IntErr
     }
     if i != s.len() {
         return Err(IntError::Invalid);
-    }
-    if !radix.is_power_of_two() && digits.len() > MAX_STR_DIGITS {
-        return Err(IntError::TooManyDigits(digits.len()));
     }
     if digits.len() <= 18 && radix == 10 || digits.len() <= 15 {
         let magnitude = digits.iter().fold(0i64, |acc, &d| {
@@ -250,6 +267,21 @@ mod tests {
             parse_long_line(many.as_bytes()),
             Err(IntError::TooManyDigits(4301))
         );
+    }
+
+    #[test]
+    fn int_of_bytes_is_base_10_and_refuses_nul() {
+        // int(b" 017 "), int(b"1_000") and int(b"-5") in CPython 3.11.
+        assert_eq!(parse_int_bytes(b" 017 "), Ok(TextInt::Small(17)));
+        assert_eq!(parse_int_bytes(b"1_000"), Ok(TextInt::Small(1000)));
+        assert_eq!(parse_int_bytes(b"-5"), Ok(TextInt::Small(-5)));
+        // int(b"1\x002") and int(b"0x10") raise ValueError.
+        assert_eq!(parse_int_bytes(b"1\x002"), Err(IntError::Invalid));
+        assert_eq!(parse_int_bytes(b"0x10"), Err(IntError::Invalid));
+        // int(b"9" * 4301 + b"x") fails on the digit limit, not the `x`.
+        let mut many = vec![b'9'; 4301];
+        many.push(b'x');
+        assert_eq!(parse_int_bytes(&many), Err(IntError::TooManyDigits(4301)));
     }
 
     #[test]

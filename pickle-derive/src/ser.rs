@@ -1,0 +1,127 @@
+//! `#[derive(ToPickle)]`: hands each class's description and field values
+//! to the core's `Pickler`, which writes them as CPython would.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::ast::{Container, Data, Field, Variant};
+use crate::bound;
+use crate::desc::ClassSpec;
+use crate::model::{self, Repr};
+
+pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let ident = c.ident;
+    let body = match &c.data {
+        Data::Struct(style, fields) => struct_body(c, &p, fields, model::struct_repr(c, *style)),
+        Data::Enum(variants) if c.is_unit_enum() => unit_enum_body(c, &p, variants),
+        Data::Enum(variants) => data_enum_body(c, &p, variants),
+    };
+    let generics = bound::with_bound(c.generics, field_types(c), &quote!(#p::ToPickle));
+    let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #p::ToPickle for #ident #ty_generics #where_clause {
+            fn to_pickle(&self, __pickler: &mut #p::Pickler<'_>) -> #p::PickleResult<()> {
+                #body
+            }
+        }
+    }
+}
+
+/// The types of the fields written through their own `ToPickle`.
+fn field_types<'c>(c: &'c Container) -> Vec<&'c syn::Type> {
+    let fields: Vec<&Field> = match &c.data {
+        Data::Struct(_, fields) => fields.iter().collect(),
+        Data::Enum(variants) => variants.iter().flat_map(|v| &v.fields).collect(),
+    };
+    fields
+        .into_iter()
+        .filter(|f| !f.skipped() && !f.attrs.with.is_set() && !f.attrs.bytes.on())
+        .map(|f| f.ty)
+        .collect()
+}
+
+/// The value to write for a field reachable as `access` (a reference).
+fn write_value(p: &TokenStream, f: &Field, access: &TokenStream) -> TokenStream {
+    if let Some(with) = f.attrs.with.get() {
+        quote!(&#p::SerializeWith { value: #access, write: #with::to_pickle })
+    } else if f.attrs.bytes.on() {
+        quote!(&#p::SerializeBytes(#access))
+    } else {
+        access.clone()
+    }
+}
+
+fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> TokenStream {
+    let values: Vec<TokenStream> = model::live_fields(fields)
+        .map(|f| {
+            let member = &f.member;
+            write_value(p, f, &quote!(&self.#member))
+        })
+        .collect();
+    match repr {
+        Repr::Transparent => match values.first() {
+            Some(value) => quote!(#p::ToPickle::to_pickle(#value, __pickler)),
+            // `check.rs` refuses this; nothing sensible to write.
+            None => quote!(__pickler.write_none()),
+        },
+        Repr::Dict => {
+            let spec = ClassSpec::for_struct(c, fields, repr);
+            let names = spec.fields.iter().map(|f| &f.name);
+            quote!(__pickler.write_field_dict(&[#(#names),*], &[#(#values),*]))
+        }
+        _ => {
+            let class = format_ident!("__CLASS");
+            let desc = ClassSpec::for_struct(c, fields, repr).to_static(p, &class);
+            quote! {
+                #desc
+                __pickler.write_instance(&#class, &[#(#values),*])
+            }
+        }
+    }
+}
+
+fn unit_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> TokenStream {
+    let Ok(members) = model::members(c, variants) else {
+        // `check.rs` has reported the variant.
+        return quote!(__pickler.write_none());
+    };
+    let class = format_ident!("__CLASS");
+    let desc = ClassSpec::for_unit_enum(c, members).to_static(p, &class);
+    let ident = c.ident;
+    let arms = variants.iter().enumerate().map(|(i, v)| {
+        let variant = v.ident;
+        quote!(#ident::#variant => #i)
+    });
+    quote! {
+        #desc
+        let __member: usize = match self { #(#arms,)* };
+        __pickler.write_enum_member(&#class, __member)
+    }
+}
+
+fn data_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> TokenStream {
+    let ident = c.ident;
+    let arms = variants.iter().map(|v| {
+        let variant = v.ident;
+        let live: Vec<&Field> = model::live_fields(&v.fields).collect();
+        let bindings: Vec<_> = (0..live.len()).map(|i| format_ident!("__f{}", i)).collect();
+        let members = live.iter().map(|f| &f.member);
+        let values = live
+            .iter()
+            .zip(&bindings)
+            .map(|(f, b)| write_value(p, f, &quote!(#b)));
+        let class = format_ident!("__CLASS");
+        let desc = ClassSpec::for_variant(c, v).to_static(p, &class);
+        quote! {
+            #ident::#variant { #(#members: #bindings,)* .. } => {
+                #desc
+                __pickler.write_instance(&#class, &[#(#values),*])
+            }
+        }
+    });
+    quote! {
+        match self { #(#arms)* }
+    }
+}

@@ -1,0 +1,1 @@
+"""Classes that the Rust types in tests/shop/mod.rs stand for."""

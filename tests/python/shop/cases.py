@@ -1,0 +1,120 @@
+"""The Python objects equal to the Rust values of tests/shop/cases.rs, case
+by case. Strings are made fresh (`s`) so that no two values share an object
+unless they do in Rust: CPython memoizes by identity, and the compiler
+shares and interns equal constants."""
+from shop.models import (
+    Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood,
+    Order, Pair, Priority, Profile, Rect, Slotted, Square, Status, Timed, Wrapper,
+)
+
+
+def s(text):
+    """A new str object equal to `text` (at least two characters long)."""
+    assert len(text) >= 2, "CPython shares empty and one-character strings"
+    return text[:1] + text[1:]
+
+
+def item(n):
+    return Item(s(f"sku-{n}"), n, n + 0.25)
+
+
+def order(n, status, items=2, note=True):
+    return Order(
+        id=n,
+        customer=s(f"customer {n}"),
+        price=n * 10.5,
+        tags=[s("gift"), s(f"tag{n}")],
+        note=s(f"note {n}") if note else None,
+        items=[item(n * 100 + i) for i in range(items)],
+        status=status,
+    )
+
+
+def customer(n):
+    return CustomerV2(s(f"name {n}"), s(f"user{n}@example.com"), n % 2 == 0)
+
+
+def settings():
+    return {"theme": s("dark"), "font_size": 14}
+
+
+def catalog():
+    return Catalog(
+        orders={s("first"): order(1, Status.PAID), s("second"): order(2, Status.PAID, note=False)},
+        owners={7: customer(7), 42: customer(42)},
+        shapes=[Circle(1.5), Square(2.0), Rect(3.0, 4.0), Empty()],
+        settings=settings(),
+        boxed=Wrapper([Pair(1, s("one")), Pair(2, s("two"))], s("pairs")),
+    )
+
+
+CASES = {
+    "item": lambda: item(1),
+    "order": lambda: order(1, Status.NEW),
+    "order_empty": lambda: Order(5, s("nobody"), 0.0, [], None, [], Status.SHIPPED),
+    "orders": lambda: [order(1, Status.PAID), order(2, Status.PAID), order(3, Status.NEW)],
+    "customer": lambda: customer(3),
+    "slotted": lambda: Slotted(-5, s("slots")),
+    "pair": lambda: Pair(10, s("ten")),
+    "coord": lambda: Coord(1.5, -2.5),
+    "money": lambda: Money(1999, s("EUR")),
+    "moods": lambda: [Mood.HAPPY, Mood.SAD, Mood.MEH, Mood.HAPPY, Mood.MEH],
+    "priorities": lambda: [Priority.URGENT, Priority.LOW, Priority.HIGH, Priority.LOW],
+    "statuses": lambda: [Status.SHIPPED, Status.NEW, Status.SHIPPED],
+    "shapes": lambda: [Circle(1.0), Square(2.0), Rect(3.0, 4.0), Empty(), Circle(5.0), Empty()],
+    "profile": lambda: Profile(s("Ada L."), 1_700_000_000, Mood.MEH, Priority.HIGH),
+    "settings": settings,
+    "user_ids": lambda: [1, 2**40, -3],
+    "wrapper_int": lambda: Wrapper(7, s("seven")),
+    "blobs": lambda: [
+        Blob(bytes(range(256)), bytes([0, 255, 16, 128]), bytes([1, 2, 3])),
+        Blob(b"ab" * 300, bytes([9, 8, 7, 6]), None),
+    ],
+    "marker": lambda: [Marker(), Marker()],
+    "timed": lambda: Timed(s("boot"), 1.25),
+    "catalog": catalog,
+    "optional_items": lambda: [item(1), None, item(2)],
+    "items_by_sku": lambda: {s("sku-a"): item(1), s("sku-b"): item(2)},
+    "many_items": lambda: [item(i) for i in range(2500)],
+}
+
+
+def _read_cases():
+    """Objects only read by Rust: sharing, old names, missing and extra
+    attributes, other Python types that Rust types accept."""
+    from shop import legacy
+    from shop.models import FrozenItem
+
+    def shared_items():
+        it = item(1)
+        return [it, it, it]
+
+    def shared_orders():
+        o = order(1, Status.PAID)
+        return {s("aa"): o, s("bb"): o}
+
+    def item_with_color():
+        it = item(1)
+        it.color = s("red")
+        return it
+
+    def blob_bytearray():
+        return Blob(bytearray(b"xyz"), bytes([1, 2, 3, 4]), bytearray(b"ab"))
+
+    return {
+        "shared_items": shared_items,
+        "shared_orders": shared_orders,
+        "legacy_order": lambda: legacy.Order(1, s("customer 1"), 10.5, [s("gift"), s("tag1")],
+                                             s("note 1"), [item(100), item(101)], Status.NEW),
+        "frozen_item": lambda: FrozenItem(s("sku-1"), 1, 1.25),
+        "legacy_customer": lambda: legacy.Customer(s("name 3"), s("user3@example.com")),
+        "item_with_color": item_with_color,
+        "strict_item": lambda: item(1),
+        "wrapper_set": lambda: Wrapper({s("ab"), s("cd")}, s("set")),
+        "item_int_price": lambda: Item(s("sku-1"), 1, 2),
+        "blob_bytearray": blob_bytearray,
+        "pair_tuple_of_instances": lambda: (Pair(1, s("one")), Coord(0.5, 1.5)),
+    }
+
+
+READ_CASES = _read_cases()

@@ -1,0 +1,232 @@
+//! The Rust values of `tests/python/shop/cases.py`, case by case: written
+//! by `derive_write.rs`, expected by `derive_read.rs`.
+
+use std::collections::BTreeMap;
+use std::fmt::Debug;
+use std::rc::Rc;
+use std::time::Duration;
+
+use pickle_core::{FromPickle, ToPickle};
+
+use super::*;
+
+/// Decodes a pickle and compares it with the expected value.
+pub type ReadCheck = Box<dyn Fn(&[u8]) -> Result<(), String>>;
+
+/// One case: its name in `cases.py`, the value, and a check that a pickle
+/// decodes into an equal value.
+pub struct Case {
+    pub name: &'static str,
+    pub value: Rc<dyn ToPickle>,
+    pub read: ReadCheck,
+}
+
+pub fn case<T>(name: &'static str, value: T) -> Case
+where
+    T: ToPickle + FromPickle + PartialEq + Debug + 'static,
+{
+    let value = Rc::new(value);
+    let expected = Rc::clone(&value);
+    Case {
+        name,
+        value,
+        read: Box::new(move |bytes| match pickle_core::from_slice::<T>(bytes) {
+            Ok(v) if v == *expected => Ok(()),
+            Ok(v) => Err(format!("decoded {v:?}, expected {expected:?}")),
+            Err(e) => Err(format!("error: {e}")),
+        }),
+    }
+}
+
+pub fn item(n: u32) -> Item {
+    Item {
+        sku: format!("sku-{n}"),
+        qty: n,
+        price: f64::from(n) + 0.25,
+    }
+}
+
+pub fn order(n: i64, status: Status, items: u32, note: bool) -> Order {
+    Order {
+        id: n,
+        customer: format!("customer {n}"),
+        price: n as f64 * 10.5,
+        tags: vec!["gift".into(), format!("tag{n}")],
+        note: note.then(|| format!("note {n}")),
+        items: (0..items).map(|i| item(n as u32 * 100 + i)).collect(),
+        status,
+    }
+}
+
+pub fn customer(n: i64) -> Customer {
+    Customer {
+        name: format!("name {n}"),
+        email: format!("user{n}@example.com"),
+        vip: n % 2 == 0,
+        cache: Vec::new(),
+    }
+}
+
+pub fn settings() -> Settings {
+    Settings {
+        theme: "dark".into(),
+        font_size: 14,
+    }
+}
+
+pub fn catalog() -> Catalog {
+    Catalog {
+        orders: BTreeMap::from([
+            ("first".to_owned(), order(1, Status::Paid, 2, true)),
+            ("second".to_owned(), order(2, Status::Paid, 2, false)),
+        ]),
+        owners: BTreeMap::from([(UserId(7), customer(7)), (UserId(42), customer(42))]),
+        shapes: vec![
+            Shape::Circle { radius: 1.5 },
+            Shape::Square(2.0),
+            Shape::Rect { w: 3.0, h: 4.0 },
+            Shape::Empty,
+        ],
+        settings: settings(),
+        boxed: Wrapper {
+            value: vec![
+                Pair {
+                    left: 1,
+                    right: "one".into(),
+                },
+                Pair {
+                    left: 2,
+                    right: "two".into(),
+                },
+            ],
+            label: "pairs".into(),
+        },
+    }
+}
+
+/// Every case of `CASES` in `cases.py`.
+pub fn all() -> Vec<Case> {
+    vec![
+        case("item", item(1)),
+        case("order", order(1, Status::New, 2, true)),
+        case(
+            "order_empty",
+            Order {
+                id: 5,
+                customer: "nobody".into(),
+                price: 0.0,
+                tags: vec![],
+                note: None,
+                items: vec![],
+                status: Status::Shipped,
+            },
+        ),
+        case(
+            "orders",
+            vec![
+                order(1, Status::Paid, 2, true),
+                order(2, Status::Paid, 2, true),
+                order(3, Status::New, 2, true),
+            ],
+        ),
+        case("customer", customer(3)),
+        case(
+            "slotted",
+            Slotted {
+                a: -5,
+                b: "slots".into(),
+            },
+        ),
+        case(
+            "pair",
+            Pair {
+                left: 10,
+                right: "ten".into(),
+            },
+        ),
+        case("coord", Coord(1.5, -2.5)),
+        case(
+            "money",
+            Money {
+                amount: 1999,
+                currency: "EUR".into(),
+            },
+        ),
+        case(
+            "moods",
+            vec![Mood::Happy, Mood::Sad, Mood::SoSo, Mood::Happy, Mood::SoSo],
+        ),
+        case(
+            "priorities",
+            vec![
+                Priority::Urgent,
+                Priority::Low,
+                Priority::High,
+                Priority::Low,
+            ],
+        ),
+        case(
+            "statuses",
+            vec![Status::Shipped, Status::New, Status::Shipped],
+        ),
+        case(
+            "shapes",
+            vec![
+                Shape::Circle { radius: 1.0 },
+                Shape::Square(2.0),
+                Shape::Rect { w: 3.0, h: 4.0 },
+                Shape::Empty,
+                Shape::Circle { radius: 5.0 },
+                Shape::Empty,
+            ],
+        ),
+        case(
+            "profile",
+            Profile {
+                display_name: "Ada L.".into(),
+                created_at: 1_700_000_000,
+                mood: Mood::SoSo,
+                priority: Priority::High,
+            },
+        ),
+        case("settings", settings()),
+        case("user_ids", vec![UserId(1), UserId(1 << 40), UserId(-3)]),
+        case(
+            "wrapper_int",
+            Wrapper {
+                value: 7_i64,
+                label: "seven".into(),
+            },
+        ),
+        case(
+            "blobs",
+            vec![
+                Blob {
+                    data: (0..=255).collect(),
+                    digest: [0, 255, 16, 128],
+                    extra: Some(vec![1, 2, 3].into_boxed_slice()),
+                },
+                Blob {
+                    data: b"ab".repeat(300),
+                    digest: [9, 8, 7, 6],
+                    extra: None,
+                },
+            ],
+        ),
+        case("marker", vec![Marker, Marker]),
+        case(
+            "timed",
+            Timed {
+                label: "boot".into(),
+                elapsed: Duration::from_millis(1250),
+            },
+        ),
+        case("catalog", catalog()),
+        case("optional_items", vec![Some(item(1)), None, Some(item(2))]),
+        case(
+            "items_by_sku",
+            BTreeMap::from([("sku-a".to_owned(), item(1)), ("sku-b".to_owned(), item(2))]),
+        ),
+        case("many_items", (0..2500).map(item).collect::<Vec<_>>()),
+    ]
+}
