@@ -42,17 +42,27 @@ def shop_module():
         NEW = 1
         PAID = "paid"
 
+    class Card:
+        def __init__(self, last4):
+            self.last4 = last4
+
+    class Cash:
+        pass
+
+    Voucher = collections.namedtuple("Voucher", ["f0"])
+
     class Order:
-        def __init__(self, id, customer, price, tags, note=None, status=None, lines=()):
+        def __init__(self, id, customer, price, tags, note=None, status=None, payment=None, lines=()):
             self.id = id
             self.customer = customer
             self.price = price
             self.tags = tags
             self.note = note
             self.status = status
+            self.payment = payment
             self.lines = list(lines)
 
-    for cls in (Status, Order):
+    for cls in (Status, Card, Cash, Voucher, Order):
         cls.__module__ = "shop.models"
         cls.__qualname__ = cls.__name__
         setattr(models, cls.__name__, cls)
@@ -61,11 +71,13 @@ def shop_module():
 
 def typed_values():
     m = shop_module()
-    one = m.Order(1, "ann", 9.5, ["a", "b"], None, m.Status.NEW, [("x", 2)])
-    two = m.Order(-(2**40), "bé", -0.0, [], "gift", m.Status.PAID)
+    one = m.Order(1, "ann", 9.5, ["a", "b"], None, m.Status.NEW, m.Card("1234"), [("x", 2)])
+    two = m.Order(-(2**40), "bé", -0.0, [], "gift", m.Status.PAID, m.Voucher("V1"))
+    three = m.Order(2, "d", 2.5, ["z"], payment=m.Cash())
     bare = m.Order(3, "c", 1.0, ["t"])
-    del bare.note, bare.status, bare.lines
-    return {"order": one, "order paid": two, "order bare": bare, "orders": [one, two, one]}
+    del bare.note, bare.status, bare.payment, bare.lines
+    return {"order": one, "order paid": two, "order cash": three, "order bare": bare,
+            "orders": [one, two, three, one]}
 
 
 def hostile():

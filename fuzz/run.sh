@@ -26,7 +26,7 @@ for target in "${targets[@]}"; do
     mkdir -p "artifacts/$target"
     status=0
     cargo fuzz run --sanitizer none -O "$target" -- \
-        -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -max_total_time="$seconds" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \
         -print_final_stats=1 >"$log" 2>&1 || status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo 0)
     total=$((total + runs))

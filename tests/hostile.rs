@@ -222,8 +222,10 @@ fn fuzz_findings_stay_fixed() {
             let value = pickle_core::from_slice::<Value>(&data);
             let streamed = pickle_core::from_reader::<Value, _>(&data[..]);
             assert_eq!(value.is_ok(), streamed.is_ok(), "{}", path.display());
-            let _ = pickle_core::from_slice::<fuzz_props::Order>(&data);
+            fuzz_props::check_typed::<fuzz_props::Order>(&data);
             fuzz_props::check_roundtrip(&data);
+            let _ = pickle_core::dis(&data);
+            let _ = pickle_core::scan(&data);
         });
         assert!(
             start.elapsed() < MAX_TIME && peak < MAX_BYTES,

@@ -1,0 +1,157 @@
+//! The `pickle-inspect` binary: its commands, `-` for standard input, and
+//! the exit status a CI gate reads.
+
+mod common;
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+/// Runs `pickle-inspect args...` with `stdin`.
+fn inspect(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pickle-inspect"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    {
+        let mut input = child.stdin.take().expect("stdin is piped");
+        let _ = input.write_all(stdin);
+    }
+    child.wait_with_output().expect("the binary exits")
+}
+
+fn code(out: &Output) -> i32 {
+    out.status.code().expect("exits with a status")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+const SYSTEM: &[u8] = b"cos\nsystem\n(S'true'\ntR.";
+// pickle.dumps(collections.OrderedDict(a=1), protocol=2) in CPython 3.11
+const ORDERED_DICT: &[u8] =
+    b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01X\x01\x00\x00\x00aq\x02K\x01s.";
+
+#[test]
+fn help_and_usage_errors() {
+    let help = inspect(&["--help"], b"");
+    assert_eq!(code(&help), 0);
+    let text = stdout(&help);
+    for needle in [
+        "scan FILE",
+        "dis FILE",
+        "json FILE",
+        "exit status",
+        "3  scan found",
+    ] {
+        assert!(text.contains(needle), "{needle} in:\n{text}");
+    }
+    assert_eq!(code(&inspect(&[], b"")), 2);
+    assert_eq!(code(&inspect(&["scan"], b"")), 2);
+    assert_eq!(code(&inspect(&["frobnicate", "-"], b"N.")), 2);
+    assert_eq!(code(&inspect(&["--strict", "dis", "-"], b"N.")), 2);
+    let missing = inspect(&["scan", "/nonexistent/file.pkl"], b"");
+    assert_eq!(code(&missing), 1);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
+}
+
+#[test]
+fn scan_exit_status_gates_uploads() {
+    let dir = common::scratch_dir("inspect_cli_scan");
+    let path = dir.join("evil.pkl");
+    std::fs::write(&path, SYSTEM).unwrap();
+    let evil = inspect(&["scan", path.to_str().unwrap()], b"");
+    assert_eq!(code(&evil), 3);
+    let text = stdout(&evil);
+    assert!(
+        text.contains("GLOBAL") && text.contains("os.system"),
+        "{text}"
+    );
+    assert!(
+        text.contains("verdict: dangerous (2 findings: 2 dangerous"),
+        "{text}"
+    );
+    // Plain data and known-safe classes pass, from standard input.
+    let list = inspect(&["scan", "-"], b"\x80\x02]q\x00(K\x01K\x02e.");
+    assert_eq!(code(&list), 0);
+    assert!(stdout(&list).contains("verdict: data (0 findings"));
+    assert_eq!(code(&inspect(&["scan", "-"], ORDERED_DICT)), 0);
+    // An unknown class passes, unless `--strict`.
+    let unknown = b"\x80\x02cshop\nOrder\n)\x81}b.";
+    assert_eq!(code(&inspect(&["scan", "-"], unknown)), 0);
+    assert_eq!(code(&inspect(&["--strict", "scan", "-"], unknown)), 4);
+    assert_eq!(code(&inspect(&["scan", "--strict", "-"], SYSTEM)), 3);
+    // Malformed: an error, unless something dangerous came first.
+    let cut = inspect(&["scan", "-"], b"\x80\x02]q\x00(K\x01");
+    assert_eq!(code(&cut), 1);
+    assert!(stdout(&cut).contains("error: "), "{}", stdout(&cut));
+    assert_eq!(
+        code(&inspect(&["scan", "-"], &SYSTEM[..SYSTEM.len() - 1])),
+        3
+    );
+}
+
+#[test]
+fn dis_prints_what_pickletools_prints() {
+    let ours = inspect(&["dis", "-"], ORDERED_DICT);
+    assert_eq!(code(&ours), 0);
+    let theirs = common::python_text("pickletools_dis.py", &[], ORDERED_DICT);
+    assert_eq!(stdout(&ours), theirs);
+    let bad = inspect(&["dis", "-"], b"(K\x01e.");
+    assert_eq!(code(&bad), 1);
+    assert!(
+        stdout(&bad).contains("APPENDS"),
+        "the text before the error"
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("tries to pop"));
+}
+
+#[test]
+fn json_shows_calls_as_data_and_sharing_as_references() {
+    let out = inspect(&["json", "-"], SYSTEM);
+    assert_eq!(code(&out), 0);
+    assert_eq!(
+        stdout(&out),
+        "{\"$object\":{\"call\":{\"kind\":\"reduce\",\"callable\":{\"$global\":{\"module\":\"os\",\"name\":\"system\"}},\"args\":{\"$tuple\":[\"true\"]}},\"ops\":[]}}\n"
+    );
+    // l = [1]; l.append(l); pickle.dumps([l, l], protocol=2)
+    let cyclic = b"\x80\x02]q\x00(]q\x01(K\x01h\x01eh\x01e.";
+    let out = inspect(&["json", "-"], cyclic);
+    assert_eq!(
+        stdout(&out),
+        "[{\"$id\":1,\"value\":[1,{\"$ref\":1}]},{\"$ref\":1}]\n"
+    );
+    // A DAG of 2^60 leaves prints in a few kilobytes.
+    let mut dag = b"\x80\x02]q\x00".to_vec();
+    for i in 0..60u8 {
+        dag.extend_from_slice(&[b'(', b'h', i, b'h', i, b'l', b'q', i + 1, b'0']);
+    }
+    dag.extend_from_slice(&[b'h', 60, b'.']);
+    let out = inspect(&["json", "-"], &dag);
+    assert_eq!(code(&out), 0);
+    assert!(out.stdout.len() < 4096, "{} bytes", out.stdout.len());
+    assert_eq!(code(&inspect(&["json", "-"], b"\x80\x02]q\x00(")), 1);
+}
+
+/// The binary's JSON emitter, run in-process over the whole corpus.
+#[path = "../src/json.rs"]
+mod json;
+
+#[test]
+fn json_of_every_corpus_pickle_is_valid_json() {
+    let records = common::read_records(&common::python("corpus.py", &[], b""));
+    let docs: Vec<Vec<u8>> = records
+        .chunks(3)
+        .map(|r| {
+            let value: pickle_core::Value = pickle_core::from_slice(&r[2])
+                .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(&r[0])));
+            json::to_json(&value).into_bytes()
+        })
+        .collect();
+    assert!(docs.len() > 400);
+    let checked = common::python_text("json_valid.py", &[], &common::write_records(&docs));
+    assert_eq!(checked.trim(), docs.len().to_string());
+}
