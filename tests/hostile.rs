@@ -508,20 +508,15 @@ fn long_text_lines_of_every_text_opcode() {
 fn stack_floods_through_dup_and_get() {
     let _alone = common::memory::exclusive();
     let small = Options::new().limits(Limits::new().max_alloc(1 << 20));
-    let dups = [&b"N"[..], &vec![b'2'; 2_000_000], b"."].concat();
-    let gets = [&b"Np0\n"[..], &b"g0\n".repeat(1_000_000), b"."].concat();
-    let bingets = [&b"\x80\x02Nq\x00"[..], &b"h\x00".repeat(2_000_000), b"."].concat();
+    let dups = [&b"N"[..], &vec![b'2'; 1_000_000], b"."].concat();
+    let gets = [&b"Np0\n"[..], &b"g0\n".repeat(400_000), b"."].concat();
+    let bingets = [&b"\x80\x02Nq\x00"[..], &b"h\x00".repeat(500_000), b"."].concat();
     for data in [&dups, &gets, &bingets] {
         bounded::<Value>(&Options::new(), data);
         refused::<Value>(&small, data, ErrorKind::AllocLimit);
     }
-    // Into a list: a million references to one object.
-    let appended = [
-        &b"\x80\x02Nq\x00](h\x00"[..],
-        &b"2".repeat(1_000_000),
-        b"e.",
-    ]
-    .concat();
+    // Into a list: half a million references to one object.
+    let appended = [&b"\x80\x02Nq\x00](h\x00"[..], &b"2".repeat(500_000), b"e."].concat();
     bounded::<Value>(&Options::new(), &appended);
     refused::<Value>(&small, &appended, ErrorKind::AllocLimit);
 }

@@ -16,13 +16,21 @@
 //! reads on.
 //!
 //! ```
-//! use pickle_core::scan::Safety;
+//! use pickle_core::scan::{Action, Safety};
 //!
 //! // pickle.dumps(os.system, protocol=0) in CPython 3.11 on Linux
 //! let report = pickle_core::scan(b"cposix\nsystem\np0\n.");
 //! assert_eq!(report.verdict(), Safety::Dangerous);
-//! assert_eq!(report.findings[0].offset, 0);
-//! assert_eq!(report.findings[0].target, "posix.system");
+//! let found = &report.findings[0];
+//! assert_eq!((found.offset, found.action), (0, Action::Import));
+//! assert_eq!(&*found.target, "posix.system");
+//!
+//! // pickle.dumps(collections.OrderedDict(a=1), protocol=2)
+//! let report = pickle_core::scan(
+//!     b"\x80\x02ccollections\nOrderedDict\nq\x00)Rq\x01X\x01\x00\x00\x00aq\x02K\x01s.",
+//! );
+//! assert_eq!(report.verdict(), Safety::Safe);
+//! assert!(report.is_complete());
 //! ```
 
 mod classify;
