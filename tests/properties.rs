@@ -10,6 +10,8 @@
 //! no NaN payloads (protocol 0 writes floats as text). In-band buffers read
 //! back as bytes; out-of-band ones are checked separately.
 
+use std::sync::Arc;
+
 use proptest::prelude::*;
 
 use pickle_core::de::{Options, PersistentIds};
@@ -127,10 +129,27 @@ fn value() -> impl Strategy<Value = Value> {
             object(inner.clone().boxed()),
             // One object referenced twice: shared in the memo.
             inner.clone().prop_map(|v| {
-                let shared = Value::shared(v);
+                // (An already shared value is shared as it is: equality
+                // tells cycles by position, and `Shared(Shared(..))` would
+                // add a position that reading never produces.)
+                let shared = match v {
+                    Value::Shared(_) => v,
+                    v => Value::shared(v),
+                };
                 Value::List(vec![shared.clone(), shared])
             }),
             "[a-z0-9]{1,6}".prop_map(|pid| Value::PersistentId(Box::new(Value::str(pid)))),
+            // Cycles: a list, a dict and a tuple (through a list) that contain themselves.
+            (inner.clone(), 0..3u8).prop_map(|(v, shape)| {
+                Value::Shared(Arc::new_cyclic(move |me| {
+                    let me = Value::Recursive(me.clone());
+                    match shape {
+                        0 => Value::List(vec![v, me]),
+                        1 => Value::Dict(vec![(Value::Int(0), v), (Value::Int(1), me)]),
+                        _ => Value::Tuple(vec![v, Value::List(vec![me])]),
+                    }
+                }))
+            }),
         ]
     })
 }
