@@ -38,7 +38,6 @@ REDUCERS = {
     "open": reducer("G", open, ("/etc/passwd",)),
     "__import__": reducer("H", __import__, ("os",)),
     "nested pickle.loads": reducer("I", pickle.loads, (pickle.dumps(reducer("J", os.system, ("true",))),)),
-    "_pickle.loads": reducer("K", pickle.loads.__self__.loads if hasattr(pickle.loads, "__self__") else pickle.loads, (b"N.",)),
     "marshal.loads": reducer("L", __import__("marshal").loads, (b"N",)),
     "runpy.run_path": reducer("M", runpy.run_path, ("/tmp/x.py",)),
     "shutil.rmtree": reducer("N", shutil.rmtree, ("/tmp/x",)),
@@ -85,6 +84,8 @@ HANDMADE = {
     "getattr through a module attribute": b"\x80\x02cbuiltins\ngetattr\ncmymodule\nhelpers\nX\x06\x00\x00\x00system\x86RX\x04\x00\x00\x00true\x85R.",
     "getattr on a call result": b"\x80\x02cbuiltins\ngetattr\ncuuid\nUUID\nX \x00\x00\x0012345678123456781234567812345678\x85RX\x04\x00\x00\x00evil\x86R)R.",
     "getattr of builtins module object": b"\x80\x04cbuiltins\ngetattr\ncpickle\nbuiltins\nX\x04\x00\x00\x00eval\x86RX\x03\x00\x00\x001+1\x85R.",
+    # The C accelerator's loads, by its own name.
+    "_pickle.loads": b"\x80\x02c_pickle\nloads\nC\x02N.\x85R.",
     # `types.FunctionType` has no importable name of its own: written by hand.
     "types.FunctionType": b"\x80\x02ctypes\nFunctionType\nq\x00Nh\x00\x86R.",
     # Extension code: only the loader's registry knows what 1 means.
