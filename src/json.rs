@@ -239,7 +239,9 @@ impl Json {
                 Some('\n') => self.out.push_str("\\n"),
                 Some('\r') => self.out.push_str("\\r"),
                 Some('\t') => self.out.push_str("\\t"),
-                Some(c) if (c as u32) >= 0x20 && c != '\u{7f}' => self.out.push(c),
+                // Control characters (C1 too) are escaped, so that printing
+                // the JSON cannot drive the terminal.
+                Some(c) if !c.is_control() => self.out.push(c),
                 _ => {
                     let _ = write!(self.out, "\\u{cp:04x}");
                 }

@@ -16,8 +16,8 @@ pub fn render(report: &Report) -> String {
             f.opcode.name(),
             f.action.label(),
             f.safety.label(),
-            f.target,
-            f.reason
+            printable(&f.target),
+            printable(&f.reason)
         );
     }
     let count = |s: Safety| report.with_safety(s).count();
@@ -34,8 +34,24 @@ pub fn render(report: &Report) -> String {
     if let Some(err) = &report.error {
         let _ = writeln!(
             out,
-            "error: {err} (reading stopped there; Python would have run the calls above before failing)"
+            "error: {} (reading stopped there; Python would have run the calls above before failing)",
+            printable(&err.to_string())
         );
+    }
+    out
+}
+
+/// `text` with control characters escaped: names come from the pickle, and
+/// a name holding `\r` or a terminal escape must not rewrite the lines
+/// above it on the screen of whoever reviews the report.
+fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        } else {
+            out.push(c);
+        }
     }
     out
 }

@@ -155,3 +155,18 @@ fn json_of_every_corpus_pickle_is_valid_json() {
     let checked = common::python_text("json_valid.py", &[], &common::write_records(&docs));
     assert_eq!(checked.trim(), docs.len().to_string());
 }
+
+#[test]
+fn scan_output_escapes_control_characters_in_names() {
+    // A class name holding a carriage return and a terminal escape, which
+    // would otherwise overwrite the report's lines on a terminal.
+    let sneaky = b"\x80\x03cmod\nA\r\x1b[2Kos.system is fine\nq\x00)\x81.";
+    let out = inspect(&["scan", "-"], sneaky);
+    assert_eq!(code(&out), 0);
+    let text = stdout(&out);
+    assert!(!text.contains('\r') && !text.contains('\x1b'), "{text:?}");
+    assert!(
+        text.contains("mod.A\\u{d}\\u{1b}[2Kos.system is fine"),
+        "{text}"
+    );
+}
