@@ -142,10 +142,8 @@ fn normalized(v: &Value) -> Normalized {
                 found.dotted_globals |= g.name.code_points().any(|c| c == u32::from('.'));
                 found.py2_names |= renamed_below_3(&g.module, &g.name);
             }
-            Value::Shared(inner) => {
-                if seen.insert(std::sync::Arc::as_ptr(inner) as usize) {
-                    stack.push(inner);
-                }
+            Value::Shared(inner) if seen.insert(std::sync::Arc::as_ptr(inner) as usize) => {
+                stack.push(inner);
             }
             Value::List(items)
             | Value::Tuple(items)
