@@ -85,6 +85,7 @@ impl<T: BytesField> BytesField for Option<T> {
     }
     fn read_bytes(d: Decoder<'_>) -> crate::error::Result<Self> {
         if d.is_none() {
+            d.decode_none()?;
             Ok(None)
         } else {
             T::read_bytes(d).map(Some)
@@ -129,4 +130,15 @@ pub fn in_type<T>(
     read: impl FnOnce() -> crate::error::Result<T>,
 ) -> crate::error::Result<T> {
     read().map_err(|e| e.in_type(name))
+}
+
+/// Decodes with the streaming reader only: `None` where it gives up (for
+/// tests that check it agrees with the general reader).
+pub fn decode_streaming<T: FromPickle>(bytes: &[u8]) -> Option<T> {
+    crate::de::stream_only(bytes, &crate::de::Options::new())
+}
+
+/// Decodes with the general reader only (for the same tests).
+pub fn decode_general<T: FromPickle>(bytes: &[u8]) -> crate::error::Result<T> {
+    crate::de::Options::new().decode_general(bytes)
 }
