@@ -7,6 +7,11 @@
 mod common;
 mod market;
 
+/// The producer example's types, whose Python side is generated too.
+#[path = "../examples/shop/mod.rs"]
+#[allow(dead_code)]
+mod example_shop;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -246,6 +251,10 @@ fn snapshots_of_the_generated_source() {
     insta::assert_snapshot!(
         "market_common_pyi",
         stubs.module_stub("market.common").unwrap()
+    );
+    insta::assert_snapshot!(
+        "example_shop_models",
+        example_shop::stubs().module_source("shop.models").unwrap()
     );
     let paths: Vec<String> = stubs
         .files()

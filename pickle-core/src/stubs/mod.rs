@@ -7,6 +7,8 @@
 //! checker (`mypy --strict`) catches misuse on the Python side:
 //!
 //! ```no_run
+//! # #[cfg(feature = "derive")]
+//! # fn main() -> std::io::Result<()> {
 //! use pickle_core::{stubs::Stubs, ToPickle};
 //!
 //! #[derive(ToPickle)]
@@ -27,7 +29,10 @@
 //! let mut stubs = Stubs::new();
 //! stubs.add::<Order>(); // and Item, which Order's fields name
 //! stubs.write_package("python".as_ref())?; // python/shop/__init__.py, python/shop/models.py
-//! # Ok::<(), std::io::Error>(())
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "derive"))]
+//! # fn main() {}
 //! ```
 //!
 //! writes `python/shop/models.py`:
