@@ -356,6 +356,24 @@ struct Stamp {
     events: Vec<u8>,
 }
 
+/// No class, yet its field's class is part of the package.
+#[derive(ToPickle)]
+#[pickle(dict)]
+struct Envelope {
+    stamp: Option<Stamp>,
+}
+
+#[test]
+fn a_dict_type_pulls_in_the_classes_of_its_fields() {
+    let mut stubs = Stubs::new();
+    stubs.add::<Envelope>();
+    assert_eq!(stubs.modules(), ["events.log"]);
+    assert_eq!(
+        TypeExpr::of::<Envelope>().to_string(),
+        "typing.Dict[str, typing.Any]"
+    );
+}
+
 #[test]
 fn foreign_types_import_their_modules() {
     struct Stamped;

@@ -153,7 +153,10 @@ pub fn classes<const N: usize>(items: [Vec<TypeExpr>; N]) -> Vec<Vec<TypeExpr>> 
     Vec::from(items)
 }
 
-/// The annotation of a `#[pickle(dict)]` type: a plain dict.
-pub fn field_dict_type() -> TypeExpr {
+/// The annotation of a `#[pickle(dict)]` type, whose fields have the
+/// annotations `fields`: a plain dict (the values' classes are recorded
+/// while the annotations are made).
+pub fn field_dict_type(fields: Vec<TypeExpr>) -> TypeExpr {
+    let _ = fields;
     TypeExpr::dict(TypeExpr::builtin("str"), TypeExpr::any())
 }

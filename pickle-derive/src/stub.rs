@@ -24,7 +24,11 @@ pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
     let body = match &c.data {
         Data::Struct(style, fields) => match model::struct_repr(c, *style) {
             Repr::Transparent => transparent_body(&p, fields),
-            Repr::Dict => quote!(#p::field_dict_type()),
+            Repr::Dict => {
+                // No class, but the classes its fields name are pulled in.
+                let each = model::live_fields(fields).map(|f| annotation(&p, f, &[]));
+                quote!(#p::field_dict_type(#p::annotations([#(#each),*])))
+            }
             repr => {
                 let desc =
                     ClassSpec::for_struct(c, fields, repr).to_static(&p, &format_ident!("__CLASS"));
