@@ -63,14 +63,31 @@ pub struct Order {
     pub lines: Vec<(String, u32)>,
 }
 
-/// Typed decoding into `T` of any input returns; when it decodes, writing
-/// the value at each protocol and reading it back writes the same bytes
-/// again (bytes, not values: a NaN price is not equal to itself).
+/// Typed decoding into `T` of any input returns, and the streaming reader
+/// (which `from_slice` tries first) agrees with the general reader (which
+/// `from_reader` uses); when it decodes, writing the value at each protocol
+/// and reading it back writes the same bytes again (bytes, not values: a NaN
+/// price is not equal to itself).
 ///
 /// Panics (a fuzzer finding) when the property fails.
 pub fn check_typed<T: FromPickle + ToPickle>(data: &[u8]) {
-    let Ok(first) = pickle_core::from_slice::<T>(data) else {
-        return;
+    let sliced = pickle_core::from_slice::<T>(data);
+    let streamed = pickle_core::from_reader::<T, _>(data);
+    let first = match (sliced, streamed) {
+        (Ok(a), Ok(b)) => {
+            let bytes = |v: &T| pickle_core::to_vec(v).map_err(|e| e.kind());
+            assert!(bytes(&a) == bytes(&b), "the two readers decode differently");
+            a
+        }
+        (Err(a), Err(b)) => {
+            assert_eq!(
+                a.kind(),
+                b.kind(),
+                "the two readers fail differently: {a} / {b}"
+            );
+            return;
+        }
+        (a, b) => panic!("the two readers disagree: {:?} / {:?}", a.err(), b.err()),
     };
     for protocol in Protocol::ALL {
         let bytes = pickle_core::to_vec_with(&first, protocol)
