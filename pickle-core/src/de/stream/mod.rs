@@ -22,6 +22,7 @@
 //! decoder, without building anything.
 
 mod class;
+mod plan;
 mod read;
 mod scan;
 mod seq;
@@ -75,9 +76,12 @@ pub(crate) struct Stream<'a> {
     /// The next byte to read.
     pos: Cell<usize>,
     proto: Cell<u8>,
-    memo: RefCell<Vec<Option<Entry>>>,
-    /// Occupied memo slots (what `MEMOIZE` uses as its index).
+    /// The memo entries that a `GET` reads later (see [`plan`]).
+    memo: RefCell<HashMap<u32, Entry, BuildHasherDefault<FxHasher>>>,
+    /// Memo entries written so far (what `MEMOIZE` uses as its index: the
+    /// plan checked that no index is written twice).
     memo_len: Cell<usize>,
+    plan: plan::Plan,
     /// Where the mark at a position is closed, as scans found out.
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
     /// Opcodes scanned ahead so far, and how many may be.
@@ -89,13 +93,15 @@ pub(crate) struct Stream<'a> {
 /// Decodes `T` from `input` with this reader; `None` if it gave up or met an
 /// error (the general reader then decodes it, and reports any error).
 pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Option<T> {
+    let plan = plan::Plan::of(input)?;
     let stream = Stream {
         input,
         opts,
         pos: Cell::new(0),
         proto: Cell::new(0),
-        memo: RefCell::new(Vec::new()),
+        memo: RefCell::new(HashMap::default()),
         memo_len: Cell::new(0),
+        plan,
         closers: RefCell::new(HashMap::default()),
         work: Cell::new(0),
         max_work: input.len().saturating_mul(8).saturating_add(4096),
