@@ -41,7 +41,7 @@ pub use de::{from_reader, from_slice, Decoder};
 pub use dis::{dis, optimize};
 pub use error::{Error, ErrorKind, Result};
 pub use ext::Extensions;
-pub use impls::{ByteArray, ByteBuf, Bytes};
+pub use impls::{ByteArray, ByteBuf, Bytes, Deque, FrozenSet, OrderedDict};
 pub use protocol::Protocol;
 pub use ser::{to_vec, to_vec_with, to_writer, Pickler};
 pub use value::{
