@@ -11,6 +11,18 @@ mod primitives;
 mod time;
 mod wrappers;
 
+#[cfg(feature = "num-bigint")]
+mod bigint;
+#[cfg(feature = "chrono")]
+mod chrono;
+#[cfg(feature = "num-complex")]
+mod complex;
+#[cfg(feature = "rust_decimal")]
+mod decimal;
+#[cfg(feature = "indexmap")]
+mod indexmap;
+#[cfg(feature = "uuid")]
+mod uuid;
 
 pub use bytes::{ByteArray, ByteBuf, Bytes};
 pub use collections_py::{Deque, FrozenSet, OrderedDict};
