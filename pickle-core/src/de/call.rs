@@ -41,23 +41,19 @@ impl<'a> Decoder<'a> {
     pub fn call_args(&self, module: &str, name: &str) -> Result<Seq<'a>> {
         let arena = self.ctx().arena;
         let expected = || format!("a `{module}.{name}`");
-        let Node::Object(obj) = arena.node(self.id()) else {
-            return Err(self.type_error(&expected()));
-        };
-        let CallNode::Reduce(callable, args) = obj.call else {
-            return Err(self.type_error(&expected()));
-        };
-        match arena.node(callable) {
-            Node::Global(g) if arena.globals[*g as usize].is(module, name) => {
-                self.child(args)?.seq()
+        if let Node::Object(obj) = arena.node(self.id()) {
+            if let CallNode::Reduce(callable, args) = obj.call {
+                if let Node::Global(g) = arena.node(callable) {
+                    if arena.globals[*g as usize].is(module, name) {
+                        return self.child(args)?.seq();
+                    }
+                }
             }
-            Node::Global(g) => Err(self.error(
+        }
+        match self.class() {
+            Some(g) if !g.is(module, name) => Err(self.error(
                 ErrorKind::UnexpectedGlobal,
-                format!(
-                    "expected {}, found an instance of `{}`",
-                    expected(),
-                    arena.globals[*g as usize]
-                ),
+                format!("expected {}, found an instance of `{g}`", expected()),
             )),
             _ => Err(self.type_error(&expected())),
         }
