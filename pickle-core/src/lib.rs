@@ -24,6 +24,7 @@ pub mod __private;
 
 #[cfg(feature = "derive")]
 pub mod derive_docs;
+pub mod types_docs;
 
 /// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a
 /// Python class (or a dict, or its one field). Every attribute is described
