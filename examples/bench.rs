@@ -14,7 +14,7 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::collections::HashMap;
 use std::path::Path;
 use std::process::Command;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::time::Instant;
 
 use pickle_core::class::{ClassDesc, FieldDesc, Repr};
@@ -116,24 +116,31 @@ fn records() -> Vec<Order> {
         .collect()
 }
 
-/// Counts heap bytes, for the peak memory of a decode.
+/// Counts heap bytes, for the peak memory of a decode; off while timing, so
+/// that counting does not slow down what is timed.
 struct Counting;
+static COUNTING: AtomicBool = AtomicBool::new(false);
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
 
 // SAFETY: every call goes to `System` unchanged; only sizes are counted.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
         unsafe { System.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        if COUNTING.load(Ordering::Relaxed) {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        }
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if new_size > layout.size() {
+        if !COUNTING.load(Ordering::Relaxed) {
+        } else if new_size > layout.size() {
             let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size
                 - layout.size();
             PEAK.fetch_max(live, Ordering::Relaxed);
@@ -419,11 +426,15 @@ fn print_table(rows: &[Row]) {
 
 /// Peak heap of a typed decode of the records, beside what the result keeps.
 fn print_memory(pickle: &[u8]) {
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    // Only what is allocated and freed while counting is counted, so start
+    // from zero: LIVE counts the decode's own allocations.
+    LIVE.store(0, Ordering::Relaxed);
+    PEAK.store(0, Ordering::Relaxed);
+    COUNTING.store(true, Ordering::Relaxed);
     let decoded: Vec<Order> = pickle_core::from_slice(pickle).expect("decodes");
-    let peak = PEAK.load(Ordering::Relaxed) - base;
-    let kept = LIVE.load(Ordering::Relaxed) - base;
+    COUNTING.store(false, Ordering::Relaxed);
+    let peak = PEAK.load(Ordering::Relaxed);
+    let kept = LIVE.load(Ordering::Relaxed);
     println!(
         "\ntyped decode of the records ({:.1} MB pickle): peak {:.1} MB, of which the decoded Vec<Order> keeps {:.1} MB (overhead {:.1} MB)",
         pickle.len() as f64 / 1e6,

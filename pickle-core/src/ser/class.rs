@@ -1,5 +1,6 @@
 //! Instances of Python classes, written as CPython writes them.
 
+use super::seq::BATCH_SIZE;
 use super::{Key, Pickler};
 use crate::class::{interned_by_python, ClassDesc, MemberValue, Repr};
 use crate::error::{Error, ErrorKind, Result};
@@ -30,7 +31,7 @@ impl Pickler<'_> {
             Repr::NewArgs => self.newargs_instance(class, fields)?,
             Repr::Reduce => {
                 self.out.boundary()?;
-                self.global(class.module, class.name, true)?;
+                self.class_global(class)?;
                 self.out.boundary()?;
                 self.tuple_with(None, fields.len(), |p, i| fields[i].to_pickle(p))?;
                 self.out.op(Opcode::Reduce);
@@ -53,9 +54,12 @@ impl Pickler<'_> {
     /// `copyreg.__newobj__` at protocol 2+, `copyreg._reconstructor` below,
     /// then the state: the instance dict, or `(None, slots)`.
     fn stateful_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
+        if self.proto >= 4 && class.repr == Repr::State && self.cached_instance(class, fields)? {
+            return Ok(());
+        }
         if self.proto >= 2 {
             self.out.boundary()?;
-            self.global(class.module, class.name, true)?;
+            self.class_global(class)?;
             self.out.boundary()?;
             self.out.op(Opcode::EmptyTuple);
             self.out.op(Opcode::NewObj);
@@ -91,6 +95,53 @@ impl Pickler<'_> {
         Ok(())
     }
 
+    /// The steady state of writing many instances of one class at protocol
+    /// 4+: the class and its attribute names are in the memo, so everything
+    /// up to the first value is the same few bytes each time, written at
+    /// once. Returns `false` (nothing written) when that does not hold yet, or
+    /// when a frame could end inside those bytes.
+    fn cached_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<bool> {
+        const PREFIX: usize = 11; // the longest form below
+        if !(2..BATCH_SIZE).contains(&fields.len()) || !self.out.fits_in_frame(PREFIX) {
+            return Ok(false);
+        }
+        let slot = self.memo.class_slot(class);
+        let Some(cls) = self.memo.classes[slot].global else {
+            return Ok(false);
+        };
+        self.memo.next_index().ok_or_else(super::memo_full)?;
+        self.memo.next_index().ok_or_else(super::memo_full)?;
+        // The class, `()`, NEWOBJ, MEMOIZE, `{}`, MEMOIZE, MARK: fixed-size
+        // writes, which compile to a few stores.
+        const TAIL: [u8; 6] = [
+            Opcode::EmptyTuple.byte(),
+            Opcode::NewObj.byte(),
+            Opcode::Memoize.byte(),
+            Opcode::EmptyDict.byte(),
+            Opcode::Memoize.byte(),
+            Opcode::Mark.byte(),
+        ];
+        if cls < 256 {
+            let [a, b, c, d, e, f] = TAIL;
+            self.out
+                .write(&[Opcode::BinGet.byte(), cls as u8, a, b, c, d, e, f]);
+        } else {
+            let [i0, i1, i2, i3] = cls.to_le_bytes();
+            self.out.write(&[Opcode::LongBinGet.byte(), i0, i1, i2, i3]);
+            self.out.write(&TAIL);
+        }
+        self.enter()?;
+        for (i, value) in fields.iter().enumerate() {
+            self.out.boundary()?;
+            self.field_name(class, slot, i)?;
+            value.to_pickle(self)?;
+        }
+        self.leave();
+        self.out
+            .write(&[Opcode::SetItems.byte(), Opcode::Build.byte()]);
+        Ok(true)
+    }
+
     /// `namedtuple`: `cls.__new__(cls, *fields)`, or below protocol 2
     /// `copyreg._reconstructor(cls, tuple, fields)`.
     fn newargs_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
@@ -100,7 +151,7 @@ impl Pickler<'_> {
         };
         if self.proto >= 2 {
             self.out.boundary()?;
-            self.global(class.module, class.name, true)?;
+            self.class_global(class)?;
             values(self)?;
             self.out.op(Opcode::NewObj);
         } else {
@@ -121,7 +172,7 @@ impl Pickler<'_> {
         self.tuple_with(None, 3, |p, i| match i {
             0 => {
                 p.out.boundary()?;
-                p.global(class.module, class.name, true)
+                p.class_global(class)
             }
             1 => {
                 p.out.boundary()?;
@@ -138,11 +189,67 @@ impl Pickler<'_> {
 
     /// A dict of the fields by their (interned) Python names.
     fn attribute_dict(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
-        self.dict_with(None, fields.len(), |p, i| {
-            p.out.boundary()?;
-            p.interned_str(class.fields[i].name)?;
-            fields[i].to_pickle(p)
-        })
+        if self.proto == 0 || fields.len() > BATCH_SIZE {
+            return self.dict_with(None, fields.len(), |p, i| {
+                let slot = p.memo.class_slot(class);
+                p.out.boundary()?;
+                p.field_name(class, slot, i)?;
+                fields[i].to_pickle(p)
+            });
+        }
+        // The common case, inline: `EMPTY_DICT`, memo, one batch (as
+        // `batch_dict_exact` writes up to 1000 entries).
+        self.enter()?;
+        self.out.op(Opcode::EmptyDict);
+        self.put(None)?;
+        let single = fields.len() == 1;
+        if !single {
+            self.out.op(Opcode::Mark);
+        }
+        let slot = self.memo.class_slot(class);
+        for (i, value) in fields.iter().enumerate() {
+            self.out.boundary()?;
+            self.field_name(class, slot, i)?;
+            value.to_pickle(self)?;
+        }
+        self.out.op(if single {
+            Opcode::SetItem
+        } else {
+            Opcode::SetItems
+        });
+        if fields.len() == BATCH_SIZE {
+            // CPython's loop over a dict ends with an empty batch after a full one.
+            self.out
+                .write(&[Opcode::Mark.byte(), Opcode::SetItems.byte()]);
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// The class itself, fetched from the memo by its slot after the first time.
+    fn class_global(&mut self, class: &ClassDesc) -> Result<()> {
+        let slot = self.memo.class_slot(class);
+        if let Some(idx) = self.memo.classes[slot].global {
+            self.write_get(idx);
+            return Ok(());
+        }
+        self.global(class.module, class.name, true)?;
+        // `None` when the class was written as an extension code, which is not memoized.
+        self.memo.classes[slot].global = self.memo.global(class.module, class.name);
+        Ok(())
+    }
+
+    /// Attribute name `i` of `class` (interned: the same object in every instance).
+    #[inline]
+    fn field_name(&mut self, class: &ClassDesc, slot: usize, i: usize) -> Result<()> {
+        if let Some(idx) = self.memo.classes[slot].fields[i] {
+            self.write_get(idx);
+            return Ok(());
+        }
+        let name = class.fields[i].name;
+        self.interned_str(name)?;
+        self.memo.classes[slot].fields[i] = self.memo.interned(name);
+        Ok(())
     }
 
     /// Writes a plain `dict` from field names (interned, as Python interns
@@ -173,12 +280,18 @@ impl Pickler<'_> {
             )
         })?;
         self.out.boundary()?;
-        let key = Some(Key::Member(class.module, class.name, member.name));
+        let slot = self.memo.class_slot(class);
+        if let Some(idx) = self.memo.classes[slot].members[index] {
+            self.write_get(idx);
+            return Ok(());
+        }
+        let member_key = Key::Member(class.module, class.name, member.name);
+        let key = Some(member_key);
         if self.get_if_memoized(key) {
             return Ok(());
         }
         self.out.boundary()?;
-        self.global(class.module, class.name, true)?;
+        self.class_global(class)?;
         self.out.boundary()?;
         self.tuple_with(None, 1, |p, _| {
             p.out.boundary()?;
@@ -192,6 +305,8 @@ impl Pickler<'_> {
             }
         })?;
         self.out.op(Opcode::Reduce);
-        self.put(key)
+        self.put(key)?;
+        self.memo.classes[slot].members[index] = self.lookup(member_key);
+        Ok(())
     }
 }

@@ -20,6 +20,9 @@ const FRAME_HEADER_SIZE: usize = 9;
 pub(crate) struct Framer<'w> {
     out: Vec<u8>,
     framing: bool,
+    /// `framing` and no frame open: the next write opens one. Kept as one
+    /// flag because every write checks it.
+    needs_frame: bool,
     /// Where the open frame's header placeholder starts.
     frame_start: Option<usize>,
     /// Where committed output goes when writing to a stream; `None` for `to_vec`.
@@ -31,50 +34,77 @@ impl<'w> Framer<'w> {
         Framer {
             out: Vec::with_capacity(4096),
             framing: false,
+            needs_frame: false,
             frame_start: None,
             sink,
         }
     }
 
     pub(crate) fn start_framing(&mut self) {
-        self.framing = true;
+        self.set_framing(true);
     }
 
-    #[inline]
+    fn set_framing(&mut self, framing: bool) {
+        self.framing = framing;
+        self.needs_frame = framing && self.frame_start.is_none();
+    }
+
+    #[inline(always)]
     fn open_frame_if_needed(&mut self) {
-        if self.framing && self.frame_start.is_none() {
-            self.frame_start = Some(self.out.len());
-            self.out.extend_from_slice(&[0xFE; FRAME_HEADER_SIZE]);
+        if self.needs_frame {
+            self.open_frame();
         }
     }
 
-    #[inline]
+    #[cold]
+    fn open_frame(&mut self) {
+        self.frame_start = Some(self.out.len());
+        self.needs_frame = false;
+        self.out.extend_from_slice(&[0xFE; FRAME_HEADER_SIZE]);
+    }
+
+    #[inline(always)]
     pub(crate) fn write(&mut self, bytes: &[u8]) {
         self.open_frame_if_needed();
         self.out.extend_from_slice(bytes);
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn byte(&mut self, b: u8) {
         self.open_frame_if_needed();
         self.out.push(b);
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn op(&mut self, op: Opcode) {
         self.byte(op.byte());
     }
 
-    /// `_Pickler_OpcodeBoundary`: commits the open frame once it is full.
+    /// Whether `n` more bytes keep the open frame (or the one the next write
+    /// opens) below the size at which a boundary commits it.
     #[inline]
+    pub(crate) fn fits_in_frame(&self, n: usize) -> bool {
+        match self.frame_start {
+            Some(start) => self.out.len() - start - FRAME_HEADER_SIZE + n < FRAME_SIZE_TARGET,
+            None => n < FRAME_SIZE_TARGET,
+        }
+    }
+
+    /// `_Pickler_OpcodeBoundary`: commits the open frame once it is full.
+    #[inline(always)]
     pub(crate) fn boundary(&mut self) -> Result<()> {
         if let Some(start) = self.frame_start {
             if self.out.len() - start - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET {
-                self.commit_frame();
-                self.flush_to_sink()?;
+                return self.end_full_frame();
             }
         }
         Ok(())
+    }
+
+    #[cold]
+    fn end_full_frame(&mut self) -> Result<()> {
+        self.commit_frame();
+        self.flush_to_sink()
     }
 
     /// `_Pickler_CommitFrame`.
@@ -82,6 +112,7 @@ impl<'w> Framer<'w> {
         let Some(start) = self.frame_start.take() else {
             return;
         };
+        self.needs_frame = self.framing;
         let len = self.out.len() - start - FRAME_HEADER_SIZE;
         if len >= FRAME_SIZE_MIN {
             self.out[start] = Opcode::Frame.byte();
@@ -101,7 +132,8 @@ impl<'w> Framer<'w> {
             return Ok(());
         }
         self.commit_frame();
-        let framing = std::mem::replace(&mut self.framing, false);
+        let framing = self.framing;
+        self.set_framing(false);
         self.write(header);
         if self.sink.is_some() {
             self.flush_to_sink()?;
@@ -111,7 +143,7 @@ impl<'w> Framer<'w> {
         } else {
             self.out.extend_from_slice(payload);
         }
-        self.framing = framing;
+        self.set_framing(framing);
         Ok(())
     }
 

@@ -12,11 +12,24 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use crate::class::ClassDesc;
 use crate::hash::FxHasher;
 
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// An enum member: its class's module and name, and the member's name.
 type MemberKey = (Box<str>, Box<str>, Box<str>);
+
+/// Memo indices already found for one [`ClassDesc`], so that writing many
+/// instances of a class fetches its global, attribute names and enum members
+/// by position instead of hashing their names each time. Entries are only
+/// added to the memo, never removed, so a found index stays valid.
+pub(crate) struct ClassMemo {
+    /// The description's address: descriptions are statics.
+    desc: usize,
+    pub(crate) global: Option<u32>,
+    pub(crate) fields: Box<[Option<u32>]>,
+    pub(crate) members: Box<[Option<u32>]>,
+}
 
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -27,9 +40,38 @@ pub(crate) struct Memo {
     globals: Map<Box<str>, Map<Box<str>, u32>>,
     members: Map<MemberKey, u32>,
     singletons: Map<Box<str>, u32>,
+    pub(crate) classes: Vec<ClassMemo>,
+    last_class: usize,
 }
 
 impl Memo {
+    /// The slot in [`Memo::classes`] for `desc`, added on first use.
+    #[inline]
+    pub(crate) fn class_slot(&mut self, desc: &ClassDesc) -> usize {
+        let addr = desc as *const ClassDesc as usize;
+        if self
+            .classes
+            .get(self.last_class)
+            .is_some_and(|c| c.desc == addr)
+        {
+            return self.last_class;
+        }
+        let slot = match self.classes.iter().position(|c| c.desc == addr) {
+            Some(slot) => slot,
+            None => {
+                self.classes.push(ClassMemo {
+                    desc: addr,
+                    global: None,
+                    fields: vec![None; desc.fields.len()].into(),
+                    members: vec![None; desc.members.len()].into(),
+                });
+                self.classes.len() - 1
+            }
+        };
+        self.last_class = slot;
+        slot
+    }
+
     /// Assigns the next index.
     #[inline]
     pub(crate) fn next_index(&mut self) -> Option<u32> {

@@ -160,6 +160,11 @@ pub fn to_writer<W: Write, T: ToPickle + ?Sized>(writer: W, value: &T) -> Result
     Options::new().to_writer(writer, value)
 }
 
+#[cold]
+pub(crate) fn memo_full() -> Error {
+    Error::new(ErrorKind::Unpicklable, "memo id too large for LONG_BINPUT")
+}
+
 /// What stands for an object's identity in the memo (see `memo.rs`).
 #[derive(Clone, Copy)]
 pub(crate) enum Key<'k> {
@@ -220,6 +225,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes a `GET` if the object behind `key` was written before.
+    #[inline]
     fn get_if_memoized(&mut self, key: Option<Key<'_>>) -> bool {
         match key.and_then(|k| self.lookup(k)) {
             Some(idx) => {
@@ -231,60 +237,83 @@ impl<'w> Pickler<'w> {
     }
 
     /// Memoizes the object on top of the stack (`memo_put`).
+    #[inline]
     fn put(&mut self, key: Option<Key<'_>>) -> Result<()> {
-        let idx = self.memo.next_index().ok_or_else(|| {
-            Error::new(ErrorKind::Unpicklable, "memo id too large for LONG_BINPUT")
-        })?;
-        match key {
-            Some(Key::Address(a)) => self.memo.set_address(a, idx),
-            Some(Key::Interned(s)) => self.memo.set_interned(s, idx),
-            Some(Key::Global(m, n)) => self.memo.set_global(m, n, idx),
-            Some(Key::Member(m, n, v)) => self.memo.set_member(m, n, v, idx),
-            Some(Key::Singleton(s)) => self.memo.set_singleton(s, idx),
-            None => {}
+        let Some(idx) = self.memo.next_index() else {
+            return Err(memo_full());
+        };
+        if let Some(key) = key {
+            self.record(key, idx);
         }
         if self.proto >= 4 {
             self.out.op(Opcode::Memoize);
-        } else if self.proto >= 1 {
-            if idx < 256 {
-                self.out.write(&[Opcode::BinPut.byte(), idx as u8]);
-            } else {
-                self.out.op(Opcode::LongBinPut);
-                self.out.write(&idx.to_le_bytes());
-            }
         } else {
-            self.out.write(format!("p{idx}\n").as_bytes());
+            self.write_put(idx);
         }
         Ok(())
     }
 
+    fn record(&mut self, key: Key<'_>, idx: u32) {
+        match key {
+            Key::Address(a) => self.memo.set_address(a, idx),
+            Key::Interned(s) => self.memo.set_interned(s, idx),
+            Key::Global(m, n) => self.memo.set_global(m, n, idx),
+            Key::Member(m, n, v) => self.memo.set_member(m, n, v, idx),
+            Key::Singleton(s) => self.memo.set_singleton(s, idx),
+        }
+    }
+
+    /// `PUT` before protocol 4.
+    fn write_put(&mut self, idx: u32) {
+        if self.proto >= 1 {
+            if idx < 256 {
+                self.out.write(&[Opcode::BinPut.byte(), idx as u8]);
+            } else {
+                let b = idx.to_le_bytes();
+                self.out
+                    .write(&[Opcode::LongBinPut.byte(), b[0], b[1], b[2], b[3]]);
+            }
+        } else {
+            self.out.write(format!("p{idx}\n").as_bytes());
+        }
+    }
+
+    #[inline]
     fn write_get(&mut self, idx: u32) {
         if self.proto >= 1 {
             if idx < 256 {
                 self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
             } else {
-                self.out.op(Opcode::LongBinGet);
-                self.out.write(&idx.to_le_bytes());
+                let b = idx.to_le_bytes();
+                self.out
+                    .write(&[Opcode::LongBinGet.byte(), b[0], b[1], b[2], b[3]]);
             }
         } else {
             self.out.write(format!("g{idx}\n").as_bytes());
         }
     }
 
+    #[inline]
     fn enter(&mut self) -> Result<()> {
         if self.depth >= self.max_depth {
-            return Err(Error::new(
-                ErrorKind::RecursionLimit,
-                format!(
-                    "maximum recursion depth ({}) exceeded while pickling an object",
-                    self.max_depth
-                ),
-            ));
+            return Err(self.recursion_error());
         }
         self.depth += 1;
         Ok(())
     }
 
+    #[cold]
+    fn recursion_error(&self) -> Error {
+        Error::new(
+            ErrorKind::RecursionLimit,
+            format!(
+                "maximum recursion depth ({}) exceeded while pickling an object",
+                self.max_depth
+            ),
+        )
+    }
+
+    #[inline]
     fn leave(&mut self) {
         self.depth -= 1;
     }
@@ -292,6 +321,7 @@ impl<'w> Pickler<'w> {
     // --- atoms ----------------------------------------------------------
 
     /// Writes `None`.
+    #[inline]
     pub fn write_none(&mut self) -> Result<()> {
         self.out.boundary()?;
         self.out.op(Opcode::None);
@@ -299,6 +329,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes a `bool`.
+    #[inline]
     pub fn write_bool(&mut self, v: bool) -> Result<()> {
         self.out.boundary()?;
         self.bool(v);
@@ -315,11 +346,13 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes an `int`.
+    #[inline]
     pub fn write_i64(&mut self, v: i64) -> Result<()> {
         self.out.boundary()?;
         self.int(v)
     }
 
+    #[inline]
     fn int(&mut self, v: i64) -> Result<()> {
         if let Ok(small) = i32::try_from(v) {
             if self.proto >= 1 {
@@ -409,6 +442,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes a `float`.
+    #[inline]
     pub fn write_f64(&mut self, v: f64) -> Result<()> {
         self.out.boundary()?;
         self.float(v);
@@ -427,6 +461,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes a `str` (a new object, memoized as CPython memoizes every string).
+    #[inline]
     pub fn write_str(&mut self, v: &str) -> Result<()> {
         self.out.boundary()?;
         self.str_bytes(v.as_bytes(), None)?;
@@ -465,6 +500,7 @@ impl<'w> Pickler<'w> {
 
     /// The string opcode for UTF-8 (surrogatepass) `bytes`; `text` is needed
     /// only at protocol 0, to escape code points.
+    #[inline]
     fn str_bytes(&mut self, bytes: &[u8], text: Option<&PyStr>) -> Result<()> {
         if self.proto == 0 {
             let owned;
@@ -484,12 +520,14 @@ impl<'w> Pickler<'w> {
             return Ok(());
         }
         let len = bytes.len();
+        if len <= 0xff && self.proto >= 4 {
+            // The common case: fixed-size header writes, no length-dependent copy.
+            self.out.write(&[Opcode::ShortBinUnicode.byte(), len as u8]);
+            self.out.write(bytes);
+            return Ok(());
+        }
         let mut header = [0u8; 9];
-        let header: &[u8] = if len <= 0xff && self.proto >= 4 {
-            header[0] = Opcode::ShortBinUnicode.byte();
-            header[1] = len as u8;
-            &header[..2]
-        } else if len <= 0xffff_ffff {
+        let header: &[u8] = if len <= 0xffff_ffff {
             header[0] = Opcode::BinUnicode.byte();
             header[1..5].copy_from_slice(&(len as u32).to_le_bytes());
             &header[..5]

@@ -70,6 +70,22 @@ impl Pickler<'_> {
         if len == 0 {
             return Ok(());
         }
+        if self.proto >= 1 && len < BATCH_SIZE && matches!(kind, SeqKind::List | SeqKind::Dict) {
+            // One batch, the common case, without the general loop's bookkeeping.
+            let single = len == 1;
+            if !single {
+                self.out.op(Opcode::Mark);
+            }
+            for i in 0..len {
+                item(self, i)?;
+            }
+            self.out.op(if single {
+                kind.single_op()
+            } else {
+                kind.batch_op()
+            });
+            return Ok(());
+        }
         if self.proto == 0 && kind != SeqKind::Set {
             for i in 0..len {
                 item(self, i)?;
@@ -121,6 +137,7 @@ impl Pickler<'_> {
         })
     }
 
+    #[inline]
     pub(crate) fn list_with<F>(&mut self, key: Option<Key<'_>>, len: usize, item: F) -> Result<()>
     where
         F: FnMut(&mut Self, usize) -> Result<()>,
