@@ -73,7 +73,6 @@ fn fails<T: FromPickle + Debug>(
 }
 
 /// Like [`fails`], for a pickle that CPython refuses to load too.
-#[cfg_attr(not(feature = "chrono"), allow(dead_code))]
 fn both_refuse<T: FromPickle + Debug>(
     name: &str,
     expr: &str,
@@ -122,7 +121,7 @@ fn std_extras() -> Vec<ReadCase> {
             "ipaddress.IPv6Address('::1')",
             ErrorKind::UnexpectedGlobal,
             None,
-            "expected a `ipaddress.IPv4Address`, found an instance of `ipaddress.IPv6Address`",
+            "expected an instance of `ipaddress.IPv4Address`, found an instance of `ipaddress.IPv6Address`",
         ),
         fails::<IpAddr>(
             "ipaddr from str",
@@ -130,6 +129,13 @@ fn std_extras() -> Vec<ReadCase> {
             ErrorKind::Type,
             None,
             "expected an `ipaddress.IPv4Address` or `ipaddress.IPv6Address`, found `str`",
+        ),
+        both_refuse::<Ipv6Addr>(
+            "ipv6 from junk text",
+            "stdmodels.Raw(ipaddress.IPv6Address, '1::2::3')",
+            ErrorKind::OutOfRange,
+            None,
+            "\"1::2::3\" is not the text of an `ipaddress.IPv6Address`",
         ),
         reads(
             "ipv6 from int",
@@ -156,7 +162,7 @@ fn std_extras() -> Vec<ReadCase> {
             "collections.defaultdict(int, {'a': 1})",
             ErrorKind::UnexpectedGlobal,
             None,
-            "expected a `collections.OrderedDict`, found an instance of `collections.defaultdict`",
+            "expected an instance of `collections.OrderedDict`, found an instance of `collections.defaultdict`",
         ),
         fails::<OrderedDict<String, i64>>(
             "ordereddict bad value",
@@ -191,7 +197,7 @@ fn std_extras() -> Vec<ReadCase> {
             "collections.UserList([1])",
             ErrorKind::UnexpectedGlobal,
             None,
-            "expected a `collections.deque`",
+            "expected an instance of `collections.deque`",
         ),
         reads(
             "frozenset from set",
@@ -350,7 +356,7 @@ fn chrono_extras() -> Vec<ReadCase> {
             "datetime.datetime(2024, 1, 15, tzinfo=stdmodels.Zone())",
             ErrorKind::UnexpectedGlobal,
             Some("tzinfo"),
-            "expected a `datetime.timezone`, found an instance of `stdmodels.Zone`",
+            "expected an instance of `datetime.timezone`, found an instance of `stdmodels.Zone`",
         ),
         fails::<Vec<DateTime<Utc>>>(
             "offset of a microsecond",
@@ -364,7 +370,7 @@ fn chrono_extras() -> Vec<ReadCase> {
             "datetime.datetime(2024, 1, 15)",
             ErrorKind::UnexpectedGlobal,
             None,
-            "expected a `datetime.date`, found an instance of `datetime.datetime`",
+            "expected an instance of `datetime.date`, found an instance of `datetime.datetime`",
         ),
         fails::<TimeDelta>(
             "timedelta from float arguments",
@@ -427,6 +433,13 @@ fn decimal_extras() -> Vec<ReadCase> {
             "stdmodels.Raw(Decimal, ' +.5 ')",
             dec("0.5"),
         ),
+        both_refuse::<Decimal>(
+            "decimal from junk text",
+            "stdmodels.Raw(Decimal, '1.2.3')",
+            ErrorKind::OutOfRange,
+            None,
+            "\"1.2.3\" is not the text of a `decimal.Decimal`",
+        ),
         fails::<Decimal>(
             "decimal nan",
             "Decimal('NaN')",
@@ -467,7 +480,7 @@ fn decimal_extras() -> Vec<ReadCase> {
             "1.5",
             ErrorKind::Type,
             None,
-            "expected a `decimal.Decimal`, found `float`",
+            "expected an instance of `decimal.Decimal`, found `float`",
         ),
     ]
 }

@@ -28,7 +28,7 @@ impl<'a> Decoder<'a> {
     ///         let mut args = d.call_args("decimal", "Decimal")?;
     ///         let text = args
     ///             .next_item()?
-    ///             .ok_or_else(|| d.type_error("a `decimal.Decimal` of one argument"))?;
+    ///             .ok_or_else(|| d.type_error("an instance of `decimal.Decimal` of one argument"))?;
     ///         Ok(DecimalText(text.decode_str()?.to_owned()))
     ///     }
     /// }
@@ -40,7 +40,7 @@ impl<'a> Decoder<'a> {
     /// ```
     pub fn call_args(&self, module: &str, name: &str) -> Result<Seq<'a>> {
         let arena = self.ctx().arena;
-        let expected = || format!("a `{module}.{name}`");
+        let expected = || format!("an instance of `{module}.{name}`");
         if let Node::Object(obj) = arena.node(self.id()) {
             if let CallNode::Reduce(callable, args) = obj.call {
                 if let Node::Global(g) = arena.node(callable) {

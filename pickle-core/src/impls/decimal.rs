@@ -194,7 +194,7 @@ impl FromPickle for Decimal {
         let mut args = d.call_args("decimal", "Decimal")?;
         let text = match (args.next_item()?, args.len()) {
             (Some(arg), 0) => arg.decode_str().map_err(|e| e.in_index(0))?,
-            _ => return Err(d.type_error("a `decimal.Decimal` of one argument")),
+            _ => return Err(d.type_error("an instance of `decimal.Decimal` of one argument")),
         };
         let shown = || {
             let mut s: String = text.chars().take(60).collect();
@@ -219,7 +219,7 @@ impl FromPickle for Decimal {
                 format!("`decimal.Decimal` {what} has no `rust_decimal::Decimal` value"),
             )),
             Text::Invalid => Err(d.error(
-                ErrorKind::InvalidArgument,
+                ErrorKind::OutOfRange,
                 format!("{:?} is not the text of a `decimal.Decimal`", shown()),
             )),
         }

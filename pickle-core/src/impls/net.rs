@@ -83,20 +83,27 @@ fn address_arg<'a>(d: &Decoder<'a>, class: &ClassDesc) -> Result<Decoder<'a>> {
     let mut args = d.call_args(class.module, class.name)?;
     match (args.next_item()?, args.len()) {
         (Some(arg), 0) => Ok(arg),
-        _ => Err(d.type_error(&format!("a `{}` of one argument", class.path()))),
+        _ => Err(d.type_error(&format!(
+            "an instance of `{}` of one argument",
+            class.path()
+        ))),
     }
 }
 
 fn parse_error(arg: &Decoder<'_>, class: &ClassDesc, text: &str) -> crate::Error {
     let shown: String = text.chars().take(60).collect();
-    let why = if text.contains('%') {
-        ", or one with a scope id, which `Ipv6Addr` cannot hold"
-    } else {
-        ""
-    };
+    if text.contains('%') {
+        return arg.error(
+            ErrorKind::OutOfRange,
+            format!(
+                "`{}` {shown:?} has a scope id, which `Ipv6Addr` cannot hold",
+                class.path()
+            ),
+        );
+    }
     arg.error(
         ErrorKind::OutOfRange,
-        format!("{shown:?} is not a `{}`{why}", class.path()),
+        format!("{shown:?} is not the text of an `{}`", class.path()),
     )
 }
 
