@@ -2,45 +2,18 @@
 //! objects of its own classes.
 //!
 //! `cargo run --example producer` writes a list of orders to a temporary
-//! file, then runs `python3 examples/python/show_orders.py` on it with
-//! `examples/python` (where `shop/models.py` defines the classes) on
-//! `PYTHONPATH`. It exits non-zero if Python fails.
+//! file, generates the Python package `shop` (whose `shop/models.py`
+//! defines the classes) from the Rust types into a temporary directory,
+//! then runs `python3 examples/python/show_orders.py` on the file with that
+//! directory on `PYTHONPATH`. It exits non-zero if Python fails.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use pickle_core::{FromPickle, ToPickle};
+#[path = "shop/mod.rs"]
+mod shop;
 
-/// `class Status(enum.Enum)`: `NEW = 1`, `PAID = 2`, `SHIPPED = 3`.
-#[derive(ToPickle, FromPickle, Debug, Clone, Copy, PartialEq)]
-#[pickle(module = "shop.models", rename_all = "SCREAMING_SNAKE_CASE")]
-enum Status {
-    New = 1,
-    Paid,
-    Shipped,
-}
-
-/// `@dataclass class Item`.
-#[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
-#[pickle(module = "shop.models")]
-struct Item {
-    sku: String,
-    qty: u32,
-    price: f64,
-}
-
-/// `@dataclass class Order`.
-#[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
-#[pickle(module = "shop.models")]
-struct Order {
-    id: i64,
-    customer: String,
-    price: f64,
-    tags: Vec<String>,
-    note: Option<String>,
-    items: Vec<Item>,
-    status: Status,
-}
+use shop::{Item, Order, Status};
 
 fn orders() -> Vec<Order> {
     vec![
@@ -106,26 +79,40 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    let path = std::env::temp_dir().join(format!("pickle-rs-orders-{}.pickle", std::process::id()));
-    if let Err(e) = std::fs::write(&path, &bytes) {
+    let scratch = std::env::temp_dir().join(format!("pickle-rs-producer-{}", std::process::id()));
+    let status = run_python(&scratch, &bytes, orders.len());
+    let _ = std::fs::remove_dir_all(&scratch);
+    status
+}
+
+/// Writes the pickle and the generated package under `scratch`, then lets
+/// Python load the one with the other.
+fn run_python(scratch: &Path, bytes: &[u8], count: usize) -> ExitCode {
+    let package: PathBuf = scratch.join("python");
+    if let Err(e) = shop::stubs().write_package(&package) {
+        eprintln!("cannot write the Python package: {e}");
+        return ExitCode::FAILURE;
+    }
+    let path = scratch.join("orders.pickle");
+    if let Err(e) = std::fs::write(&path, bytes) {
         eprintln!("cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
     println!(
-        "wrote {} orders ({} bytes) to {}",
-        orders.len(),
+        "wrote {count} orders ({} bytes) to {}, and the package `shop` to {}",
         bytes.len(),
-        path.display()
+        path.display(),
+        package.display()
     );
-    let python = Path::new(env!("CARGO_MANIFEST_DIR"))
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
-        .join("python");
+        .join("python")
+        .join("show_orders.py");
     let status = Command::new("python3")
-        .arg(python.join("show_orders.py"))
+        .arg(script)
         .arg(&path)
-        .env("PYTHONPATH", &python)
+        .env("PYTHONPATH", &package)
         .status();
-    let _ = std::fs::remove_file(&path);
     match status {
         Ok(s) if s.success() => ExitCode::SUCCESS,
         Ok(s) => {

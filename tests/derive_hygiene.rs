@@ -19,6 +19,9 @@ mod shadowed {
     pub struct Default;
     pub trait ToPickle {}
     pub trait FromPickle {}
+    pub trait PyType {}
+    pub struct Registry;
+    pub struct TypeExpr;
     pub struct Pickler;
     pub struct Decoder;
     pub struct ClassDesc;
@@ -122,6 +125,17 @@ mod user {
     #[pickle(transparent)]
     pub struct Id(pub i64);
 
+    /// Only read, so described by `#[derive(PyType)]`.
+    #[derive(::pickle_core::FromPickle, ::pickle_core::PyType, Debug, PartialEq)]
+    #[pickle(module = "hygiene", name = "ReadOnly", slots)]
+    pub struct ReadOnly<T> {
+        /// A generic list.
+        pub items: ::std::vec::Vec<T>,
+        /// Through a `with` module, with its Python type.
+        #[pickle(with = "crate::as_text", py_type = "str")]
+        pub text: i64,
+    }
+
     /// A unit struct through the `crate = "..."` path.
     #[derive(::pickle_core::ToPickle, ::pickle_core::FromPickle, Debug, PartialEq)]
     #[pickle(module = "hygiene", crate = "crate::reexport::pickle")]
@@ -185,4 +199,30 @@ fn shadowed_prelude_and_lints_round_trip() {
     let bytes = pickle_core::to_vec(&(Map { a: 1 }, Id(5), Unit, Color::Red)).unwrap();
     let back: (Map, Id, Unit, Color) = pickle_core::from_slice(&bytes).unwrap();
     assert_eq!(back, (Map { a: 1 }, Id(5), Unit, Color::Red));
+}
+
+#[test]
+fn shadowed_prelude_stubs() {
+    use user::{Bounded, Color, Id, Map, ReadOnly, Shape, Thing, Unit};
+
+    let mut stubs = pickle_core::stubs::Stubs::new();
+    stubs
+        .add::<Thing<Color>>()
+        .add::<Bounded<i64, u8>>()
+        .add::<Vec<Shape>>()
+        .add::<ReadOnly<f64>>()
+        .add::<(Map, Id, Unit)>();
+    let text = stubs.module_source("hygiene").unwrap();
+    for class in [
+        "class Thing(typing.Generic[T]):",
+        "class Bounded(typing.Generic[T, U]):",
+        "class Color(enum.Enum):",
+        "class Circle:",
+        "Shape = typing.Union[Circle, Rect, Empty]",
+        "class ReadOnly(typing.Generic[T]):",
+        "class Unit:",
+    ] {
+        assert!(text.contains(class), "{class} in:\n{text}");
+    }
+    assert!(text.contains("    text: str\n"), "{text}");
 }

@@ -79,6 +79,7 @@
 //! | `skip` | neither written nor read; reading sets `Default::default()` (or the `default` function). The type must implement `Default` |
 //! | `with = "module"` | written by `module::to_pickle(&T, &mut Pickler<'_>) -> Result<()>`, read by `module::from_pickle(Decoder<'_>) -> Result<T>` |
 //! | `bytes` | a `Vec<u8>`, `[u8; N]`, `Box<[u8]>` (or an `Option` of one) written as Python `bytes` instead of a list of ints; reading accepts `bytes`, `bytearray` and buffers |
+//! | `py_type = "datetime.timedelta"` | the field's annotation in the generated Python class ([`stubs`](crate::stubs)), as Python text; every dotted name in it imports its module. Without it a `with` field is `typing.Any`, any other field its type's [`PyType`](trait@crate::PyType) |
 //!
 //! A field is required when reading unless it has `default` (an
 //! `Option<T>` field too: Python instances have every attribute their class
@@ -165,6 +166,31 @@
 //! assert_eq!(pickle_core::to_vec(&UserId(7))?, pickle_core::to_vec(&7_i64)?);
 //! # Ok::<(), pickle_core::Error>(())
 //! ```
+//!
+//! # The Python classes, generated
+//!
+//! `#[derive(ToPickle)]` also implements [`PyType`](trait@crate::PyType):
+//! the type describes its class (module, name, kind, fields with their
+//! annotations, members), and [`stubs::Stubs`](crate::stubs::Stubs)
+//! writes the Python package of the classes that a type names,
+//! recursively, so Python imports exactly the classes Rust writes and
+//! reads:
+//!
+//! ```no_run
+//! # use pickle_core::ToPickle;
+//! # #[derive(ToPickle)]
+//! # #[pickle(module = "geo")]
+//! # struct Point { x: i64, y: i64 }
+//! let mut stubs = pickle_core::stubs::Stubs::new();
+//! stubs.add::<Point>();
+//! stubs.write_package("python".as_ref())?; // python/geo.py
+//! # Ok::<(), std::io::Error>(())
+//! ```
+//!
+//! A type that derives only `FromPickle` derives `PyType` too
+//! (`#[derive(FromPickle, PyType)]`), to be described; next to `ToPickle`
+//! that would be a second implementation. See [`stubs`](crate::stubs) for
+//! what each kind of class becomes in Python.
 //!
 //! # Reading is an allowlist
 //!

@@ -15,6 +15,7 @@ mod impls;
 pub mod opcode;
 mod protocol;
 pub mod ser;
+pub mod stubs;
 mod text;
 mod value;
 
@@ -38,6 +39,13 @@ pub use pickle_derive::ToPickle;
 #[cfg(feature = "derive")]
 pub use pickle_derive::FromPickle;
 
+/// Derives [`PyType`](trait@PyType) for a type that derives only
+/// [`FromPickle`](trait@FromPickle), so that [`stubs::Stubs`] can generate
+/// its Python class (`#[derive(ToPickle)]` already implements it; deriving
+/// both is a conflict). Reads the same `#[pickle(...)]` attributes.
+#[cfg(feature = "derive")]
+pub use pickle_derive::PyType;
+
 pub use de::{from_reader, from_slice, Decoder};
 pub use dis::{dis, optimize};
 pub use error::{Error, ErrorKind, Result};
@@ -45,6 +53,7 @@ pub use ext::Extensions;
 pub use impls::{ByteArray, ByteBuf, Bytes, Deque, FrozenSet, OrderedDict};
 pub use protocol::Protocol;
 pub use ser::{to_vec, to_vec_with, to_writer, Pickler};
+pub use stubs::PyType;
 pub use value::{
     BigInt, Buffer, Call, CodePoints, Global, InvalidText, Object, Op, PyStr, Value, MAX_STR_DIGITS,
 };

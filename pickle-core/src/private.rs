@@ -13,7 +13,9 @@ pub use core::result::Result::{self, Err, Ok};
 pub use crate::class::{ClassDesc, FieldDesc, Member, MemberValue, Repr};
 pub use crate::de::{Decoder, Instance};
 pub use crate::error::{Error, ErrorKind};
+pub use crate::stubs::{PyType, Registry, TypeDesc, TypeExpr, TypeParam, TypeShape};
 pub use crate::{FromPickle, Pickler, ToPickle};
+pub use std::vec::Vec;
 
 /// The crate's result type under a name that cannot clash with `Result`.
 pub type PickleResult<T> = crate::error::Result<T>;
@@ -36,6 +38,10 @@ impl<T: ?Sized> ToPickle for SerializeWith<'_, T> {
 /// A field marked `bytes`: written as a Python `bytes` object, read from
 /// `bytes`, `bytearray` or a buffer.
 pub trait BytesField: Sized {
+    /// Its Python annotation: `bytes` (optional for an `Option`).
+    fn py_type() -> TypeExpr {
+        TypeExpr::builtin("bytes")
+    }
     /// Writes the field.
     fn write_bytes(&self, p: &mut Pickler<'_>) -> crate::error::Result<()>;
     /// Reads the field.
@@ -77,6 +83,9 @@ impl<const N: usize> BytesField for [u8; N] {
 
 /// `None`, or the bytes.
 impl<T: BytesField> BytesField for Option<T> {
+    fn py_type() -> TypeExpr {
+        TypeExpr::optional(T::py_type())
+    }
     fn write_bytes(&self, p: &mut Pickler<'_>) -> crate::error::Result<()> {
         match self {
             Some(b) => b.write_bytes(p),
@@ -85,6 +94,7 @@ impl<T: BytesField> BytesField for Option<T> {
     }
     fn read_bytes(d: Decoder<'_>) -> crate::error::Result<Self> {
         if d.is_none() {
+            d.decode_none()?;
             Ok(None)
         } else {
             T::read_bytes(d).map(Some)
@@ -129,4 +139,36 @@ pub fn in_type<T>(
     read: impl FnOnce() -> crate::error::Result<T>,
 ) -> crate::error::Result<T> {
     read().map_err(|e| e.in_type(name))
+}
+
+/// Decodes with the streaming reader only: `None` where it gives up (for
+/// tests that check it agrees with the general reader).
+pub fn decode_streaming<T: FromPickle>(bytes: &[u8]) -> Option<T> {
+    crate::de::stream_only(bytes, &crate::de::Options::new())
+}
+
+/// Decodes with the general reader only (for the same tests).
+pub fn decode_general<T: FromPickle>(bytes: &[u8]) -> crate::error::Result<T> {
+    crate::de::Options::new().decode_general(bytes)
+}
+
+/// The annotations of one class's fields (or a type's arguments), from an
+/// array so that generated code needs no `vec!`.
+#[inline]
+pub fn annotations<const N: usize>(items: [TypeExpr; N]) -> Vec<TypeExpr> {
+    Vec::from(items)
+}
+
+/// The annotations of the fields of each class of a type.
+#[inline]
+pub fn classes<const N: usize>(items: [Vec<TypeExpr>; N]) -> Vec<Vec<TypeExpr>> {
+    Vec::from(items)
+}
+
+/// The annotation of a `#[pickle(dict)]` type, whose fields have the
+/// annotations `fields`: a plain dict (the values' classes are recorded
+/// while the annotations are made).
+pub fn field_dict_type(fields: Vec<TypeExpr>) -> TypeExpr {
+    let _ = fields;
+    TypeExpr::dict(TypeExpr::builtin("str"), TypeExpr::any())
 }

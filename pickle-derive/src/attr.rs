@@ -114,6 +114,8 @@ pub struct Field {
     pub aliases: Many,
     pub with: Attr<syn::Path>,
     pub bytes: Flag,
+    /// The field's Python annotation, as Python text (for the stubs).
+    pub py_type: Attr<String>,
 }
 
 /// Runs `each` on every key of every `#[pickle(...)]` attribute in `attrs`.
@@ -294,6 +296,7 @@ impl Field {
             aliases: Vec::new(),
             with: Attr::none("with"),
             bytes: Flag::none("bytes"),
+            py_type: Attr::none("py_type"),
         };
         for_each_key(cx, &field.attrs, |meta| {
             let key = &meta.path;
@@ -339,8 +342,24 @@ impl Field {
             } else if key.is_ident("bytes") {
                 // #[pickle(bytes)]
                 flag(cx, meta, &mut f.bytes)?;
+            } else if key.is_ident("py_type") {
+                // #[pickle(py_type = "datetime.timedelta")]
+                if let Some(lit) = string(cx, meta, "py_type")? {
+                    if lit.value().trim().is_empty() || lit.value().contains('\n') {
+                        cx.error_spanned_by(
+                            &lit,
+                            "`py_type` must be a one-line Python annotation, such as \"float\"",
+                        );
+                    } else {
+                        f.py_type.set(cx, key, lit.value());
+                    }
+                }
             } else {
-                unknown(cx, meta, "rename, default, skip, alias, with, bytes")?;
+                unknown(
+                    cx,
+                    meta,
+                    "rename, default, skip, alias, with, bytes, py_type",
+                )?;
             }
             Ok(())
         });

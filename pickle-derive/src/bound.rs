@@ -39,6 +39,27 @@ pub fn with_bound<'t>(
     out
 }
 
+/// The type parameters of `generics` that one of `types` mentions, in
+/// declaration order.
+pub fn mentioned<'g, 't>(
+    generics: &'g syn::Generics,
+    types: impl IntoIterator<Item = &'t syn::Type>,
+) -> Vec<&'g syn::Ident> {
+    let params: BTreeSet<String> = generics
+        .type_params()
+        .map(|p| p.ident.to_string())
+        .collect();
+    let mut used = BTreeSet::new();
+    for ty in types {
+        mentions(ty.to_token_stream(), &params, &mut used);
+    }
+    generics
+        .type_params()
+        .map(|p| &p.ident)
+        .filter(|ident| used.contains(&ident.to_string()))
+        .collect()
+}
+
 /// Adds to `used` each of `params` that appears as an identifier in `tokens`.
 fn mentions(tokens: TokenStream, params: &BTreeSet<String>, used: &mut BTreeSet<String>) {
     for tree in tokens {

@@ -120,7 +120,11 @@ fn transparent(cx: &Ctxt, c: &Container, fields: &[Field]) {
 fn field(cx: &Ctxt, f: &Field) {
     let a = &f.attrs;
     if a.skip.on() {
-        for (key, tokens) in [("with", a.with.tokens()), ("bytes", a.bytes.tokens())] {
+        for (key, tokens) in [
+            ("with", a.with.tokens()),
+            ("bytes", a.bytes.tokens()),
+            ("py_type", a.py_type.tokens()),
+        ] {
             if !tokens.is_empty() {
                 cx.error_spanned_by(tokens, format!("`{key}` conflicts with `skip`: a skipped field is neither written nor read"));
             }

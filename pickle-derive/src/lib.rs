@@ -8,7 +8,8 @@
 //! The crate is laid out as serde_derive is: `ast` is the input as our own
 //! types, `attr` parses every `#[pickle(...)]` key, `check` holds the rules
 //! across keys and fields, `model` says what the attributes mean, and
-//! `ser` and `de` generate the impls. Errors are collected in a
+//! `ser`, `de` and `stub` generate the impls (`stub`: `PyType`, which
+//! `ToPickle` implies, for the core's Python stub generator). Errors are collected in a
 //! `ctxt::Ctxt`, so all of an item's errors are reported at once.
 #![forbid(unsafe_code)]
 
@@ -22,15 +23,31 @@ mod de;
 mod desc;
 mod model;
 mod ser;
+mod stub;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
 
-/// Derives `pickle_core::ToPickle`; see `pickle_core::derive_docs`.
+/// Derives `pickle_core::ToPickle`, and `pickle_core::PyType` with it (a
+/// class that Rust writes is a class Python must be able to import); see
+/// `pickle_core::derive_docs`.
 #[proc_macro_derive(ToPickle, attributes(pickle))]
 pub fn derive_to_pickle(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
-    expand(&input, ser::expand).into()
+    expand(&input, |c, krate| {
+        let mut code = ser::expand(c, krate);
+        code.extend(stub::expand(c, krate));
+        code
+    })
+    .into()
+}
+
+/// Derives `pickle_core::PyType` alone, for types that derive only
+/// `FromPickle`; see `pickle_core::stubs`.
+#[proc_macro_derive(PyType, attributes(pickle))]
+pub fn derive_py_type(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    expand(&input, stub::expand).into()
 }
 
 /// Derives `pickle_core::FromPickle`; see `pickle_core::derive_docs`.

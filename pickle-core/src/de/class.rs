@@ -8,13 +8,13 @@
 //! slots dict; or by position, for a list state).
 
 use super::arena::{CallNode, Node, NodeId, OpNode};
-use super::decoder::Decoder;
+use super::decoder::NodeDecoder;
 use crate::class::{ClassDesc, MemberValue};
 use crate::error::{Error, ErrorKind, Result};
 
-/// The fields of one instance, as they appear in the pickle; see [`Decoder::instance`].
-pub struct Instance<'a> {
-    decoder: Decoder<'a>,
+/// The fields of one instance of the general reader's result.
+pub(crate) struct NodeInstance<'a> {
+    decoder: NodeDecoder<'a>,
     class: &'static ClassDesc,
     positional: Vec<NodeId>,
     named: Vec<(NodeId, NodeId)>,
@@ -22,14 +22,14 @@ pub struct Instance<'a> {
     next_named: usize,
 }
 
-impl<'a> Decoder<'a> {
+impl<'a> NodeDecoder<'a> {
     fn arena_node(&self, id: NodeId) -> &'a Node {
         self.ctx().arena.node(id)
     }
 
     /// The object as an instance of `class` (or of one of its aliases); any
     /// other class is an [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error.
-    pub fn instance(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+    pub fn instance(&self, class: &'static ClassDesc) -> Result<NodeInstance<'a>> {
         let obj = self.object_of(class)?;
         let mut positional = Vec::new();
         let mut named = Vec::new();
@@ -67,7 +67,7 @@ impl<'a> Decoder<'a> {
             let OpNode::Build(state) = *op else { continue };
             self.state_fields(class, state, &mut positional, &mut named)?;
         }
-        Ok(Instance {
+        Ok(NodeInstance {
             decoder: *self,
             class,
             positional,
@@ -83,11 +83,11 @@ impl<'a> Decoder<'a> {
     /// with the same aliases, the same handling of unknown keys, and the
     /// same errors. `class` is only a description here (its `module` is
     /// empty); no class is involved.
-    pub fn field_dict(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+    pub fn field_dict(&self, class: &'static ClassDesc) -> Result<NodeInstance<'a>> {
         let Node::Dict(entries) = self.arena_node(self.id()) else {
             return Err(self.type_error(&format!("a dict of the fields of `{}`", class.path())));
         };
-        Ok(Instance {
+        Ok(NodeInstance {
             decoder: *self,
             class,
             positional: Vec::new(),
@@ -221,13 +221,13 @@ impl<'a> Decoder<'a> {
     }
 }
 
-impl<'a> Instance<'a> {
+impl<'a> NodeInstance<'a> {
     /// The next field the pickle gives, as its index in the class's fields
     /// and its value. Attributes that are not fields are skipped, or are an
     /// [`UnknownField`](ErrorKind::UnknownField) error for a class with
     /// `deny_unknown_fields`. A field given twice is given twice (the later
     /// one wins in Python).
-    pub fn next_field(&mut self) -> Result<Option<(usize, Decoder<'a>)>> {
+    pub fn next_field(&mut self) -> Result<Option<(usize, NodeDecoder<'a>)>> {
         while let Some(&id) = self.positional.get(self.next_positional) {
             let index = self.next_positional;
             self.next_positional += 1;

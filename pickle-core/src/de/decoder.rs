@@ -75,8 +75,8 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    pub(crate) fn root(&'a self, id: NodeId) -> Decoder<'a> {
-        Decoder {
+    pub(crate) fn root(&'a self, id: NodeId) -> NodeDecoder<'a> {
+        NodeDecoder {
             ctx: self,
             id,
             depth: 0,
@@ -84,15 +84,15 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// One decoded object, for a [`FromPickle`](crate::FromPickle) implementation to read.
+/// One object of the general reader's result.
 #[derive(Clone, Copy)]
-pub struct Decoder<'a> {
+pub(crate) struct NodeDecoder<'a> {
     ctx: &'a Ctx<'a>,
     id: NodeId,
     depth: usize,
 }
 
-impl std::fmt::Debug for Decoder<'_> {
+impl std::fmt::Debug for NodeDecoder<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Decoder")
             .field("kind", &self.kind())
@@ -101,13 +101,13 @@ impl std::fmt::Debug for Decoder<'_> {
     }
 }
 
-impl<'a> Decoder<'a> {
+impl<'a> NodeDecoder<'a> {
     fn node(&self) -> &'a Node {
         self.ctx.arena.node(self.id)
     }
 
     /// A decoder for a child object, one level deeper.
-    pub(crate) fn child(&self, id: NodeId) -> Result<Decoder<'a>> {
+    pub(crate) fn child(&self, id: NodeId) -> Result<NodeDecoder<'a>> {
         let depth = self.depth + 1;
         if depth > self.ctx.limits.max_depth {
             return Err(build::depth_error(
@@ -125,7 +125,7 @@ impl<'a> Decoder<'a> {
             ));
         }
         self.ctx.visits.set(visits);
-        Ok(Decoder {
+        Ok(NodeDecoder {
             ctx: self.ctx,
             id,
             depth,
@@ -280,7 +280,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The items of a `list`, `tuple`, `set` or `frozenset`.
-    pub fn seq(&self) -> Result<Seq<'a>> {
+    pub fn seq(&self) -> Result<NodeSeq<'a>> {
         match self.node() {
             Node::List(items) | Node::Set(items) | Node::FrozenSet(items) => Ok(self.seq_of(items)),
             Node::Tuple(items, _) => Ok(self.seq_of(items)),
@@ -289,7 +289,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The items of a `tuple` or `list` of exactly `len` items (a Rust tuple or array).
-    pub fn fixed_seq(&self, len: usize) -> Result<Seq<'a>> {
+    pub fn fixed_seq(&self, len: usize) -> Result<NodeSeq<'a>> {
         let items = match self.node() {
             Node::Tuple(items, _) => &items[..],
             Node::List(items) => &items[..],
@@ -304,8 +304,8 @@ impl<'a> Decoder<'a> {
         Ok(self.seq_of(items))
     }
 
-    fn seq_of(&self, items: &'a [NodeId]) -> Seq<'a> {
-        Seq {
+    fn seq_of(&self, items: &'a [NodeId]) -> NodeSeq<'a> {
+        NodeSeq {
             parent: *self,
             items: items.iter(),
             index: 0,
@@ -314,9 +314,9 @@ impl<'a> Decoder<'a> {
 
     /// The entries of a `dict`, or of a dict-like object built by a call and
     /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
-    pub fn map(&self) -> Result<Map<'a>> {
+    pub fn map(&self) -> Result<NodeMap<'a>> {
         match self.node() {
-            Node::Dict(entries) => Ok(Map {
+            Node::Dict(entries) => Ok(NodeMap {
                 parent: *self,
                 entries: MapEntries::Dict(entries.iter()),
             }),
@@ -326,7 +326,7 @@ impl<'a> Decoder<'a> {
                     .iter()
                     .all(|op| matches!(op, OpNode::SetItem(..) | OpNode::Build(_))) =>
             {
-                Ok(Map {
+                Ok(NodeMap {
                     parent: *self,
                     entries: MapEntries::Ops(obj.ops.iter()),
                 })
@@ -373,7 +373,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The object as a [`Value`], with its sharing and cycles.
-    pub fn to_value(&self) -> Result<Value> {
+    pub fn value(self) -> Result<Value> {
         let mut limits = self.ctx.limits;
         limits.max_depth = limits.max_depth.saturating_sub(self.depth);
         build::to_value(self.ctx.arena, self.ctx.input, self.id, &limits)
@@ -388,27 +388,22 @@ impl<'a> Decoder<'a> {
     }
 }
 
-/// The items of a sequence, each a [`Decoder`]; see [`Decoder::seq`].
-pub struct Seq<'a> {
-    parent: Decoder<'a>,
+/// The items of a sequence of the general reader's result.
+pub(crate) struct NodeSeq<'a> {
+    parent: NodeDecoder<'a>,
     items: std::slice::Iter<'a, NodeId>,
     index: usize,
 }
 
-impl<'a> Seq<'a> {
+impl<'a> NodeSeq<'a> {
     /// How many items are left.
     pub fn len(&self) -> usize {
         self.items.len()
     }
 
-    /// Whether no items are left.
-    pub fn is_empty(&self) -> bool {
-        self.items.len() == 0
-    }
-
     /// The next item, or `None`. Use [`Seq::decode_each`] to also get the
     /// item's index into errors.
-    pub fn next_item(&mut self) -> Result<Option<Decoder<'a>>> {
+    pub fn next_item(&mut self) -> Result<Option<NodeDecoder<'a>>> {
         match self.items.next() {
             Some(&id) => {
                 self.index += 1;
@@ -417,17 +412,6 @@ impl<'a> Seq<'a> {
             None => Ok(None),
         }
     }
-
-    /// Decodes every remaining item with `f`, adding the item's index to
-    /// the path of any error.
-    pub fn decode_each<T>(mut self, mut f: impl FnMut(Decoder<'a>) -> Result<T>) -> Result<Vec<T>> {
-        let mut out = Vec::with_capacity(self.len());
-        while let Some(item) = self.next_item()? {
-            let index = self.index - 1;
-            out.push(f(item).map_err(|e| e.in_index(index))?);
-        }
-        Ok(out)
-    }
 }
 
 enum MapEntries<'a> {
@@ -435,13 +419,13 @@ enum MapEntries<'a> {
     Ops(std::slice::Iter<'a, OpNode>),
 }
 
-/// The entries of a dict, each a key and a value [`Decoder`]; see [`Decoder::map`].
-pub struct Map<'a> {
-    parent: Decoder<'a>,
+/// The entries of a dict of the general reader's result.
+pub(crate) struct NodeMap<'a> {
+    parent: NodeDecoder<'a>,
     entries: MapEntries<'a>,
 }
 
-impl<'a> Map<'a> {
+impl<'a> NodeMap<'a> {
     /// How many entries are left (an upper bound for dict-like objects).
     pub fn len(&self) -> usize {
         match &self.entries {
@@ -450,13 +434,8 @@ impl<'a> Map<'a> {
         }
     }
 
-    /// Whether no entries are left.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The next key and value, or `None`.
-    pub fn next_entry(&mut self) -> Result<Option<(Decoder<'a>, Decoder<'a>)>> {
+    pub fn next_entry(&mut self) -> Result<Option<(NodeDecoder<'a>, NodeDecoder<'a>)>> {
         let pair = match &mut self.entries {
             MapEntries::Dict(it) => it.next().copied(),
             MapEntries::Ops(it) => it.find_map(|op| match op {
@@ -472,7 +451,7 @@ impl<'a> Map<'a> {
 }
 
 /// How a key shows in an error path: its repr for strings and ints.
-pub(crate) fn key_label(key: &Decoder<'_>) -> String {
+pub(crate) fn key_label(key: &NodeDecoder<'_>) -> String {
     match key.node() {
         Node::Str(_) => match key.decode_str() {
             Ok(s) => format!("{s:?}"),

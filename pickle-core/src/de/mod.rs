@@ -12,16 +12,17 @@ mod call;
 mod class;
 mod decoder;
 mod fold;
+mod handle;
 mod machine;
 mod memo;
 mod options;
 mod source;
+mod stream;
 
 use std::io::Read;
 
-pub use class::Instance;
-pub(crate) use decoder::key_label;
-pub use decoder::{Decoder, Kind, Map, Seq};
+pub(crate) use handle::key_label;
+pub use handle::{Decoder, Instance, Kind, Map, Seq};
 pub use options::{Limits, Options, PersistentIds, PersistentLoad, StringEncoding};
 
 use crate::error::Result;
@@ -34,11 +35,19 @@ impl Options<'_> {
     /// Reads one pickle from `bytes` (bytes after its `STOP` are ignored, as
     /// `pickle.loads` ignores them).
     pub fn from_slice<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
+        if let Some(value) = stream::try_from_slice(bytes, self) {
+            return Ok(value);
+        }
+        self.decode_general(bytes)
+    }
+
+    /// Reads with the general reader only.
+    pub(crate) fn decode_general<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
         let mut machine = Machine::new(SliceSource::new(bytes), self);
         let root = machine.run()?;
         let input = machine.src.input();
         let ctx = Ctx::new(&machine.arena, input, self.limits);
-        T::from_pickle(ctx.root(root))
+        T::from_pickle(Decoder::node(ctx.root(root)))
     }
 
     /// Reads one pickle from `reader`, leaving it just after the pickle's
@@ -49,8 +58,13 @@ impl Options<'_> {
         let mut machine = Machine::new(ReaderSource::new(reader), self);
         let root = machine.run()?;
         let ctx = Ctx::new(&machine.arena, machine.src.data(), self.limits);
-        T::from_pickle(ctx.root(root))
+        T::from_pickle(Decoder::node(ctx.root(root)))
     }
+}
+
+/// Reads with the streaming reader only; `None` where it gives up.
+pub(crate) fn stream_only<T: FromPickle>(bytes: &[u8], opts: &Options<'_>) -> Option<T> {
+    stream::try_from_slice(bytes, opts)
 }
 
 /// Reads a `T` from one pickle in `bytes`, with the default [`Options`].

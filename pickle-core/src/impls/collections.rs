@@ -24,6 +24,7 @@ impl<T: ToPickle> ToPickle for Option<T> {
 impl<T: FromPickle> FromPickle for Option<T> {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
         if d.is_none() {
+            d.decode_none()?;
             Ok(None)
         } else {
             T::from_pickle(d).map(Some)
@@ -90,8 +91,9 @@ impl<K: FromPickle + Eq + Hash, V: FromPickle, S: BuildHasher + Default> FromPic
         let mut entries = d.map()?;
         let mut out = HashMap::with_capacity_and_hasher(entries.len(), S::default());
         while let Some((k, v)) = entries.next_entry()? {
+            let key = K::from_pickle(k)?;
             let value = V::from_pickle(v).map_err(|e| e.in_key(key_label(&k)))?;
-            out.insert(K::from_pickle(k)?, value);
+            out.insert(key, value);
         }
         Ok(out)
     }
@@ -108,8 +110,9 @@ impl<K: FromPickle + Ord, V: FromPickle> FromPickle for BTreeMap<K, V> {
         let mut entries = d.map()?;
         let mut out = BTreeMap::new();
         while let Some((k, v)) = entries.next_entry()? {
+            let key = K::from_pickle(k)?;
             let value = V::from_pickle(v).map_err(|e| e.in_key(key_label(&k)))?;
-            out.insert(K::from_pickle(k)?, value);
+            out.insert(key, value);
         }
         Ok(out)
     }
@@ -151,12 +154,17 @@ macro_rules! tuples {
             /// From a tuple (or list) of exactly this many items.
             fn from_pickle(d: Decoder<'_>) -> Result<Self> {
                 let mut items = d.fixed_seq($len)?;
-                Ok(($(
+                let tuple = ($(
                     {
                         let item = items.next_item()?.ok_or_else(|| d.type_error(concat!("a tuple of ", $len)))?;
                         $name::from_pickle(item).map_err(|e| e.in_index($idx))?
                     },
-                )+))
+                )+);
+                // Reads the end of the tuple.
+                match items.next_item()? {
+                    None => Ok(tuple),
+                    Some(_) => Err(d.type_error(concat!("a tuple of ", $len))),
+                }
             }
         }
     )*};

@@ -184,10 +184,6 @@ impl ToPickle for () {
 
 impl FromPickle for () {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        if d.is_none() {
-            Ok(())
-        } else {
-            Err(d.type_error("None"))
-        }
+        d.decode_none()
     }
 }

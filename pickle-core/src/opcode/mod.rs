@@ -288,6 +288,26 @@ impl Opcode {
         self.info().proto
     }
 
+    /// Whether the opcode changes an object in place: the first item of
+    /// [`OpcodeInfo::stack_before`] stays on the stack as the same object
+    /// (`APPEND`, `SETITEM`, `BUILD`, `MEMOIZE`, `READONLY_BUFFER`, and the
+    /// mark-based `APPENDS`, `SETITEMS`, `ADDITEMS`). `pickletools` describes
+    /// stack shapes, not identity: `BUILD` and `REDUCE` have the same shape,
+    /// but `REDUCE` consumes both items.
+    pub fn modifies_in_place(self) -> bool {
+        matches!(
+            self,
+            Opcode::Append
+                | Opcode::SetItem
+                | Opcode::Build
+                | Opcode::Memoize
+                | Opcode::ReadonlyBuffer
+                | Opcode::Appends
+                | Opcode::SetItems
+                | Opcode::AddItems
+        )
+    }
+
     /// All opcodes, in `pickletools.opcodes` order.
     pub fn all() -> impl ExactSizeIterator<Item = &'static OpcodeInfo> {
         OPCODES.iter()

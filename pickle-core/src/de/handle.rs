@@ -1,0 +1,432 @@
+//! The [`Decoder`] and its iterators: what a [`FromPickle`](crate::FromPickle)
+//! implementation reads from.
+//!
+//! A `Decoder` stands for one object of the pickle. Its methods check the
+//! object's Python type against what the Rust type expects and give an error
+//! naming both, with the offset of the opcode that made the object; the path
+//! to it (`Order.items[3].price`) is added as the error travels up.
+//!
+//! Behind a `Decoder` is either the streaming reader, which reads values in
+//! order straight from the input, or the general reader's objects (see
+//! `de/stream/mod.rs`). Implementations cannot tell them apart if they read
+//! each value once, in order, and read a dict's key before its value; an
+//! implementation that does otherwise is still correct, only slower.
+
+use super::class::NodeInstance;
+pub use super::decoder::Kind;
+use super::decoder::{key_label as node_key_label, NodeDecoder, NodeMap, NodeSeq};
+use super::stream::{StreamDecoder, StreamInstance, StreamMap, StreamSeq};
+use crate::class::ClassDesc;
+use crate::error::{Error, ErrorKind, Result};
+use crate::value::{BigInt, Global, PyStr, Value};
+
+/// One object of a pickle, for a [`FromPickle`](crate::FromPickle) implementation to read.
+#[derive(Clone, Copy)]
+pub struct Decoder<'a>(Src<'a>);
+
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    Node(NodeDecoder<'a>),
+    Stream(StreamDecoder<'a>),
+}
+
+impl std::fmt::Debug for Decoder<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Decoder")
+            .field("offset", &self.offset())
+            .finish()
+    }
+}
+
+impl<'a> Decoder<'a> {
+    pub(crate) fn node(d: NodeDecoder<'a>) -> Decoder<'a> {
+        Decoder(Src::Node(d))
+    }
+
+    pub(crate) fn stream(d: StreamDecoder<'a>) -> Decoder<'a> {
+        Decoder(Src::Stream(d))
+    }
+
+    /// The Python type of the object.
+    pub fn kind(&self) -> Kind {
+        match self.0 {
+            Src::Node(d) => d.kind(),
+            Src::Stream(d) => d.kind(),
+        }
+    }
+
+    /// The byte offset of the opcode that created the object.
+    pub fn offset(&self) -> u64 {
+        match self.0 {
+            Src::Node(d) => d.offset(),
+            Src::Stream(d) => d.offset(),
+        }
+    }
+
+    /// An error of `kind` about this object, at its offset.
+    pub fn error(
+        &self,
+        kind: ErrorKind,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Error {
+        match self.0 {
+            Src::Node(d) => d.error(kind, message),
+            Src::Stream(d) => d.fail(),
+        }
+    }
+
+    /// The error for an object of the wrong Python type: "expected
+    /// {expected}, found `{python type}`".
+    pub fn type_error(&self, expected: &str) -> Error {
+        match self.0 {
+            Src::Node(d) => d.type_error(expected),
+            Src::Stream(d) => d.fail(),
+        }
+    }
+
+    /// Whether the object is `None`.
+    pub fn is_none(&self) -> bool {
+        match self.0 {
+            Src::Node(d) => d.is_none(),
+            Src::Stream(d) => d.is_none(),
+        }
+    }
+
+    /// Reads a `None` (what `()` and `Option::None` are).
+    pub fn decode_none(&self) -> Result<()> {
+        match self.0 {
+            Src::Node(d) if d.is_none() => Ok(()),
+            Src::Node(d) => Err(d.type_error("None")),
+            Src::Stream(d) => d.decode_none(),
+        }
+    }
+
+    /// The object as a `bool`.
+    pub fn decode_bool(&self) -> Result<bool> {
+        match self.0 {
+            Src::Node(d) => d.decode_bool(),
+            Src::Stream(d) => d.decode_bool(),
+        }
+    }
+
+    /// The object as an `i64`; an `int` that does not fit is an
+    /// [`OutOfRange`](ErrorKind::OutOfRange) error.
+    pub fn decode_i64(&self) -> Result<i64> {
+        match self.0 {
+            Src::Node(d) => d.decode_i64(),
+            Src::Stream(d) => d.decode_i64(),
+        }
+    }
+
+    /// The object as an `int` of any size.
+    pub fn decode_big_int(&self) -> Result<BigInt> {
+        match self.0 {
+            Src::Node(d) => d.decode_big_int(),
+            Src::Stream(d) => d.decode_big_int(),
+        }
+    }
+
+    /// The object as an `f64`: a `float`, or an `int` that a double holds exactly.
+    pub fn decode_f64(&self) -> Result<f64> {
+        match self.0 {
+            Src::Node(d) => d.decode_f64(),
+            Src::Stream(d) => d.decode_f64(),
+        }
+    }
+
+    /// The object as text, borrowed from the input where possible. A `str`
+    /// holding a lone surrogate is an [`OutOfRange`](ErrorKind::OutOfRange)
+    /// error (use [`Decoder::decode_py_str`]).
+    pub fn decode_str(&self) -> Result<&'a str> {
+        match self.0 {
+            Src::Node(d) => d.decode_str(),
+            Src::Stream(d) => d.decode_str(),
+        }
+    }
+
+    /// The object as a Python string, lone surrogates included.
+    pub fn decode_py_str(&self) -> Result<PyStr> {
+        match self.0 {
+            Src::Node(d) => d.decode_py_str(),
+            Src::Stream(d) => d.decode_py_str(),
+        }
+    }
+
+    /// The bytes of a `bytes`, `bytearray` or buffer object.
+    pub fn decode_bytes(&self) -> Result<&'a [u8]> {
+        match self.0 {
+            Src::Node(d) => d.decode_bytes(),
+            Src::Stream(d) => d.decode_bytes(),
+        }
+    }
+
+    /// The items of a `list`, `tuple`, `set` or `frozenset`.
+    pub fn seq(&self) -> Result<Seq<'a>> {
+        Ok(Seq(match self.0 {
+            Src::Node(d) => SeqSrc::Node(d.seq()?),
+            Src::Stream(d) => SeqSrc::Stream(d.seq(None)?),
+        }))
+    }
+
+    /// The items of a `tuple` or `list` of exactly `len` items (a Rust tuple or array).
+    pub fn fixed_seq(&self, len: usize) -> Result<Seq<'a>> {
+        Ok(Seq(match self.0 {
+            Src::Node(d) => SeqSrc::Node(d.fixed_seq(len)?),
+            Src::Stream(d) => SeqSrc::Stream(d.seq(Some(len))?),
+        }))
+    }
+
+    /// The entries of a `dict`, or of a dict-like object built by a call and
+    /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
+    pub fn map(&self) -> Result<Map<'a>> {
+        Ok(Map(match self.0 {
+            Src::Node(d) => MapSrc::Node(d.map()?),
+            Src::Stream(d) => MapSrc::Stream(d.map()?),
+        }))
+    }
+
+    /// The global (class or function) the object is, if it is one.
+    pub fn global(&self) -> Option<&'a Global> {
+        match self.0 {
+            Src::Node(d) => d.global(),
+            Src::Stream(d) => {
+                d.fail();
+                None
+            }
+        }
+    }
+
+    /// For an object built by a call, the class it is an instance of, as
+    /// [`Object::class`](crate::Object::class) finds it.
+    pub fn class(&self) -> Option<&'a Global> {
+        match self.0 {
+            Src::Node(d) => d.class(),
+            Src::Stream(d) => {
+                d.fail();
+                None
+            }
+        }
+    }
+
+    /// The object as a [`Value`], with its sharing and cycles.
+    pub fn to_value(&self) -> Result<Value> {
+        match self.0 {
+            Src::Node(d) => d.value(),
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// The arguments of the call that built the object, if it was built by
+    /// calling the global `module.name` (`REDUCE`), as CPython writes objects
+    /// whose `__reduce__` returns `(cls, args)`. What was done to the object
+    /// after the call (`BUILD`, appends, entries) is not looked at here; see
+    /// [`Decoder::appended_items`].
+    ///
+    /// Another object built by a call is an
+    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error naming its
+    /// class; any other object is a [`Type`](ErrorKind::Type) error.
+    ///
+    /// ```
+    /// use pickle_core::{Decoder, FromPickle, Result};
+    ///
+    /// /// A `decimal.Decimal`, kept as its text.
+    /// struct DecimalText(String);
+    ///
+    /// impl FromPickle for DecimalText {
+    ///     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+    ///         let mut args = d.call_args("decimal", "Decimal")?;
+    ///         let text = args
+    ///             .next_item()?
+    ///             .ok_or_else(|| d.type_error("an instance of `decimal.Decimal` of one argument"))?;
+    ///         Ok(DecimalText(text.decode_str()?.to_owned()))
+    ///     }
+    /// }
+    ///
+    /// // pickle.dumps(decimal.Decimal("1.50"), protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02cdecimal\nDecimal\nq\x00X\x04\x00\x00\x001.50q\x01\x85q\x02Rq\x03.";
+    /// assert_eq!(pickle_core::from_slice::<DecimalText>(data)?.0, "1.50");
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn call_args(&self, module: &str, name: &str) -> Result<Seq<'a>> {
+        match self.0 {
+            Src::Node(d) => Ok(Seq(SeqSrc::Node(d.call_args(module, name)?))),
+            // The streaming reader does not follow calls: the general reader does.
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// The items appended (`APPEND`/`APPENDS`) to an object built by a call,
+    /// in order, as CPython fills objects whose `__reduce__` returns
+    /// `listitems` (`collections.deque`, list subclasses). An object that
+    /// was also given a state or entries is a [`Type`](ErrorKind::Type)
+    /// error, and so is anything that is no object built by a call.
+    pub fn appended_items(&self) -> Result<Vec<Decoder<'a>>> {
+        match self.0 {
+            Src::Node(d) => Ok(d.appended_items()?.into_iter().map(Decoder::node).collect()),
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// The object as an instance of `class` (or of one of its aliases); any
+    /// other class is an [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error.
+    pub fn instance(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+        Ok(Instance(match self.0 {
+            Src::Node(d) => InstanceSrc::Node(d.instance(class)?),
+            Src::Stream(d) => InstanceSrc::Stream(d.instance(class)?),
+        }))
+    }
+
+    /// The object as a plain `dict` of the fields of `class` (how
+    /// `#[pickle(dict)]` types are read).
+    pub fn field_dict(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+        Ok(Instance(match self.0 {
+            Src::Node(d) => InstanceSrc::Node(d.field_dict(class)?),
+            Src::Stream(d) => InstanceSrc::Stream(d.field_dict(class)?),
+        }))
+    }
+
+    /// The member of the `enum.Enum` class `class` that the object is: its
+    /// index in `class.members`.
+    pub fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
+        match self.0 {
+            Src::Node(d) => d.enum_member(class),
+            Src::Stream(d) => d.enum_member(class),
+        }
+    }
+
+    /// Which of `classes` the object is an instance of (for an enum whose
+    /// variants are classes): the index of the first class that accepts it.
+    pub fn variant(&self, classes: &[&'static ClassDesc]) -> Result<usize> {
+        match self.0 {
+            Src::Node(d) => d.variant(classes),
+            Src::Stream(d) => d.variant(classes),
+        }
+    }
+}
+
+/// The items of a sequence, each a [`Decoder`]; see [`Decoder::seq`].
+pub struct Seq<'a>(SeqSrc<'a>);
+
+enum SeqSrc<'a> {
+    Node(NodeSeq<'a>),
+    Stream(StreamSeq<'a>),
+}
+
+impl<'a> Seq<'a> {
+    /// How many items are left; for a sequence read as a stream, a hint
+    /// (possibly 0) when counting would mean reading ahead.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            SeqSrc::Node(s) => s.len(),
+            SeqSrc::Stream(s) => s.len(),
+        }
+    }
+
+    /// Whether [`Seq::len`] is 0.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The next item, or `None`. Use [`Seq::decode_each`] to also get the
+    /// item's index into errors.
+    pub fn next_item(&mut self) -> Result<Option<Decoder<'a>>> {
+        Ok(match &mut self.0 {
+            SeqSrc::Node(s) => s.next_item()?.map(Decoder::node),
+            SeqSrc::Stream(s) => s.next_item()?.map(Decoder::stream),
+        })
+    }
+
+    /// Decodes every remaining item with `f`, adding the item's index to
+    /// the path of any error.
+    pub fn decode_each<T>(mut self, mut f: impl FnMut(Decoder<'a>) -> Result<T>) -> Result<Vec<T>> {
+        let mut out = Vec::with_capacity(self.len());
+        while let Some(item) = self.next_item()? {
+            let index = out.len();
+            out.push(f(item).map_err(|e| e.in_index(index))?);
+        }
+        Ok(out)
+    }
+}
+
+/// The entries of a dict, each a key and a value [`Decoder`]; see [`Decoder::map`].
+pub struct Map<'a>(MapSrc<'a>);
+
+enum MapSrc<'a> {
+    Node(NodeMap<'a>),
+    Stream(StreamMap<'a>),
+}
+
+impl<'a> Map<'a> {
+    /// How many entries are left; a hint, as for [`Seq::len`].
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            MapSrc::Node(m) => m.len(),
+            MapSrc::Stream(m) => m.len(),
+        }
+    }
+
+    /// Whether [`Map::len`] is 0.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The next key and value, or `None`. Read the key before the value.
+    pub fn next_entry(&mut self) -> Result<Option<(Decoder<'a>, Decoder<'a>)>> {
+        Ok(match &mut self.0 {
+            MapSrc::Node(m) => m
+                .next_entry()?
+                .map(|(k, v)| (Decoder::node(k), Decoder::node(v))),
+            MapSrc::Stream(m) => m
+                .next_entry()?
+                .map(|(k, v)| (Decoder::stream(k), Decoder::stream(v))),
+        })
+    }
+}
+
+/// The fields of one instance, as they appear in the pickle; see [`Decoder::instance`].
+pub struct Instance<'a>(InstanceSrc<'a>);
+
+enum InstanceSrc<'a> {
+    Node(NodeInstance<'a>),
+    Stream(StreamInstance<'a>),
+}
+
+impl<'a> Instance<'a> {
+    /// The next field the pickle gives, as its index in the class's fields
+    /// and its value. Attributes that are not fields are skipped, or are an
+    /// [`UnknownField`](ErrorKind::UnknownField) error for a class with
+    /// `deny_unknown_fields`. A field given twice is given twice (the later
+    /// one wins in Python).
+    pub fn next_field(&mut self) -> Result<Option<(usize, Decoder<'a>)>> {
+        Ok(match &mut self.0 {
+            InstanceSrc::Node(i) => i.next_field()?.map(|(n, d)| (n, Decoder::node(d))),
+            InstanceSrc::Stream(i) => i.next_field()?.map(|(n, d)| (n, Decoder::stream(d))),
+        })
+    }
+
+    /// The error for a required field the pickle does not give.
+    pub fn missing(&self, field: usize) -> Error {
+        match &self.0 {
+            InstanceSrc::Node(i) => i.missing(field),
+            InstanceSrc::Stream(i) => i.fail(),
+        }
+    }
+
+    /// The class being read.
+    pub fn class(&self) -> &'static ClassDesc {
+        match &self.0 {
+            InstanceSrc::Node(i) => i.class(),
+            InstanceSrc::Stream(i) => i.class(),
+        }
+    }
+}
+
+/// How a key shows in an error path: its repr for strings and ints.
+pub(crate) fn key_label(key: &Decoder<'_>) -> String {
+    match key.0 {
+        Src::Node(d) => node_key_label(&d),
+        // The streaming reader's errors are never shown: the general reader
+        // decodes again and reports.
+        Src::Stream(_) => String::new(),
+    }
+}

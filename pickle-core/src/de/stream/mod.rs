@@ -1,0 +1,167 @@
+//! Typed decoding straight from the bytes, for the shapes CPython writes.
+//!
+//! The general reader ([`super::machine`]) builds every object of a pickle
+//! before a typed value is made from them, which costs time and memory in
+//! proportion to the whole pickle. This reader instead walks the opcodes in
+//! order as the target type asks for values, keeping only a memo of the
+//! strings, numbers and globals it has seen: the typed value is the only
+//! large thing built, and strings are copied once, from the input into it.
+//!
+//! It understands what CPython writes: atoms, strings, bytes, lists, dicts,
+//! sets and tuples in their batched forms, class instances made by
+//! `NEWOBJ` or `REDUCE` with their `BUILD` state, memo `GET`s of strings,
+//! numbers and globals. Anything else (a `GET` of a container, protocol 0
+//! escapes, an unknown attribute, a value that is later changed through the
+//! memo) makes it give up ("bail"), and the pickle is decoded again by the
+//! general reader, which also gives every error its final form: this reader
+//! only ever returns a value the general reader would return too.
+//!
+//! A pickle is a stack program, so whether the value after an empty list is
+//! its item or its next sibling depends on what comes after it. The
+//! [`scan`] module answers that by following stack heights ahead of the
+//! decoder, without building anything.
+
+mod class;
+mod read;
+mod scan;
+mod seq;
+mod value;
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
+use std::rc::Rc;
+
+pub(crate) use class::StreamInstance;
+pub(crate) use seq::{StreamMap, StreamSeq};
+
+use super::options::Options;
+use crate::error::{Error, ErrorKind, Result};
+use crate::hash::FxHasher;
+use crate::FromPickle;
+
+/// What the memo holds for an index, as far as this reader needs it.
+#[derive(Clone, Debug)]
+pub(crate) enum Entry {
+    /// `None`.
+    None,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    /// Text at `input[start..start + len]`.
+    Str {
+        start: usize,
+        len: usize,
+    },
+    /// Bytes at `input[start..start + len]`.
+    Bytes {
+        start: usize,
+        len: usize,
+    },
+    /// A global: its module and name (after Python 2 renaming).
+    Global(Rc<(String, String)>),
+    /// Member `member` of the enum class whose description is at address `class`.
+    Member {
+        class: usize,
+        member: usize,
+    },
+    /// Anything else: a `GET` of it makes the reader give up.
+    Other,
+}
+
+pub(crate) struct Stream<'a> {
+    pub(crate) input: &'a [u8],
+    pub(crate) opts: &'a Options<'a>,
+    /// The next byte to read.
+    pos: Cell<usize>,
+    proto: Cell<u8>,
+    memo: RefCell<Vec<Option<Entry>>>,
+    /// Occupied memo slots (what `MEMOIZE` uses as its index).
+    memo_len: Cell<usize>,
+    /// Where the mark at a position is closed, as scans found out.
+    closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
+    /// Opcodes scanned ahead so far, and how many may be.
+    work: Cell<usize>,
+    max_work: usize,
+    bailed: Cell<bool>,
+}
+
+/// Decodes `T` from `input` with this reader; `None` if it gave up or met an
+/// error (the general reader then decodes it, and reports any error).
+pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Option<T> {
+    let stream = Stream {
+        input,
+        opts,
+        pos: Cell::new(0),
+        proto: Cell::new(0),
+        memo: RefCell::new(Vec::new()),
+        memo_len: Cell::new(0),
+        closers: RefCell::new(HashMap::default()),
+        work: Cell::new(0),
+        max_work: input.len().saturating_mul(8).saturating_add(4096),
+        bailed: Cell::new(false),
+    };
+    stream.past_frames();
+    let value = T::from_pickle(stream.root()).ok()?;
+    let at_stop = stream.peek().ok() == Some(crate::opcode::Opcode::Stop);
+    (at_stop && !stream.bailed.get()).then_some(value)
+}
+
+impl<'a> Stream<'a> {
+    fn root(&'a self) -> crate::de::Decoder<'a> {
+        crate::de::Decoder::stream(StreamDecoder {
+            s: self,
+            pos: self.pos.get(),
+            depth: 0,
+        })
+    }
+
+    /// Gives up: marks the stream so that its result is not used, and returns
+    /// an error to unwind with.
+    #[cold]
+    pub(crate) fn bail(&self) -> Error {
+        self.bailed.set(true);
+        Error::at(
+            ErrorKind::InvalidOperation,
+            self.pos.get() as u64,
+            "pickle shape not handled by the streaming reader",
+        )
+    }
+}
+
+/// One value of the stream, not yet read: the value that starts at `pos`.
+#[derive(Clone, Copy)]
+pub(crate) struct StreamDecoder<'a> {
+    pub(crate) s: &'a Stream<'a>,
+    pub(crate) pos: usize,
+    pub(crate) depth: usize,
+}
+
+impl<'a> StreamDecoder<'a> {
+    /// Checks that this handle still stands for the next value (it was not
+    /// read already, and the value before it was read whole).
+    #[inline]
+    pub(crate) fn here(&self) -> Result<()> {
+        if self.s.bailed.get() || self.s.pos.get() != self.pos {
+            return Err(self.s.bail());
+        }
+        Ok(())
+    }
+
+    /// A handle for the value that starts where the stream is now, one level deeper.
+    pub(crate) fn next(&self) -> Result<StreamDecoder<'a>> {
+        let depth = self.depth + 1;
+        if depth > self.s.opts.limits.max_depth {
+            return Err(self.s.bail());
+        }
+        Ok(StreamDecoder {
+            s: self.s,
+            pos: self.s.pos.get(),
+            depth,
+        })
+    }
+
+    pub(crate) fn offset(&self) -> u64 {
+        self.pos as u64
+    }
+}

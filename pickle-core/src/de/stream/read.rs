@@ -1,0 +1,278 @@
+//! Reading opcodes, their arguments, and memo stores.
+
+use super::{Entry, Stream};
+use crate::error::Result;
+use crate::opcode::Opcode;
+use crate::text;
+use crate::text::int::TextInt;
+
+impl<'a> Stream<'a> {
+    /// The opcode at the read position. `FRAME` and `PROTO` opcodes before
+    /// it are read past (a frame only groups bytes that follow anyway).
+    #[inline]
+    pub(crate) fn peek(&self) -> Result<Opcode> {
+        loop {
+            let pos = self.pos.get();
+            let Some(op) = self.input.get(pos).copied().and_then(Opcode::from_byte) else {
+                return Err(self.bail());
+            };
+            match op {
+                Opcode::Frame => {
+                    let len = self.u64_at(pos + 1)?;
+                    if len > (self.input.len() - pos - 9) as u64 {
+                        return Err(self.bail());
+                    }
+                    self.pos.set(pos + 9);
+                }
+                Opcode::Proto => {
+                    let p = self.u8_at(pos + 1)?;
+                    if p > 5 {
+                        return Err(self.bail());
+                    }
+                    self.proto.set(p);
+                    self.pos.set(pos + 2);
+                }
+                op => return Ok(op),
+            }
+        }
+    }
+
+    pub(crate) fn pos(&self) -> usize {
+        self.pos.get()
+    }
+
+    pub(crate) fn protocol(&self) -> u8 {
+        self.proto.get()
+    }
+
+    /// Moves the read position `n` bytes on (callers checked they exist),
+    /// and past any `FRAME` and `PROTO` opcodes after them, so that a read
+    /// position is always that of an opcode that matters.
+    #[inline]
+    pub(crate) fn skip(&self, n: usize) {
+        self.pos.set(self.pos.get() + n);
+        self.past_frames();
+    }
+
+    /// Moves the read position past `FRAME` and `PROTO` opcodes. An invalid
+    /// one is left in place, for `peek` to refuse.
+    pub(crate) fn past_frames(&self) {
+        let mut pos = self.pos.get();
+        while let Some(next) = self.after_frame(pos) {
+            if let Some(Opcode::Proto) = self.input.get(pos).copied().and_then(Opcode::from_byte) {
+                self.proto.set(self.input[pos + 1]);
+            }
+            pos = next;
+        }
+        self.pos.set(pos);
+    }
+
+    /// The position after a valid `FRAME` or `PROTO` opcode at `pos`, if one is there.
+    /// CPython commits frames between any two values, even between a dict
+    /// key and its value.
+    pub(crate) fn after_frame(&self, pos: usize) -> Option<usize> {
+        match self.input.get(pos).copied().and_then(Opcode::from_byte)? {
+            Opcode::Frame => {
+                let b = self.input.get(pos + 1..pos + 9)?;
+                let mut buf = [0u8; 8];
+                buf.copy_from_slice(b);
+                (u64::from_le_bytes(buf) <= (self.input.len() - pos - 9) as u64).then_some(pos + 9)
+            }
+            Opcode::Proto => (*self.input.get(pos + 1)? <= 5).then_some(pos + 2),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    pub(crate) fn u8_at(&self, at: usize) -> Result<u8> {
+        self.input.get(at).copied().ok_or_else(|| self.bail())
+    }
+
+    #[inline]
+    pub(crate) fn slice_at(&self, at: usize, len: usize) -> Result<&'a [u8]> {
+        at.checked_add(len)
+            .and_then(|end| self.input.get(at..end))
+            .ok_or_else(|| self.bail())
+    }
+
+    #[inline]
+    pub(crate) fn u16_at(&self, at: usize) -> Result<u16> {
+        let b = self.slice_at(at, 2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+
+    #[inline]
+    pub(crate) fn u32_at(&self, at: usize) -> Result<u32> {
+        let b = self.slice_at(at, 4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
+    #[inline]
+    pub(crate) fn u64_at(&self, at: usize) -> Result<u64> {
+        let b = self.slice_at(at, 8)?;
+        let mut buf = [0u8; 8];
+        buf.copy_from_slice(b);
+        Ok(u64::from_le_bytes(buf))
+    }
+
+    /// The line that starts at `at`, without its newline.
+    pub(crate) fn line_at(&self, at: usize) -> Result<&'a [u8]> {
+        let rest = self.input.get(at..).ok_or_else(|| self.bail())?;
+        match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => Ok(&rest[..i]),
+            None => Err(self.bail()),
+        }
+    }
+
+    /// The length field of `width` bytes at `at`, as a `usize` that fits the input.
+    #[inline]
+    pub(crate) fn len_at(&self, at: usize, width: usize) -> Result<usize> {
+        let n = match width {
+            1 => self.u8_at(at)? as u64,
+            4 => self.u32_at(at)? as u64,
+            _ => self.u64_at(at)?,
+        };
+        if n > self.input.len() as u64 {
+            return Err(self.bail());
+        }
+        Ok(n as usize)
+    }
+
+    /// Reads the memo stores that follow a value, storing `entry` for each.
+    #[inline]
+    pub(crate) fn memo_stores(&self, entry: impl FnOnce() -> Entry) -> Result<()> {
+        let mut entry = Some(entry);
+        let mut made: Option<Entry> = None;
+        loop {
+            let pos = self.pos.get();
+            let (idx, len) = match self.input.get(pos).copied().and_then(Opcode::from_byte) {
+                Some(Opcode::Memoize) => (self.memo_len.get() as u64, 1),
+                Some(Opcode::BinPut) => (self.u8_at(pos + 1)? as u64, 2),
+                Some(Opcode::LongBinPut) => (self.u32_at(pos + 1)? as u64, 5),
+                Some(Opcode::Put) => {
+                    let line = self.line_at(pos + 1)?;
+                    match text::int::parse_memo_index_line(line) {
+                        Ok(TextInt::Small(i)) if i >= 0 => (i as u64, line.len() + 2),
+                        _ => return Err(self.bail()),
+                    }
+                }
+                _ => return Ok(()),
+            };
+            if made.is_none() {
+                made = entry.take().map(|f| f());
+            }
+            self.store(idx, made.clone().unwrap_or(Entry::Other))?;
+            self.skip(len);
+        }
+    }
+
+    fn store(&self, idx: u64, entry: Entry) -> Result<()> {
+        let mut memo = self.memo.borrow_mut();
+        let i = usize::try_from(idx).map_err(|_| self.bail())?;
+        if i >= memo.len() {
+            // Only dense indices, as CPython writes them; sparse ones are the
+            // general reader's business.
+            if i > memo.len() * 2 + 1024 || self.memo_len.get() >= self.opts.limits.max_memo {
+                return Err(self.bail());
+            }
+            memo.resize(i + 1, None);
+        }
+        if memo[i].is_none() {
+            self.memo_len.set(self.memo_len.get() + 1);
+        }
+        memo[i] = Some(entry);
+        Ok(())
+    }
+
+    /// The module and name of the global that starts at the read position,
+    /// without reading it (no memo store is made).
+    pub(crate) fn peek_global(&self) -> Option<(String, String)> {
+        let pos = self.pos.get();
+        let op = self.peek().ok()?;
+        let (module, name) = match op {
+            Opcode::Global => {
+                let module = self.line_at(pos + 1).ok()?;
+                let name = self.line_at(pos + 2 + module.len()).ok()?;
+                (
+                    std::str::from_utf8(module).ok()?,
+                    std::str::from_utf8(name).ok()?,
+                )
+            }
+            _ => {
+                if let Ok(Some((Entry::Global(g), _))) = self.get_at(op) {
+                    return Some((g.0.clone(), g.1.clone()));
+                }
+                // `module name STACK_GLOBAL`: two strings, each maybe memoized.
+                let (module, at) = self.peek_text(pos)?;
+                let (name, at) = self.peek_text(at)?;
+                if self.input.get(at).copied().and_then(Opcode::from_byte)
+                    != Some(Opcode::StackGlobal)
+                {
+                    return None;
+                }
+                (module, name)
+            }
+        };
+        if self.proto.get() < 3 && self.opts.fix_imports {
+            if let Some((m, n)) = crate::compat::to_python3(module, name) {
+                return Some((m.to_owned(), n.to_owned()));
+            }
+        }
+        Some((module.to_owned(), name.to_owned()))
+    }
+
+    /// The string value at `at` (a string opcode or a `GET` of one) and
+    /// where the opcode after it and its memo stores is.
+    fn peek_text(&self, at: usize) -> Option<(&'a str, usize)> {
+        let op = self.input.get(at).copied().and_then(Opcode::from_byte)?;
+        let (start, len) = match op {
+            Opcode::ShortBinUnicode => (at + 2, self.u8_at(at + 1).ok()? as usize),
+            Opcode::BinUnicode => (at + 5, self.u32_at(at + 1).ok()? as usize),
+            Opcode::BinGet | Opcode::LongBinGet => {
+                let idx = if op == Opcode::BinGet {
+                    self.u8_at(at + 1).ok()? as usize
+                } else {
+                    self.u32_at(at + 1).ok()? as usize
+                };
+                match self.memo.borrow().get(idx) {
+                    Some(Some(Entry::Str { start, len, .. })) => (*start, *len),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        };
+        let text = std::str::from_utf8(self.input.get(start..start.checked_add(len)?)?).ok()?;
+        let mut next = self.end_of(at, op).ok()?;
+        while let Some(op) = self.input.get(next).copied().and_then(Opcode::from_byte) {
+            match op {
+                Opcode::Memoize | Opcode::BinPut | Opcode::LongBinPut => {
+                    next = self.end_of(next, op).ok()?
+                }
+                _ => break,
+            }
+        }
+        Some((text, next))
+    }
+
+    /// If the opcode at the read position is a memo `GET`, its entry and length.
+    #[inline]
+    pub(crate) fn get_at(&self, op: Opcode) -> Result<Option<(Entry, usize)>> {
+        let pos = self.pos.get();
+        let (idx, len) = match op {
+            Opcode::BinGet => (self.u8_at(pos + 1)? as usize, 2),
+            Opcode::LongBinGet => (self.u32_at(pos + 1)? as usize, 5),
+            Opcode::Get => {
+                let line = self.line_at(pos + 1)?;
+                match text::int::parse_memo_index_line(line) {
+                    Ok(TextInt::Small(i)) if i >= 0 => (i as usize, line.len() + 2),
+                    _ => return Err(self.bail()),
+                }
+            }
+            _ => return Ok(None),
+        };
+        match self.memo.borrow().get(idx) {
+            Some(Some(entry)) => Ok(Some((entry.clone(), len))),
+            _ => Err(self.bail()),
+        }
+    }
+}
