@@ -77,6 +77,18 @@
 //! `tzinfo`s other than `datetime.timezone` (`zoneinfo`, `pytz`) are refused
 //! ([`ErrorKind::UnexpectedGlobal`](crate::ErrorKind::UnexpectedGlobal)).
 //!
+//! # In generated Python classes
+//!
+//! For [`stubs`](crate::stubs), each type above is annotated as its Python
+//! class, and the generated module imports that class's module:
+//! `datetime.timedelta` (`Duration`, `TimeDelta`), `datetime.datetime`,
+//! `datetime.date`, `datetime.time`, `decimal.Decimal`, `uuid.UUID`,
+//! `ipaddress.IPv4Address`, `ipaddress.IPv6Address` (`IpAddr` is their
+//! `typing.Union`), `int` (`num-bigint`), `complex`, `typing.Dict` and
+//! `typing.Set` (`IndexMap`, `IndexSet`), `typing.OrderedDict[K, V]`,
+//! `typing.Deque[T]` and `typing.FrozenSet[T]` (the wrappers; the `typing`
+//! aliases, which Python 3.8 can subscript).
+//!
 //! # Identity
 //!
 //! `datetime.timezone.utc` is one object in Python: a pickle holding it

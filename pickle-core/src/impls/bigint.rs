@@ -21,6 +21,7 @@ use num_bigint::{BigInt, BigUint, Sign};
 
 use crate::de::Decoder;
 use crate::error::{ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::value::BigInt as PyInt;
 use crate::{FromPickle, Pickler, ToPickle};
 
@@ -77,4 +78,18 @@ fn shorten(digits: &str) -> String {
         &digits[digits.len() - 10..],
         digits.len() - usize::from(digits.starts_with('-'))
     )
+}
+
+/// `int`, for the generated Python classes.
+impl PyType for BigInt {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::builtin("int")
+    }
+}
+
+/// `int`, for the generated Python classes.
+impl PyType for BigUint {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::builtin("int")
+    }
 }

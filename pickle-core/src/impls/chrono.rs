@@ -57,6 +57,7 @@ use chrono::{
 use super::time::{read_timedelta, write_timedelta};
 use crate::de::{Decoder, Kind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{Bytes, FromPickle, Pickler, ToPickle};
 
 const US_PER_SECOND: i128 = 1_000_000;
@@ -515,3 +516,24 @@ impl FromPickle for TimeDelta {
             .ok_or_else(|| d.error(ErrorKind::OutOfRange, "`datetime.timedelta` out of range"))
     }
 }
+
+// --- the generated Python classes -------------------------------------------
+
+macro_rules! py_types {
+    ($($t:ty => $name:literal),*) => {$(
+        #[doc = concat!("`datetime.", $name, "`, for the generated Python classes.")]
+        impl PyType for $t {
+            fn py_type(_: &mut Registry) -> TypeExpr {
+                TypeExpr::class("datetime", $name)
+            }
+        }
+    )*};
+}
+py_types!(
+    NaiveDateTime => "datetime",
+    DateTime<Utc> => "datetime",
+    DateTime<FixedOffset> => "datetime",
+    NaiveDate => "date",
+    NaiveTime => "time",
+    TimeDelta => "timedelta"
+);

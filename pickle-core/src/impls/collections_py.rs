@@ -14,6 +14,7 @@ use std::ops::{Deref, DerefMut};
 
 use crate::de::{key_label, Decoder, Kind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 /// A `collections.OrderedDict`: entries in the order they were inserted.
@@ -288,5 +289,34 @@ where
         Ok(FrozenSet(
             d.seq()?.decode_each(T::from_pickle)?.into_iter().collect(),
         ))
+    }
+}
+
+/// `typing.OrderedDict[K, V]` (subscriptable at run time from Python 3.7.2
+/// on, unlike `collections.OrderedDict` before 3.9), for the generated
+/// Python classes.
+impl<K: PyType, V: PyType> PyType for OrderedDict<K, V> {
+    fn py_type(registry: &mut Registry) -> TypeExpr {
+        let key = K::py_type(registry);
+        let value = V::py_type(registry);
+        TypeExpr::class("typing", "OrderedDict").with_args(vec![key, value])
+    }
+}
+
+/// `typing.Deque[T]`, for the generated Python classes.
+impl<T: PyType> PyType for Deque<T> {
+    fn py_type(registry: &mut Registry) -> TypeExpr {
+        TypeExpr::class("typing", "Deque").with_args(vec![T::py_type(registry)])
+    }
+}
+
+/// `typing.FrozenSet[T]`, for the generated Python classes.
+impl<S, T> PyType for FrozenSet<S>
+where
+    S: IntoIterator<Item = T>,
+    T: PyType,
+{
+    fn py_type(registry: &mut Registry) -> TypeExpr {
+        TypeExpr::frozenset(T::py_type(registry))
     }
 }

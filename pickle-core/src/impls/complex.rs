@@ -27,6 +27,7 @@ use num_complex::Complex;
 
 use crate::de::{Decoder, Kind};
 use crate::error::{ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 fn read_parts<T: FromPickle + Default>(d: &Decoder<'_>) -> Result<Complex<T>> {
@@ -72,5 +73,19 @@ impl ToPickle for Complex<f32> {
 impl FromPickle for Complex<f32> {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
         read_parts(&d)
+    }
+}
+
+/// `complex`, for the generated Python classes.
+impl PyType for Complex<f64> {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::builtin("complex")
+    }
+}
+
+/// `complex`, for the generated Python classes.
+impl PyType for Complex<f32> {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::builtin("complex")
     }
 }

@@ -33,6 +33,7 @@ use rust_decimal::Decimal;
 
 use crate::de::Decoder;
 use crate::error::{ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 /// The largest coefficient, `2**96 - 1`.
@@ -223,6 +224,13 @@ impl FromPickle for Decimal {
                 format!("{:?} is not the text of a `decimal.Decimal`", shown()),
             )),
         }
+    }
+}
+
+/// `decimal.Decimal`, for the generated Python classes.
+impl PyType for Decimal {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::class("decimal", "Decimal")
     }
 }
 

@@ -31,6 +31,7 @@ use indexmap::{IndexMap, IndexSet};
 
 use crate::de::{key_label, Decoder};
 use crate::error::Result;
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<K: ToPickle, V: ToPickle, S> ToPickle for IndexMap<K, V, S> {
@@ -72,5 +73,20 @@ where
         let mut out = IndexSet::with_capacity_and_hasher(items.len(), S::default());
         out.extend(items);
         Ok(out)
+    }
+}
+
+/// `typing.Dict[K, V]`, for the generated Python classes.
+impl<K: PyType, V: PyType, S> PyType for IndexMap<K, V, S> {
+    fn py_type(registry: &mut Registry) -> TypeExpr {
+        let key = K::py_type(registry);
+        TypeExpr::dict(key, V::py_type(registry))
+    }
+}
+
+/// `typing.Set[T]`, for the generated Python classes.
+impl<T: PyType, S> PyType for IndexSet<T, S> {
+    fn py_type(registry: &mut Registry) -> TypeExpr {
+        TypeExpr::set(T::py_type(registry))
     }
 }

@@ -28,6 +28,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::class::{ClassDesc, FieldDesc, Repr};
 use crate::de::{Decoder, Kind};
 use crate::error::{ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 /// `ipaddress` classes are Python classes: their names are interned.
@@ -165,6 +166,31 @@ impl FromPickle for IpAddr {
             )),
             None => Err(d.type_error("an `ipaddress.IPv4Address` or `ipaddress.IPv6Address`")),
         }
+    }
+}
+
+/// `ipaddress.IPv4Address`, for the generated Python classes.
+impl PyType for Ipv4Addr {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::class(IPV4.module, IPV4.name)
+    }
+}
+
+/// `ipaddress.IPv6Address`, for the generated Python classes.
+impl PyType for Ipv6Addr {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::class(IPV6.module, IPV6.name)
+    }
+}
+
+/// `typing.Union[ipaddress.IPv4Address, ipaddress.IPv6Address]`, for the
+/// generated Python classes.
+impl PyType for IpAddr {
+    fn py_type(registry: &mut Registry) -> TypeExpr {
+        TypeExpr::union(vec![
+            Ipv4Addr::py_type(registry),
+            Ipv6Addr::py_type(registry),
+        ])
     }
 }
 

@@ -23,6 +23,7 @@ use std::time::Duration;
 
 use crate::de::Decoder;
 use crate::error::{Error, ErrorKind, Result};
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 /// `timedelta.max.days`; `timedelta.min.days` is its negation.
@@ -104,6 +105,13 @@ impl ToPickle for Duration {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         let total = self.as_secs() as i128 * US_PER_SECOND + self.subsec_micros() as i128;
         write_timedelta(p, total, "`Duration`")
+    }
+}
+
+/// `datetime.timedelta`, for the generated Python classes.
+impl PyType for Duration {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::class("datetime", "timedelta")
     }
 }
 

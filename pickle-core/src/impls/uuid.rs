@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::class::{ClassDesc, FieldDesc, Repr};
 use crate::de::Decoder;
 use crate::error::Result;
+use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 /// `uuid.UUID`: pickled with its state dict `{'int': n}`.
@@ -59,5 +60,12 @@ impl FromPickle for Uuid {
             Some(int) => Ok(Uuid::from_u128(int)),
             None => Err(instance.missing(0)),
         }
+    }
+}
+
+/// `uuid.UUID`, for the generated Python classes.
+impl PyType for Uuid {
+    fn py_type(_: &mut Registry) -> TypeExpr {
+        TypeExpr::class(UUID.module, UUID.name)
     }
 }
