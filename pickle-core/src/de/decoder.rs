@@ -13,7 +13,7 @@ use super::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{BigInt, Global, PyStr, Value};
 
-/// The Python type of a decoded object, as [`Decoder::kind`] reports it.
+/// The Python type of a decoded object, as [`Decoder::kind`](super::Decoder::kind) reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Kind {
