@@ -186,7 +186,7 @@ impl<'a> Stream<'a> {
             }
             self.memo_len.set(count);
             // Only entries that a `GET` reads later are kept.
-            if self.plan.is_read(idx) {
+            if self.plan()?.is_read(idx) {
                 let made = made.get_or_insert_with(|| entry.take().map_or(Entry::Other, |f| f()));
                 // `is_read` holds only for indices that fit a `u32`.
                 self.memo.borrow_mut().insert(idx as u32, made.clone());
