@@ -25,6 +25,11 @@ pub mod __private;
 
 #[cfg(feature = "derive")]
 pub mod derive_docs;
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
 pub mod types_docs;
 
 /// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a
