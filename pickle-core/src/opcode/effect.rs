@@ -90,21 +90,25 @@ static EFFECTS: [StackEffect; 256] = {
     table
 };
 
-/// `FIXED_ARG[byte]`: the size of the opcode's argument when it is fixed.
+/// `FIXED_ARG[byte]`: the argument is a length in one byte, then that many bytes.
+pub(crate) const SHORT_ARG: u8 = 0xFD;
+/// `FIXED_ARG[byte]`: the argument's size is in some other form.
 pub(crate) const VARIABLE_ARG: u8 = 0xFE;
 /// `FIXED_ARG[byte]` for a byte that is no opcode.
 pub(crate) const NO_OPCODE: u8 = 0xFF;
 
 /// The size of the argument of the opcode encoded by each byte, when it is
-/// fixed; [`VARIABLE_ARG`] or [`NO_OPCODE`] otherwise. One load per opcode,
-/// for passes that only step over opcodes.
+/// fixed; [`SHORT_ARG`], [`VARIABLE_ARG`] or [`NO_OPCODE`] otherwise. One
+/// load per opcode, for passes that only step over opcodes.
 pub(crate) static FIXED_ARG: [u8; 256] = {
     let mut table = [NO_OPCODE; 256];
     let mut i = 0;
     while i < OPCODES.len() {
-        table[OPCODES[i].opcode as usize] = match OPCODES[i].arg.fixed_len() {
-            Some(n) => n as u8,
-            None => VARIABLE_ARG,
+        let arg = OPCODES[i].arg;
+        table[OPCODES[i].opcode as usize] = match (arg.fixed_len(), arg.length_prefix()) {
+            (Some(n), _) => n as u8,
+            (None, Some(1)) => SHORT_ARG,
+            _ => VARIABLE_ARG,
         };
         i += 1;
     }
@@ -158,6 +162,8 @@ mod tests {
         assert_eq!(of_byte(0xff), E::Invalid);
         assert_eq!(FIXED_ARG[Opcode::BinFloat as usize], 8);
         assert_eq!(FIXED_ARG[Opcode::BinUnicode as usize], VARIABLE_ARG);
+        assert_eq!(FIXED_ARG[Opcode::ShortBinUnicode as usize], SHORT_ARG);
+        assert_eq!(FIXED_ARG[Opcode::Long1 as usize], SHORT_ARG);
         assert_eq!(FIXED_ARG[0xff], NO_OPCODE);
         let starts = Opcode::all().filter(|i| i.opcode.stack_effect().starts_value());
         assert_eq!(starts.count(), 37);

@@ -12,7 +12,7 @@ mod effect;
 mod table;
 
 pub(crate) use effect::{
-    of_byte as effect_of_byte, StackEffect, FIXED_ARG, NO_OPCODE, VARIABLE_ARG,
+    of_byte as effect_of_byte, StackEffect, FIXED_ARG, NO_OPCODE, SHORT_ARG, VARIABLE_ARG,
 };
 
 pub use table::Opcode;

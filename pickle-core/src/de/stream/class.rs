@@ -154,11 +154,10 @@ impl<'a> StreamInstance<'a> {
                     }
                     self.after_args()?;
                 }
-                Phase::State { map, .. } | Phase::Dict { map } => match map.next_entry()? {
-                    Some((key, value)) => {
+                Phase::State { map, .. } | Phase::Dict { map } => match map.next_named()? {
+                    Some((name, value)) => {
                         // A name that matches a field's is that field's
                         // (and valid UTF-8); any other makes the reader give up.
-                        let name = key.decode_name()?;
                         let index = self.field_named(name).ok_or_else(|| d.fail())?;
                         self.hint = index + 1;
                         return Ok(Some((index, value)));

@@ -5,7 +5,7 @@
 //! before decoding lets the reader keep only those, so that its memory
 //! does not grow with the pickle: the decoded value is the only large thing.
 
-use crate::opcode::{ArgKind, Opcode, FIXED_ARG, NO_OPCODE, VARIABLE_ARG};
+use crate::opcode::{ArgKind, Opcode, FIXED_ARG, NO_OPCODE, SHORT_ARG, VARIABLE_ARG};
 use crate::text;
 use crate::text::int::TextInt;
 
@@ -31,15 +31,14 @@ impl Plan {
             if fixed == NO_OPCODE {
                 return None;
             }
-            let end = if fixed == VARIABLE_ARG {
-                end_of(input, pos, Opcode::from_byte(byte)?)?
-            } else {
-                let end = pos + 1 + fixed as usize;
-                if end > input.len() {
-                    return None;
-                }
-                end
+            let end = match fixed {
+                SHORT_ARG => pos + 2 + *input.get(pos + 1)? as usize,
+                VARIABLE_ARG => end_of(input, pos, Opcode::from_byte(byte)?)?,
+                _ => pos + 1 + fixed as usize,
             };
+            if end > input.len() {
+                return None;
+            }
             const MEMOIZE: u8 = Opcode::Memoize.byte();
             const BINPUT: u8 = Opcode::BinPut.byte();
             const LONG_BINPUT: u8 = Opcode::LongBinPut.byte();

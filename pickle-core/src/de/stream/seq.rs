@@ -436,6 +436,19 @@ impl<'a> StreamMap<'a> {
         self.items.len_hint
     }
 
+    /// The next entry whose key is a name (a string, compared as bytes), read,
+    /// and the value after it.
+    pub(crate) fn next_named(&mut self) -> Result<Option<(&'a [u8], StreamDecoder<'a>)>> {
+        let Some(key) = self.items.next_item()? else {
+            return Ok(None);
+        };
+        let name = key.decode_name()?;
+        // The value is the item after the key: it is not handed out as an item.
+        let value = key.s.pos();
+        self.items.last = Some(value);
+        Ok(Some((name, StreamDecoder { pos: value, ..key })))
+    }
+
     /// The next key and value. The key must be read before the value.
     pub(crate) fn next_entry(&mut self) -> Result<Option<(StreamDecoder<'a>, StreamDecoder<'a>)>> {
         let Some(key) = self.items.next_item()? else {
