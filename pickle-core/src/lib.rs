@@ -27,6 +27,12 @@ pub mod __private;
 #[cfg(feature = "derive")]
 pub mod derive_docs;
 
+/// The README's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+pub mod types_docs;
+
 /// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a
 /// Python class (or a dict, or its one field). Every attribute is described
 /// in [`derive_docs`].
@@ -50,7 +56,7 @@ pub use de::{from_reader, from_slice, Decoder};
 pub use dis::{dis, optimize};
 pub use error::{Error, ErrorKind, Result};
 pub use ext::Extensions;
-pub use impls::{ByteArray, ByteBuf, Bytes};
+pub use impls::{ByteArray, ByteBuf, Bytes, Deque, FrozenSet, OrderedDict};
 pub use protocol::Protocol;
 pub use scan::scan;
 pub use ser::{to_vec, to_vec_with, to_writer, Pickler};

@@ -7,11 +7,13 @@
 //! since Python does not memoize them either.
 
 use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Weak};
 
 use super::arena::{Arena, CallNode, Node, NodeId, ObjectNode, OpNode};
 use super::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
+use crate::hash::FxHasher;
 use crate::value::{BigInt, Call, Global, Object, Op, PyStr, Value};
 
 enum State {
@@ -24,7 +26,9 @@ struct Builder<'a> {
     input: &'a [u8],
     root: NodeId,
     max_depth: usize,
-    shared: HashMap<NodeId, State>,
+    /// Keyed by arena index, which the reader assigns in order (the input
+    /// does not choose it), so a fast hash is safe.
+    shared: HashMap<NodeId, State, BuildHasherDefault<FxHasher>>,
 }
 
 /// Converts the subtree at `root` into a `Value`.
@@ -39,7 +43,7 @@ pub(crate) fn to_value(
         input,
         root,
         max_depth: limits.max_depth,
-        shared: HashMap::new(),
+        shared: HashMap::default(),
     };
     builder.value(root, 0)
 }
@@ -214,8 +218,8 @@ impl<'a> Builder<'a> {
 
     /// The value of a container, from the values of its children.
     fn assemble(&self, frame: Frame<'_>) -> Value {
-        // A sequence's children were built one per item, in order: move
-        // them, rather than hold a copy of a million-item list for a moment.
+        // A sequence's children are its items, in order: the vector of
+        // built children becomes the value's.
         match self.arena.node(frame.id) {
             Node::List(_) => return Value::List(frame.built),
             Node::Tuple(..) => return Value::Tuple(frame.built),
@@ -226,10 +230,6 @@ impl<'a> Builder<'a> {
         let mut kids = frame.built.into_iter();
         let mut next = || kids.next().unwrap_or(Value::None);
         match self.arena.node(frame.id) {
-            Node::List(items) => Value::List((0..items.len()).map(|_| next()).collect()),
-            Node::Tuple(items, _) => Value::Tuple((0..items.len()).map(|_| next()).collect()),
-            Node::Set(items) => Value::Set((0..items.len()).map(|_| next()).collect()),
-            Node::FrozenSet(items) => Value::FrozenSet((0..items.len()).map(|_| next()).collect()),
             Node::Dict(entries) => {
                 Value::Dict((0..entries.len()).map(|_| (next(), next())).collect())
             }

@@ -216,6 +216,57 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// The arguments of the call that built the object, if it was built by
+    /// calling the global `module.name` (`REDUCE`), as CPython writes objects
+    /// whose `__reduce__` returns `(cls, args)`. What was done to the object
+    /// after the call (`BUILD`, appends, entries) is not looked at here; see
+    /// [`Decoder::appended_items`].
+    ///
+    /// Another object built by a call is an
+    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error naming its
+    /// class; any other object is a [`Type`](ErrorKind::Type) error.
+    ///
+    /// ```
+    /// use pickle_core::{Decoder, FromPickle, Result};
+    ///
+    /// /// A `decimal.Decimal`, kept as its text.
+    /// struct DecimalText(String);
+    ///
+    /// impl FromPickle for DecimalText {
+    ///     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+    ///         let mut args = d.call_args("decimal", "Decimal")?;
+    ///         let text = args
+    ///             .next_item()?
+    ///             .ok_or_else(|| d.type_error("an instance of `decimal.Decimal` of one argument"))?;
+    ///         Ok(DecimalText(text.decode_str()?.to_owned()))
+    ///     }
+    /// }
+    ///
+    /// // pickle.dumps(decimal.Decimal("1.50"), protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02cdecimal\nDecimal\nq\x00X\x04\x00\x00\x001.50q\x01\x85q\x02Rq\x03.";
+    /// assert_eq!(pickle_core::from_slice::<DecimalText>(data)?.0, "1.50");
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn call_args(&self, module: &str, name: &str) -> Result<Seq<'a>> {
+        match self.0 {
+            Src::Node(d) => Ok(Seq(SeqSrc::Node(d.call_args(module, name)?))),
+            // The streaming reader does not follow calls: the general reader does.
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// The items appended (`APPEND`/`APPENDS`) to an object built by a call,
+    /// in order, as CPython fills objects whose `__reduce__` returns
+    /// `listitems` (`collections.deque`, list subclasses). An object that
+    /// was also given a state or entries is a [`Type`](ErrorKind::Type)
+    /// error, and so is anything that is no object built by a call.
+    pub fn appended_items(&self) -> Result<Vec<Decoder<'a>>> {
+        match self.0 {
+            Src::Node(d) => Ok(d.appended_items()?.into_iter().map(Decoder::node).collect()),
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
     /// The object as an instance of `class` (or of one of its aliases); any
     /// other class is an [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error.
     pub fn instance(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {

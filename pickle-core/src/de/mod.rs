@@ -8,6 +8,7 @@
 
 pub(crate) mod arena;
 mod build;
+mod call;
 mod class;
 mod decoder;
 mod fold;

@@ -8,6 +8,7 @@
 
 mod class;
 pub(crate) mod framer;
+mod items;
 mod memo;
 mod object;
 mod seq;

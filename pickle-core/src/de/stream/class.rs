@@ -2,7 +2,6 @@
 
 use std::rc::Rc;
 
-use super::scan::Goal;
 use super::seq::{StreamMap, StreamSeq};
 use super::{Entry, StreamDecoder};
 use crate::class::{ClassDesc, MemberValue};
@@ -20,8 +19,10 @@ enum Phase<'a> {
     /// `(dict, slots)` and `(None, slots)`).
     State {
         map: StreamMap<'a>,
+        /// The state is a `TUPLE2` of two items (`None` or a dict, then slots).
         tuple: bool,
-        dicts_left: usize,
+        /// `map` is the second dict, of slots.
+        slots: bool,
     },
     /// A plain dict of attributes (`#[pickle(dict)]`).
     Dict {
@@ -54,25 +55,12 @@ impl<'a> StreamDecoder<'a> {
 
     /// The argument tuple of a constructor call, as a sequence of its items.
     fn call_args(&self) -> Result<StreamSeq<'a>> {
-        let s = self.s;
-        let pos = s.pos();
-        let items = match s.peek()? {
-            Opcode::EmptyTuple | Opcode::Mark => self.next()?.seq(None)?,
-            op if super::seq::is_value_start(op) => {
-                // `TUPLE1`-`TUPLE3`: the first opcode that takes the first
-                // argument off the stack builds the tuple.
-                let (_, tuple) = s.scan_to(pos, Goal::Wrapper)?;
-                let n = match tuple {
-                    Opcode::Tuple1 => 1,
-                    Opcode::Tuple2 => 2,
-                    Opcode::Tuple3 => 3,
-                    _ => return Err(self.fail()),
-                };
-                self.next()?.seq(Some(n))?
-            }
-            _ => return Err(self.fail()),
-        };
-        Ok(items)
+        match self.s.peek()? {
+            Opcode::EmptyTuple | Opcode::Mark => self.next()?.seq(None),
+            // `TUPLE1`-`TUPLE3`, which must take as many arguments as come.
+            op if super::seq::is_value_start(op) => self.next()?.short_tuple(),
+            _ => Err(self.fail()),
+        }
     }
 
     /// The object as an instance of `class`.
@@ -166,9 +154,10 @@ impl<'a> StreamInstance<'a> {
                     }
                     self.after_args()?;
                 }
-                Phase::State { map, .. } | Phase::Dict { map } => match map.next_entry()? {
-                    Some((key, value)) => {
-                        let name = key.decode_str()?;
+                Phase::State { map, .. } | Phase::Dict { map } => match map.next_named()? {
+                    Some((name, value)) => {
+                        // A name that matches a field's is that field's
+                        // (and valid UTF-8); any other makes the reader give up.
                         let index = self.field_named(name).ok_or_else(|| d.fail())?;
                         self.hint = index + 1;
                         return Ok(Some((index, value)));
@@ -180,12 +169,15 @@ impl<'a> StreamInstance<'a> {
         }
     }
 
-    fn field_named(&self, name: &str) -> Option<usize> {
+    fn field_named(&self, name: &[u8]) -> Option<usize> {
         let fields = self.class.fields;
-        if fields.get(self.hint).is_some_and(|f| f.name == name) {
+        if fields
+            .get(self.hint)
+            .is_some_and(|f| f.name.as_bytes() == name)
+        {
             return Some(self.hint);
         }
-        self.class.field_index(name)
+        self.class.field_index(std::str::from_utf8(name).ok()?)
     }
 
     /// After the arguments: the opcode that builds the object, its memo
@@ -201,29 +193,29 @@ impl<'a> StreamInstance<'a> {
         self.phase = Phase::Done;
         let pos = s.pos();
         let op = s.peek()?;
-        if !super::seq::is_value_start(op) || s.consumer(pos)?.1 != Opcode::Build {
+        // The state: a dict, or `(None or dict, slots dict)` as `TUPLE2`.
+        // CPython writes one after the object whenever it has attributes,
+        // so a dict there is read as the state; if it was a value after the
+        // object instead, no `BUILD` follows it and the reader gives up. A
+        // class without fields has no state to expect: the scan tells.
+        let state = match op {
+            Opcode::EmptyDict | Opcode::None if !self.class.fields.is_empty() => true,
+            op if super::seq::is_value_start(op) => s.consumer(pos)?.1 == Opcode::Build,
+            _ => false,
+        };
+        if !state {
             return Ok(());
         }
-        // The state: a dict, or `(None or dict, slots dict)` as TUPLE2.
-        let tuple = match op {
-            Opcode::None => {
-                s.skip(1);
-                s.memo_stores(|| Entry::None)?;
-                self.phase = Phase::State {
-                    map: d.next()?.map()?,
-                    tuple: true,
-                    dicts_left: 0,
-                };
-                return Ok(());
-            }
-            Opcode::EmptyDict => s.scan_to(pos, Goal::Wrapper)?.1 == Opcode::Tuple2,
-            _ => return Err(d.fail()),
-        };
-        let dicts_left = usize::from(tuple);
+        let tuple = op == Opcode::None;
+        if tuple {
+            s.skip(1);
+            s.memo_stores(|| Entry::None)?;
+        }
         self.phase = Phase::State {
             map: d.next()?.map()?,
             tuple,
-            dicts_left,
+            // After `None`, the dict is the second item, of slots.
+            slots: tuple,
         };
         Ok(())
     }
@@ -232,32 +224,31 @@ impl<'a> StreamInstance<'a> {
     fn after_dict(&mut self) -> Result<()> {
         let d = self.d;
         let s = d.s;
-        match std::mem::replace(&mut self.phase, Phase::Done) {
-            Phase::State {
-                tuple, dicts_left, ..
-            } => {
-                if dicts_left > 0 {
-                    self.phase = Phase::State {
-                        map: d.next()?.map()?,
-                        tuple,
-                        dicts_left: dicts_left - 1,
-                    };
-                    return Ok(());
-                }
-                if tuple {
-                    if s.peek()? != Opcode::Tuple2 {
-                        return Err(d.fail());
-                    }
-                    s.skip(1);
-                    s.memo_stores(|| Entry::Other)?;
-                }
-                if s.peek()? != Opcode::Build {
-                    return Err(d.fail());
-                }
-                s.skip(1);
-            }
-            Phase::Dict { .. } | Phase::Done | Phase::Args { .. } => {}
+        let Phase::State { tuple, slots, .. } = std::mem::replace(&mut self.phase, Phase::Done)
+        else {
+            return Ok(());
+        };
+        let op = s.peek()?;
+        if !slots && op == Opcode::EmptyDict {
+            // `(dict, slots)`: the second dict, then `TUPLE2` takes both.
+            self.phase = Phase::State {
+                map: d.next()?.map()?,
+                tuple: true,
+                slots: true,
+            };
+            return Ok(());
         }
+        if tuple {
+            if op != Opcode::Tuple2 {
+                return Err(d.fail());
+            }
+            s.skip(1);
+            s.memo_stores(|| Entry::Other)?;
+        }
+        if s.peek()? != Opcode::Build {
+            return Err(d.fail());
+        }
+        s.skip(1);
         Ok(())
     }
 

@@ -22,12 +22,13 @@
 //! decoder, without building anything.
 
 mod class;
+mod plan;
 mod read;
 mod scan;
 mod seq;
 mod value;
 
-use std::cell::{Cell, RefCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::rc::Rc;
@@ -75,9 +76,14 @@ pub(crate) struct Stream<'a> {
     /// The next byte to read.
     pos: Cell<usize>,
     proto: Cell<u8>,
-    memo: RefCell<Vec<Option<Entry>>>,
-    /// Occupied memo slots (what `MEMOIZE` uses as its index).
+    /// The memo entries that a `GET` reads later (see [`plan`]).
+    memo: RefCell<HashMap<u32, Entry, BuildHasherDefault<FxHasher>>>,
+    /// Memo entries written so far (what `MEMOIZE` uses as its index: the
+    /// plan checked that no index is written twice).
     memo_len: Cell<usize>,
+    /// Made at the first memo store, so that a type that does not stream
+    /// (a `Value`, which gives up at once) does not pay for it.
+    plan: OnceCell<Option<plan::Plan>>,
     /// Where the mark at a position is closed, as scans found out.
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
     /// Opcodes scanned ahead so far, and how many may be.
@@ -94,8 +100,9 @@ pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) ->
         opts,
         pos: Cell::new(0),
         proto: Cell::new(0),
-        memo: RefCell::new(Vec::new()),
+        memo: RefCell::new(HashMap::default()),
         memo_len: Cell::new(0),
+        plan: OnceCell::new(),
         closers: RefCell::new(HashMap::default()),
         work: Cell::new(0),
         max_work: input.len().saturating_mul(8).saturating_add(4096),
@@ -114,6 +121,13 @@ impl<'a> Stream<'a> {
             pos: self.pos.get(),
             depth: 0,
         })
+    }
+
+    /// Which memo entries a `GET` reads; the reader gives up on a pickle
+    /// that has no plan.
+    pub(crate) fn plan(&self) -> Result<&plan::Plan> {
+        let plan = self.plan.get_or_init(|| plan::Plan::of(self.input));
+        plan.as_ref().ok_or_else(|| self.bail())
     }
 
     /// Gives up: marks the stream so that its result is not used, and returns

@@ -2,7 +2,7 @@
 
 use super::{Entry, Stream};
 use crate::error::Result;
-use crate::opcode::Opcode;
+use crate::opcode::{Opcode, StackEffect};
 use crate::text;
 use crate::text::int::TextInt;
 
@@ -11,6 +11,20 @@ impl<'a> Stream<'a> {
     /// it are read past (a frame only groups bytes that follow anyway).
     #[inline]
     pub(crate) fn peek(&self) -> Result<Opcode> {
+        // `skip` reads past frames, so the opcode is usually right here.
+        match self
+            .input
+            .get(self.pos.get())
+            .copied()
+            .and_then(Opcode::from_byte)
+        {
+            Some(Opcode::Frame | Opcode::Proto) | None => self.peek_past_frames(),
+            Some(op) => Ok(op),
+        }
+    }
+
+    #[cold]
+    fn peek_past_frames(&self) -> Result<Opcode> {
         loop {
             let pos = self.pos.get();
             let Some(op) = self.input.get(pos).copied().and_then(Opcode::from_byte) else {
@@ -50,8 +64,14 @@ impl<'a> Stream<'a> {
     /// position is always that of an opcode that matters.
     #[inline]
     pub(crate) fn skip(&self, n: usize) {
-        self.pos.set(self.pos.get() + n);
-        self.past_frames();
+        let pos = self.pos.get() + n;
+        self.pos.set(pos);
+        if matches!(
+            self.input.get(pos).copied().and_then(Opcode::from_byte),
+            Some(Opcode::Frame | Opcode::Proto)
+        ) {
+            self.past_frames();
+        }
     }
 
     /// Moves the read position past `FRAME` and `PROTO` opcodes. An invalid
@@ -146,42 +166,33 @@ impl<'a> Stream<'a> {
         loop {
             let pos = self.pos.get();
             let (idx, len) = match self.input.get(pos).copied().and_then(Opcode::from_byte) {
-                Some(Opcode::Memoize) => (self.memo_len.get() as u64, 1),
-                Some(Opcode::BinPut) => (self.u8_at(pos + 1)? as u64, 2),
-                Some(Opcode::LongBinPut) => (self.u32_at(pos + 1)? as u64, 5),
+                Some(Opcode::Memoize) => (self.memo_len.get(), 1),
+                Some(Opcode::BinPut) => (self.u8_at(pos + 1)? as usize, 2),
+                Some(Opcode::LongBinPut) => (self.u32_at(pos + 1)? as usize, 5),
                 Some(Opcode::Put) => {
                     let line = self.line_at(pos + 1)?;
                     match text::int::parse_memo_index_line(line) {
-                        Ok(TextInt::Small(i)) if i >= 0 => (i as u64, line.len() + 2),
+                        Ok(TextInt::Small(i)) => {
+                            (usize::try_from(i).map_err(|_| self.bail())?, line.len() + 2)
+                        }
                         _ => return Err(self.bail()),
                     }
                 }
                 _ => return Ok(()),
             };
-            if made.is_none() {
-                made = entry.take().map(|f| f());
-            }
-            self.store(idx, made.clone().unwrap_or(Entry::Other))?;
-            self.skip(len);
-        }
-    }
-
-    fn store(&self, idx: u64, entry: Entry) -> Result<()> {
-        let mut memo = self.memo.borrow_mut();
-        let i = usize::try_from(idx).map_err(|_| self.bail())?;
-        if i >= memo.len() {
-            // Only dense indices, as CPython writes them; sparse ones are the
-            // general reader's business.
-            if i > memo.len() * 2 + 1024 || self.memo_len.get() >= self.opts.limits.max_memo {
+            let count = self.memo_len.get() + 1;
+            if count > self.opts.limits.max_memo {
                 return Err(self.bail());
             }
-            memo.resize(i + 1, None);
+            self.memo_len.set(count);
+            // Only entries that a `GET` reads later are kept.
+            if self.plan()?.is_read(idx) {
+                let made = made.get_or_insert_with(|| entry.take().map_or(Entry::Other, |f| f()));
+                // `is_read` holds only for indices that fit a `u32`.
+                self.memo.borrow_mut().insert(idx as u32, made.clone());
+            }
+            self.skip(len);
         }
-        if memo[i].is_none() {
-            self.memo_len.set(self.memo_len.get() + 1);
-        }
-        memo[i] = Some(entry);
-        Ok(())
     }
 
     /// The module and name of the global that starts at the read position,
@@ -234,8 +245,8 @@ impl<'a> Stream<'a> {
                 } else {
                     self.u32_at(at + 1).ok()? as usize
                 };
-                match self.memo.borrow().get(idx) {
-                    Some(Some(Entry::Str { start, len, .. })) => (*start, *len),
+                match self.memo_entry(idx) {
+                    Some(Entry::Str { start, len, .. }) => (start, len),
                     _ => return None,
                 }
             }
@@ -254,6 +265,29 @@ impl<'a> Stream<'a> {
         Some((text, next))
     }
 
+    /// Where the opcode after a value of one opcode (a string, a number, a
+    /// memo `GET`...) at `at` and its memo stores is; `None` if no such value
+    /// is at `at`.
+    pub(crate) fn after_atom(&self, at: usize) -> Option<usize> {
+        let op = self.input.get(at).copied().and_then(Opcode::from_byte)?;
+        if !matches!(op.stack_effect(), StackEffect::Pops { pop: 0, push: 1 }) {
+            return None;
+        }
+        let mut at = self.end_of(at, op).ok()?;
+        while let Some(op) = self.input.get(at).copied().and_then(Opcode::from_byte) {
+            match op {
+                Opcode::Memoize | Opcode::BinPut | Opcode::LongBinPut | Opcode::Put => {
+                    at = self.end_of(at, op).ok()?;
+                }
+                _ => break,
+            }
+        }
+        while let Some(next) = self.after_frame(at) {
+            at = next;
+        }
+        Some(at)
+    }
+
     /// If the opcode at the read position is a memo `GET`, its entry and length.
     #[inline]
     pub(crate) fn get_at(&self, op: Opcode) -> Result<Option<(Entry, usize)>> {
@@ -270,9 +304,16 @@ impl<'a> Stream<'a> {
             }
             _ => return Ok(None),
         };
-        match self.memo.borrow().get(idx) {
-            Some(Some(entry)) => Ok(Some((entry.clone(), len))),
-            _ => Err(self.bail()),
+        match self.memo_entry(idx) {
+            Some(entry) => Ok(Some((entry, len))),
+            None => Err(self.bail()),
         }
+    }
+
+    /// The memo entry `idx`, if it was written and is kept.
+    #[inline]
+    fn memo_entry(&self, idx: usize) -> Option<Entry> {
+        let idx = u32::try_from(idx).ok()?;
+        self.memo.borrow().get(&idx).cloned()
     }
 }

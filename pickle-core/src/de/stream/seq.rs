@@ -3,31 +3,35 @@
 use super::{Entry, StreamDecoder};
 use crate::compat;
 use crate::error::Result;
-use crate::opcode::Opcode;
+use crate::opcode::{Opcode, StackEffect};
 
 /// Where a sequence's items come from.
+///
+/// The modes read CPython's shapes optimistically: items are values for as
+/// long as values come, and the opcode that ends them must be the one the
+/// mode expects, popping exactly the items read (a mark-based opcode pops
+/// to the mark the mode read; `TUPLE2` pops two items, and two were read).
+/// Every opcode read is thereby read for what it does, so the result is the
+/// one the general reader builds; anything else makes the reader give up.
 #[derive(Clone, Copy, Debug)]
 enum Mode {
-    /// Between batches of a list or set: a batch (`MARK ... APPENDS`), a
-    /// single item (`item APPEND`), or the end may come next.
+    /// Between batches of a list, set or dict: a batch (`MARK ... APPENDS`),
+    /// a single item (`item APPEND`), or the end may come next.
     Between,
-    /// Inside a batch: items until the batch's closing opcode at `closer`.
-    Batch {
-        closer: usize,
-    },
+    /// Inside a batch: items until the batch's opcode.
+    Batch,
     /// A single item, whose `APPEND` is at `at`.
     Single {
         at: usize,
     },
-    /// Items of a marked region (`MARK ... TUPLE`), closed by `op` at `closer`.
+    /// Items of a marked region, until `TUPLE`, `LIST` or `FROZENSET`
+    /// (only `LIST` when `list`).
     Marked {
-        closer: usize,
-        op: Opcode,
+        list: bool,
     },
-    /// `left` more items, then `op` (`TUPLE1`-`TUPLE3`).
-    Counted {
-        left: usize,
-        op: Opcode,
+    /// Items of a short tuple, `read` so far, until `TUPLE1`-`TUPLE3`.
+    Short {
+        read: usize,
     },
     Done,
 }
@@ -36,9 +40,9 @@ enum Mode {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Tail {
     None,
-    /// `TUPLE1` (or the `TUPLE` of a marked tuple at `closer`), then `REDUCE`.
+    /// `TUPLE1` (or `TUPLE`, to the mark read when `marked`), then `REDUCE`.
     Call {
-        marked: Option<usize>,
+        marked: bool,
     },
 }
 
@@ -63,7 +67,6 @@ impl<'a> StreamDecoder<'a> {
     pub(crate) fn seq(&self, len: Option<usize>) -> Result<StreamSeq<'a>> {
         self.here()?;
         let s = self.s;
-        let pos = s.pos();
         let op = s.peek()?;
         let mut seq = StreamSeq {
             d: *self,
@@ -87,15 +90,8 @@ impl<'a> StreamDecoder<'a> {
                 s.memo_stores(|| Entry::Other)?;
             }
             Opcode::Mark => {
-                let (closer, close_op) = s.closer(pos)?;
-                if !matches!(close_op, Opcode::Tuple | Opcode::List | Opcode::FrozenSet) {
-                    return Err(self.fail());
-                }
                 s.skip(1);
-                seq.mode = Mode::Marked {
-                    closer,
-                    op: close_op,
-                };
+                seq.mode = Mode::Marked { list: false };
             }
             Opcode::Global
             | Opcode::StackGlobal
@@ -108,22 +104,34 @@ impl<'a> StreamDecoder<'a> {
             {
                 seq.set_call()?;
             }
-            _ => {
-                // `TUPLE1`-`TUPLE3`: only a reader that knows the length can
-                // tell the items of a short tuple from a value.
-                match len {
-                    Some(n @ 1..=3) if s.protocol() >= 2 => {
-                        let op = [Opcode::Tuple1, Opcode::Tuple2, Opcode::Tuple3][n - 1];
-                        seq.mode = Mode::Counted { left: n, op };
-                    }
-                    _ => return Err(self.fail()),
-                }
+            // `TUPLE1`-`TUPLE3`: only a reader that knows the length can
+            // tell the items of a short tuple from a value.
+            _ if matches!(len, Some(1..=3)) && s.protocol() >= 2 => {
+                seq.mode = Mode::Short { read: 0 };
             }
+            _ => return Err(self.fail()),
         }
         if let Some(n) = len {
             seq.len_hint = n;
         }
         Ok(seq)
+    }
+
+    /// A tuple of one to three items built by `TUPLE1`-`TUPLE3`, of as many
+    /// items as come before it.
+    pub(crate) fn short_tuple(&self) -> Result<StreamSeq<'a>> {
+        self.here()?;
+        if self.s.protocol() < 2 {
+            return Err(self.fail());
+        }
+        Ok(StreamSeq {
+            d: *self,
+            mode: Mode::Short { read: 0 },
+            batch: LIST_BATCH,
+            tail: Tail::None,
+            last: None,
+            len_hint: 0,
+        })
     }
 
     /// The name of the global that starts at the read position (`GLOBAL`,
@@ -196,27 +204,15 @@ impl<'a> StreamSeq<'a> {
         if !(global.0 == "builtins" && matches!(global.1.as_str(), "set" | "frozenset")) {
             return Err(d.fail());
         }
-        let marked = if s.peek()? == Opcode::Mark {
-            let mark = s.pos();
-            let (closer, op) = s.closer(mark)?;
-            if op != Opcode::Tuple {
-                return Err(d.fail());
-            }
+        let marked = s.peek()? == Opcode::Mark;
+        if marked {
             s.skip(1);
-            Some(closer)
-        } else {
-            None
-        };
-        let list = d.next()?.seq(None)?;
-        if !matches!(
-            list.mode,
-            Mode::Between
-                | Mode::Marked {
-                    op: Opcode::List,
-                    ..
-                }
-        ) {
-            return Err(d.fail());
+        }
+        let mut list = d.next()?.seq(None)?;
+        match list.mode {
+            Mode::Between => {}
+            Mode::Marked { .. } => list.mode = Mode::Marked { list: true },
+            _ => return Err(d.fail()),
         }
         self.mode = list.mode;
         self.tail = Tail::Call { marked };
@@ -234,18 +230,10 @@ impl<'a> StreamSeq<'a> {
         let s = d.s;
         loop {
             let pos = s.pos();
+            let op = s.peek()?;
             match self.mode {
                 Mode::Done => return Ok(None),
-                Mode::Marked { closer, op } if pos == closer => {
-                    s.skip(s.end_of(pos, op)? - pos);
-                    s.memo_stores(|| Entry::Other)?;
-                    if op == Opcode::List {
-                        self.mode = Mode::Between;
-                        continue;
-                    }
-                    return self.finish();
-                }
-                Mode::Batch { closer } if pos == closer => {
+                Mode::Batch if op == self.batch.0 => {
                     s.skip(1);
                     self.mode = Mode::Between;
                     continue;
@@ -258,49 +246,104 @@ impl<'a> StreamSeq<'a> {
                     self.mode = Mode::Between;
                     continue;
                 }
-                Mode::Counted { left: 0, op } => {
-                    if s.peek()? != op {
+                Mode::Marked { list }
+                    if matches!(op, Opcode::List | Opcode::Tuple | Opcode::FrozenSet) =>
+                {
+                    if list && op != Opcode::List {
+                        return Err(d.fail());
+                    }
+                    s.skip(1);
+                    s.memo_stores(|| Entry::Other)?;
+                    if op == Opcode::List {
+                        self.mode = Mode::Between;
+                        continue;
+                    }
+                    return self.finish();
+                }
+                Mode::Short { read } => {
+                    let n = match op {
+                        Opcode::Tuple1 => 1,
+                        Opcode::Tuple2 => 2,
+                        Opcode::Tuple3 => 3,
+                        _ if read < 3 && is_value_start(op) => {
+                            self.mode = Mode::Short { read: read + 1 };
+                            return self.item(pos);
+                        }
+                        _ => return Err(d.fail()),
+                    };
+                    if n != read || (self.len_hint != 0 && self.len_hint != n) {
                         return Err(d.fail());
                     }
                     s.skip(1);
                     s.memo_stores(|| Entry::Other)?;
                     return self.finish();
                 }
-                Mode::Counted { left, op } => self.mode = Mode::Counted { left: left - 1, op },
-                Mode::Marked { closer, .. } | Mode::Batch { closer } => {
-                    if pos > closer {
+                Mode::Batch | Mode::Marked { .. } => {
+                    if !is_value_start(op) {
                         return Err(d.fail());
                     }
                 }
                 Mode::Between => {
-                    let op = s.peek()?;
-                    let pos = s.pos();
                     if op == Opcode::Mark {
-                        let (closer, close_op) = s.closer(pos)?;
-                        if close_op == self.batch.0 {
-                            s.skip(1);
-                            self.mode = Mode::Batch { closer };
-                            continue;
-                        }
+                        // A batch, as CPython writes one after a container;
+                        // if the mark was another value's, its closing opcode
+                        // is not the batch's, and the reader gives up there.
+                        s.skip(1);
+                        self.mode = Mode::Batch;
+                        continue;
                     }
-                    let single = self.batch.1.filter(|_| is_value_start(op));
-                    match single {
-                        Some(append) if s.consumer(pos)?.1 == append => {
-                            let (at, _) = s.consumer(pos)?;
-                            self.mode = Mode::Single { at };
-                        }
-                        _ => return self.finish(),
+                    match self.single(pos, op)? {
+                        Some(at) => self.mode = Mode::Single { at },
+                        None => return self.finish(),
                     }
                 }
             }
-            // An item starts here.
-            if self.last == Some(pos) {
-                // The previous item was handed out and not read.
-                return Err(d.fail());
-            }
-            self.last = Some(pos);
-            return d.next().map(Some);
+            return self.item(pos);
         }
+    }
+
+    /// Hands out the item that starts at `pos`.
+    fn item(&mut self, pos: usize) -> Result<Option<StreamDecoder<'a>>> {
+        if self.last == Some(pos) {
+            // The previous item was handed out and not read.
+            return Err(self.d.fail());
+        }
+        self.last = Some(pos);
+        self.d.next().map(Some)
+    }
+
+    /// Between batches, at a value starting with `op` at `pos`: where its
+    /// single-item opcode (`APPEND`, `SETITEM`) is, if the value is an item
+    /// of this container, or `None` if it is a value after the container.
+    fn single(&self, pos: usize, op: Opcode) -> Result<Option<usize>> {
+        let s = self.d.s;
+        let Some(single) = self.batch.1.filter(|_| is_value_start(op)) else {
+            return Ok(None);
+        };
+        // Most items are one opcode (a string, a number, a memo `GET`):
+        // the opcode after the item (or after a key and its value) tells.
+        let atoms = if single == Opcode::SetItem { 2 } else { 1 };
+        let mut at = pos;
+        for _ in 0..atoms {
+            match s.after_atom(at) {
+                Some(next) => at = next,
+                None => return self.single_by_scan(pos, single),
+            }
+        }
+        match s.input.get(at).copied().and_then(Opcode::from_byte) {
+            Some(next) if next == single => Ok(Some(at)),
+            // An opcode that takes the container off the stack, or the
+            // value with it: the value is not an item.
+            Some(next) if ends_container(next) => Ok(None),
+            _ => self.single_by_scan(pos, single),
+        }
+    }
+
+    /// [`single`](Self::single) for an item of more than one opcode: where
+    /// the opcode that takes it is, found by following the stack ahead.
+    fn single_by_scan(&self, pos: usize, single: Opcode) -> Result<Option<usize>> {
+        let (at, op) = self.d.s.consumer(pos)?;
+        Ok((op == single).then_some(at))
     }
 
     /// Reads what follows the items, if anything.
@@ -310,12 +353,12 @@ impl<'a> StreamSeq<'a> {
         self.mode = Mode::Done;
         if let Tail::Call { marked } = self.tail {
             self.tail = Tail::None;
-            let want = if marked.is_some() {
+            let want = if marked {
                 Opcode::Tuple
             } else {
                 Opcode::Tuple1
             };
-            if s.peek()? != want || marked.is_some_and(|closer| closer != s.pos()) {
+            if s.peek()? != want {
                 return Err(d.fail());
             }
             s.skip(1);
@@ -330,10 +373,21 @@ impl<'a> StreamSeq<'a> {
     }
 }
 
+/// Whether `op`, right after a container and one value, takes the
+/// container off the stack (it pops to a mark below it, or pops both), so
+/// that the value cannot be an item of the container.
+fn ends_container(op: Opcode) -> bool {
+    match op.stack_effect() {
+        StackEffect::ToMark { .. } | StackEffect::Stop => true,
+        StackEffect::Pops { pop, .. } => pop >= 2,
+        _ => false,
+    }
+}
+
 /// Whether a value can start with this opcode.
+#[inline]
 pub(crate) fn is_value_start(op: Opcode) -> bool {
-    let info = op.info();
-    op == Opcode::Mark || (info.stack_before.is_empty() && !info.stack_after.is_empty())
+    op.stack_effect().starts_value()
 }
 
 /// A dict's entries: the key's decoder, then the value's, at its position.
@@ -360,11 +414,7 @@ impl<'a> StreamDecoder<'a> {
                 s.skip(1);
                 s.memo_stores(|| Entry::Other)?;
             }
-            Opcode::Mark => {
-                let (closer, op) = s.closer(pos)?;
-                if op != Opcode::Dict || closer != pos + 1 {
-                    return Err(self.fail());
-                }
+            Opcode::Mark if s.input.get(pos + 1) == Some(&Opcode::Dict.byte()) => {
                 s.skip(2);
                 s.memo_stores(|| Entry::Other)?;
             }
@@ -377,31 +427,26 @@ impl<'a> StreamDecoder<'a> {
     /// Where the value after a key that starts at `pos` begins: keys are
     /// atoms, strings or memo `GET`s, which end with their opcode.
     fn after_key(&self, pos: usize) -> Result<usize> {
-        let s = self.s;
-        let op = s.peek()?;
-        let info = op.info();
-        if !(info.stack_before.is_empty() && info.stack_after.len() == 1) || op == Opcode::Mark {
-            return Err(self.fail());
-        }
-        let mut at = s.end_of(pos, op)?;
-        while let Some(op) = s.input.get(at).copied().and_then(Opcode::from_byte) {
-            match op {
-                Opcode::Memoize | Opcode::BinPut | Opcode::LongBinPut | Opcode::Put => {
-                    at = s.end_of(at, op)?
-                }
-                _ => break,
-            }
-        }
-        while let Some(next) = s.after_frame(at) {
-            at = next;
-        }
-        Ok(at)
+        self.s.after_atom(pos).ok_or_else(|| self.fail())
     }
 }
 
 impl<'a> StreamMap<'a> {
     pub(crate) fn len(&self) -> usize {
         self.items.len_hint
+    }
+
+    /// The next entry whose key is a name (a string, compared as bytes), read,
+    /// and the value after it.
+    pub(crate) fn next_named(&mut self) -> Result<Option<(&'a [u8], StreamDecoder<'a>)>> {
+        let Some(key) = self.items.next_item()? else {
+            return Ok(None);
+        };
+        let name = key.decode_name()?;
+        // The value is the item after the key: it is not handed out as an item.
+        let value = key.s.pos();
+        self.items.last = Some(value);
+        Ok(Some((name, StreamDecoder { pos: value, ..key })))
     }
 
     /// The next key and value. The key must be read before the value.

@@ -282,6 +282,14 @@ impl<'a> StreamDecoder<'a> {
         Ok(text)
     }
 
+    /// The bytes of a string value, not checked to be UTF-8: for comparing
+    /// with known names, which are.
+    pub(crate) fn decode_name(&self) -> Result<&'a [u8]> {
+        let (start, len, oplen) = self.text()?;
+        self.took(oplen, || Entry::Str { start, len })?;
+        Ok(&self.s.input[start..start + len])
+    }
+
     pub(crate) fn decode_py_str(&self) -> Result<PyStr> {
         let (start, len, oplen) = self.text()?;
         let text = PyStr::from_utf8_surrogatepass(&self.s.input[start..start + len])

@@ -1,0 +1,752 @@
+//! Python writes, Rust reads: CPython's pickles of the standard types, at
+//! protocols 0 to 5, decode to the equal Rust values (every shared case of
+//! `stdtypes/mod.rs` that writing does not make lossy, and forms only
+//! reading meets); values the Rust type cannot hold are errors of the right
+//! kind, with the path to them.
+
+mod common;
+mod stdtypes;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Debug;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::time::Duration;
+
+use pickle_core::{Deque, ErrorKind, FromPickle, FrozenSet, OrderedDict};
+
+/// What reading a case must give, at every protocol.
+enum Want {
+    /// This value (its `Debug`); CPython loads the pickle too.
+    Value(String),
+    /// An error of this kind, at this path, with a message containing
+    /// `message`; `cpython_loads` tells what CPython's `pickle.loads` does
+    /// with the same pickle.
+    Error {
+        kind: ErrorKind,
+        path: Option<&'static str>,
+        message: &'static str,
+        cpython_loads: bool,
+    },
+}
+
+struct ReadCase {
+    name: String,
+    expr: String,
+    decode: fn(&[u8]) -> pickle_core::Result<String>,
+    want: Want,
+}
+
+fn decode<T: FromPickle + Debug>(data: &[u8]) -> pickle_core::Result<String> {
+    pickle_core::from_slice::<T>(data).map(|v| format!("{v:?}"))
+}
+
+/// CPython's pickle of `expr` reads as `value`.
+fn reads<T: FromPickle + Debug>(name: &str, expr: &str, value: T) -> ReadCase {
+    ReadCase {
+        name: name.to_owned(),
+        expr: expr.to_owned(),
+        decode: decode::<T>,
+        want: Want::Value(format!("{value:?}")),
+    }
+}
+
+/// CPython's pickle of `expr` is an error when read as `T`; CPython itself
+/// loads it.
+fn fails<T: FromPickle + Debug>(
+    name: &str,
+    expr: &str,
+    kind: ErrorKind,
+    path: Option<&'static str>,
+    message: &'static str,
+) -> ReadCase {
+    ReadCase {
+        name: name.to_owned(),
+        expr: expr.to_owned(),
+        decode: decode::<T>,
+        want: Want::Error {
+            kind,
+            path,
+            message,
+            cpython_loads: true,
+        },
+    }
+}
+
+/// Like [`fails`], for a pickle that CPython refuses to load too.
+fn both_refuse<T: FromPickle + Debug>(
+    name: &str,
+    expr: &str,
+    kind: ErrorKind,
+    path: Option<&'static str>,
+    message: &'static str,
+) -> ReadCase {
+    let mut case = fails::<T>(name, expr, kind, path, message);
+    if let Want::Error { cpython_loads, .. } = &mut case.want {
+        *cpython_loads = false;
+    }
+    case
+}
+
+fn std_extras() -> Vec<ReadCase> {
+    let (event_expr, _) = stdtypes::event();
+    vec![
+        fails::<Duration>(
+            "negative duration",
+            "timedelta(microseconds=-1)",
+            ErrorKind::OutOfRange,
+            None,
+            "a negative `datetime.timedelta` does not fit in `Duration`",
+        ),
+        fails::<Vec<Duration>>(
+            "negative duration in a list",
+            "[timedelta(1), timedelta(days=-2)]",
+            ErrorKind::OutOfRange,
+            Some("[1]"),
+            "negative",
+        ),
+        reads(
+            "timedelta of seven arguments",
+            "stdmodels.Raw(timedelta, 1, 2, 3, 4, 5, 6, 7)",
+            Duration::new(7 * 7 * 86400 + 86400 + 6 * 3600 + 5 * 60 + 2, 4_003_000),
+        ),
+        fails::<Ipv6Addr>(
+            "ipv6 scope id",
+            "ipaddress.IPv6Address('fe80::1%eth0')",
+            ErrorKind::OutOfRange,
+            None,
+            "scope id",
+        ),
+        fails::<Ipv4Addr>(
+            "ipv4 from ipv6",
+            "ipaddress.IPv6Address('::1')",
+            ErrorKind::UnexpectedGlobal,
+            None,
+            "expected an instance of `ipaddress.IPv4Address`, found an instance of `ipaddress.IPv6Address`",
+        ),
+        fails::<IpAddr>(
+            "ipaddr from str",
+            "'10.0.0.1'",
+            ErrorKind::Type,
+            None,
+            "expected an `ipaddress.IPv4Address` or `ipaddress.IPv6Address`, found `str`",
+        ),
+        both_refuse::<Ipv6Addr>(
+            "ipv6 from junk text",
+            "stdmodels.Raw(ipaddress.IPv6Address, '1::2::3')",
+            ErrorKind::OutOfRange,
+            None,
+            "\"1::2::3\" is not the text of an `ipaddress.IPv6Address`",
+        ),
+        reads(
+            "ipv6 from int",
+            "stdmodels.Raw(ipaddress.IPv6Address, 1)",
+            Ipv6Addr::LOCALHOST,
+        ),
+        reads(
+            "ipv4 from str",
+            "stdmodels.Raw(ipaddress.IPv4Address, '10.1.2.3')",
+            Ipv4Addr::new(10, 1, 2, 3),
+        ),
+        reads(
+            "ordereddict from dict",
+            "{'b': 1, 'a': 2}",
+            OrderedDict(vec![("b".to_owned(), 1i64), ("a".to_owned(), 2)]),
+        ),
+        reads(
+            "ordereddict as btreemap",
+            "OrderedDict([('b', 1), ('a', 2)])",
+            BTreeMap::from([("a".to_owned(), 2i64), ("b".to_owned(), 1)]),
+        ),
+        fails::<OrderedDict<String, i64>>(
+            "ordereddict from defaultdict",
+            "collections.defaultdict(int, {'a': 1})",
+            ErrorKind::UnexpectedGlobal,
+            None,
+            "expected an instance of `collections.OrderedDict`, found an instance of `collections.defaultdict`",
+        ),
+        fails::<OrderedDict<String, i64>>(
+            "ordereddict bad value",
+            "OrderedDict([('a', 1), ('b', 'x')])",
+            ErrorKind::Type,
+            Some("[\"b\"]"),
+            "expected an int, found `str`",
+        ),
+        reads("deque from list", "[1, 2]", Deque::from(vec![1i64, 2])),
+        reads(
+            "deque beyond maxlen keeps the last items",
+            "stdmodels.Raw(deque, (), 2, items=[1, 2, 3])",
+            Deque {
+                items: [2i64, 3].into(),
+                maxlen: Some(2),
+            },
+        ),
+        reads(
+            "deque with initial items",
+            "stdmodels.Raw(deque, [1, 2], None, items=[3])",
+            Deque::from(vec![1i64, 2, 3]),
+        ),
+        fails::<Deque<i64>>(
+            "deque bad item",
+            "deque([1, 'x'])",
+            ErrorKind::Type,
+            Some("[1]"),
+            "expected an int, found `str`",
+        ),
+        fails::<Deque<i64>>(
+            "deque from list subclass",
+            "collections.UserList([1])",
+            ErrorKind::UnexpectedGlobal,
+            None,
+            "expected an instance of `collections.deque`",
+        ),
+        reads(
+            "frozenset from set",
+            "{1, 2}",
+            FrozenSet(BTreeSet::from([1i64, 2])),
+        ),
+        fails::<stdtypes::Event>(
+            "event with a bad deque item",
+            &event_expr.replace("deque([5, 6, 7], maxlen=4)", "deque([5, 'six'])"),
+            ErrorKind::Type,
+            Some("Event.recent[1]"),
+            "expected an int, found `str`",
+        ),
+        fails::<stdtypes::Event>(
+            "event with an ipv6 host",
+            &event_expr.replace("IPv4Address('10.0.0.1')", "IPv6Address('::2')"),
+            ErrorKind::UnexpectedGlobal,
+            Some("Event.host"),
+            "found an instance of `ipaddress.IPv6Address`",
+        ),
+    ]
+}
+
+#[cfg(feature = "chrono")]
+fn chrono_extras() -> Vec<ReadCase> {
+    use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeDelta, Utc};
+    use stdtypes::chrono_cases::{date, time};
+
+    let at = |offset: i32| {
+        date(2024, 1, 15)
+            .and_time(time(10, 30, 0, 0))
+            .and_local_timezone(FixedOffset::east_opt(offset).expect("offset"))
+            .single()
+            .expect("fixed offset")
+    };
+    vec![
+        reads(
+            "date from ints",
+            "stdmodels.Raw(date, 2024, 1, 15)",
+            date(2024, 1, 15),
+        ),
+        reads(
+            "date from latin-1 text",
+            "stdmodels.Raw(date, '\\x07\\xe8\\x01\\x0f')",
+            date(2024, 1, 15),
+        ),
+        reads(
+            "datetime from ints with tzinfo",
+            "stdmodels.Raw(datetime.datetime, 2024, 1, 15, 10, 30, 0, 0, \
+             timezone(timedelta(hours=1)))",
+            at(3600),
+        ),
+        reads("time from ints", "stdmodels.Raw(time, 10, 30)", time(10, 30, 0, 0)),
+        reads(
+            "datetime fold is dropped",
+            "datetime.datetime(2024, 11, 3, 1, 30, fold=1)",
+            date(2024, 11, 3).and_time(time(1, 30, 0, 0)),
+        ),
+        reads(
+            "time fold is dropped",
+            "time(1, 30, fold=1)",
+            time(1, 30, 0, 0),
+        ),
+        reads(
+            "aware datetime converted to utc",
+            "datetime.datetime(2024, 1, 15, 12, 30, tzinfo=timezone(timedelta(hours=2)))",
+            date(2024, 1, 15).and_time(time(10, 30, 0, 0)).and_utc(),
+        ),
+        reads(
+            "utc as fixed offset",
+            "datetime.datetime(2024, 1, 15, 10, 30, tzinfo=timezone.utc)",
+            at(0),
+        ),
+        reads(
+            "named timezone",
+            "datetime.datetime(2024, 1, 15, 10, 30, tzinfo=timezone(timedelta(hours=-1), 'X'))",
+            at(-3600),
+        ),
+        reads(
+            "negative timedelta",
+            "timedelta(days=-1, seconds=5)",
+            TimeDelta::seconds(5 - 86400),
+        ),
+        fails::<NaiveDate>(
+            "date of year 0",
+            "stdmodels.Raw(date, b'\\x00\\x00\\x01\\x01')",
+            ErrorKind::OutOfRange,
+            None,
+            "year 0 is out of range (1 to 9999)",
+        ),
+        fails::<Vec<NaiveDate>>(
+            "year 0 in a list",
+            "[date(2024, 1, 1), stdmodels.Raw(date, b'\\x00\\x00\\x01\\x01')]",
+            ErrorKind::OutOfRange,
+            Some("[1]"),
+            "year 0 is out of range (1 to 9999)",
+        ),
+        fails::<NaiveDateTime>(
+            "datetime of year 0",
+            "stdmodels.Raw(datetime.datetime, b'\\x00\\x00\\x01\\x01\\x00\\x00\\x00\\x00\\x00\\x00')",
+            ErrorKind::OutOfRange,
+            None,
+            "year 0 is out of range (1 to 9999)",
+        ),
+        both_refuse::<NaiveDateTime>(
+            "datetime of month 13",
+            "stdmodels.Raw(datetime.datetime, 2024, 13, 1)",
+            ErrorKind::OutOfRange,
+            None,
+            "month 13 is out of range (1 to 12)",
+        ),
+        both_refuse::<NaiveDate>(
+            "date of february 29 2023",
+            "stdmodels.Raw(date, 2023, 2, 29)",
+            ErrorKind::OutOfRange,
+            None,
+            "day 29 is out of range for 2023-02",
+        ),
+        both_refuse::<NaiveTime>(
+            "time of hour 24",
+            "stdmodels.Raw(time, 24)",
+            ErrorKind::OutOfRange,
+            None,
+            "hour 24 is out of range (0 to 23)",
+        ),
+        both_refuse::<NaiveDate>(
+            "date state of 3 bytes",
+            "stdmodels.Raw(date, b'\\x07\\xe8\\x01')",
+            ErrorKind::Type,
+            None,
+            "expected a `datetime.date` state of 4 bytes, found 3",
+        ),
+        fails::<DateTime<Utc>>(
+            "naive into utc",
+            "datetime.datetime(2024, 1, 15)",
+            ErrorKind::Type,
+            None,
+            "expected an aware `datetime.datetime`, found a naive one",
+        ),
+        fails::<NaiveDateTime>(
+            "aware into naive",
+            "datetime.datetime(2024, 1, 15, tzinfo=timezone.utc)",
+            ErrorKind::Type,
+            None,
+            "expected a naive `datetime.datetime`, found an aware one",
+        ),
+        fails::<NaiveTime>(
+            "aware time into naive",
+            "time(1, tzinfo=timezone.utc)",
+            ErrorKind::Type,
+            None,
+            "expected a naive `datetime.time`, found an aware one",
+        ),
+        fails::<DateTime<FixedOffset>>(
+            "tzinfo that is no timezone",
+            "datetime.datetime(2024, 1, 15, tzinfo=stdmodels.Zone())",
+            ErrorKind::UnexpectedGlobal,
+            Some("tzinfo"),
+            "expected an instance of `datetime.timezone`, found an instance of `stdmodels.Zone`",
+        ),
+        fails::<Vec<DateTime<Utc>>>(
+            "offset of a microsecond",
+            "[datetime.datetime(2024, 1, 15, tzinfo=timezone(timedelta(microseconds=1)))]",
+            ErrorKind::OutOfRange,
+            Some("[0].tzinfo"),
+            "a `datetime.timezone` offset of 1 microseconds does not fit in `FixedOffset`",
+        ),
+        fails::<NaiveDate>(
+            "date from datetime",
+            "datetime.datetime(2024, 1, 15)",
+            ErrorKind::UnexpectedGlobal,
+            None,
+            "expected an instance of `datetime.date`, found an instance of `datetime.datetime`",
+        ),
+        fails::<TimeDelta>(
+            "timedelta from float arguments",
+            "stdmodels.Raw(timedelta, 1.5)",
+            ErrorKind::Type,
+            Some("[0]"),
+            "expected an int, found `float`",
+        ),
+    ]
+}
+
+#[cfg(feature = "uuid")]
+fn uuid_extras() -> Vec<ReadCase> {
+    use uuid::Uuid;
+    vec![
+        reads(
+            "uuid with is_safe",
+            "uuid.UUID(int=5, is_safe=uuid.SafeUUID.safe)",
+            Uuid::from_u128(5),
+        ),
+        fails::<Vec<Uuid>>(
+            "uuid int beyond 128 bits",
+            "[uuid.UUID(int=1), stdmodels.uuid_with_int(2**128)]",
+            ErrorKind::OutOfRange,
+            Some("[1].int"),
+            "integer 340282366920938463463374607431768211456 does not fit in `u128`",
+        ),
+        fails::<Uuid>(
+            "uuid from str",
+            "'12345678-1234-5678-1234-567812345678'",
+            ErrorKind::Type,
+            None,
+            "expected an instance of `uuid.UUID`, found `str`",
+        ),
+    ]
+}
+
+#[cfg(feature = "rust_decimal")]
+fn decimal_extras() -> Vec<ReadCase> {
+    use rust_decimal::Decimal;
+    let dec = |s: &str| s.parse::<Decimal>().expect("decimal");
+    vec![
+        reads(
+            "decimal positive exponent",
+            "Decimal('1.5E+3')",
+            dec("1500"),
+        ),
+        reads(
+            "decimal 30 places",
+            "Decimal('1.000000000000000000000000000000')",
+            dec("1.0000000000000000000000000000"),
+        ),
+        reads(
+            "decimal scientific",
+            "Decimal('-1.23E-8')",
+            dec("-0.0000000123"),
+        ),
+        reads(
+            "decimal text python accepts",
+            "stdmodels.Raw(Decimal, ' +.5 ')",
+            dec("0.5"),
+        ),
+        both_refuse::<Decimal>(
+            "decimal from junk text",
+            "stdmodels.Raw(Decimal, '1.2.3')",
+            ErrorKind::OutOfRange,
+            None,
+            "\"1.2.3\" is not the text of a `decimal.Decimal`",
+        ),
+        fails::<Decimal>(
+            "decimal nan",
+            "Decimal('NaN')",
+            ErrorKind::OutOfRange,
+            None,
+            "`decimal.Decimal` NaN has no `rust_decimal::Decimal` value",
+        ),
+        fails::<Decimal>(
+            "decimal snan",
+            "Decimal('-sNaN1')",
+            ErrorKind::OutOfRange,
+            None,
+            "`decimal.Decimal` NaN has no `rust_decimal::Decimal` value",
+        ),
+        fails::<Decimal>(
+            "decimal infinity",
+            "Decimal('-Infinity')",
+            ErrorKind::OutOfRange,
+            None,
+            "`decimal.Decimal` Infinity has no `rust_decimal::Decimal` value",
+        ),
+        fails::<Decimal>(
+            "decimal too large",
+            "Decimal('1E+40')",
+            ErrorKind::OutOfRange,
+            None,
+            "`decimal.Decimal` 1E+40 does not fit in `rust_decimal::Decimal`",
+        ),
+        fails::<BTreeMap<String, Decimal>>(
+            "decimal too precise",
+            "{'price': Decimal('1E-29')}",
+            ErrorKind::OutOfRange,
+            Some("[\"price\"]"),
+            "`decimal.Decimal` 1E-29 does not fit in `rust_decimal::Decimal`",
+        ),
+        fails::<Decimal>(
+            "decimal from float",
+            "1.5",
+            ErrorKind::Type,
+            None,
+            "expected an instance of `decimal.Decimal`, found `float`",
+        ),
+    ]
+}
+
+#[cfg(feature = "num-bigint")]
+fn bigint_extras() -> Vec<ReadCase> {
+    use num_bigint::{BigInt, BigUint};
+    vec![
+        fails::<BigUint>(
+            "biguint from negative",
+            "-2**70",
+            ErrorKind::OutOfRange,
+            None,
+            "integer -1180591620717411303424 does not fit in `BigUint`",
+        ),
+        fails::<BigInt>(
+            "bigint from float",
+            "2.0",
+            ErrorKind::Type,
+            None,
+            "expected an int, found `float`",
+        ),
+    ]
+}
+
+#[cfg(feature = "num-complex")]
+fn complex_extras() -> Vec<ReadCase> {
+    use num_complex::Complex;
+    vec![
+        reads("complex from float", "2.5", Complex::<f64>::new(2.5, 0.0)),
+        reads(
+            "complex of one argument",
+            "stdmodels.Raw(complex, 1.5)",
+            Complex::<f64>::new(1.5, 0.0),
+        ),
+        fails::<Complex<f64>>(
+            "complex from text",
+            "stdmodels.Raw(complex, '1+2j')",
+            ErrorKind::Type,
+            Some("[0]"),
+            "expected a float, found `str`",
+        ),
+        fails::<Complex<f32>>(
+            "complex f32 overflow",
+            "complex(1e300, 0)",
+            ErrorKind::OutOfRange,
+            Some("[0]"),
+            "does not fit in `f32`",
+        ),
+    ]
+}
+
+#[cfg(feature = "indexmap")]
+fn indexmap_extras() -> Vec<ReadCase> {
+    use indexmap::{IndexMap, IndexSet};
+    vec![
+        reads(
+            "indexmap from ordereddict",
+            "OrderedDict([('z', 1), ('a', 2)])",
+            IndexMap::from([("z".to_owned(), 1i64), ("a".to_owned(), 2)]),
+        ),
+        reads(
+            "indexset from frozenset",
+            "frozenset([3])",
+            IndexSet::from([3i64]),
+        ),
+        fails::<IndexMap<String, i64>>(
+            "indexmap bad value",
+            "{'a': 1, 'b': None}",
+            ErrorKind::Type,
+            Some("[\"b\"]"),
+            "expected an int, found `NoneType`",
+        ),
+    ]
+}
+
+#[cfg(all(
+    feature = "chrono",
+    feature = "uuid",
+    feature = "rust_decimal",
+    feature = "num-bigint",
+    feature = "num-complex",
+    feature = "indexmap"
+))]
+fn payment_extras() -> Vec<ReadCase> {
+    use stdtypes::payment::{expr_with_amount, Payment};
+    vec![
+        fails::<Payment>(
+            "payment amount nan",
+            &expr_with_amount("Decimal('NaN')"),
+            ErrorKind::OutOfRange,
+            Some("Payment.amount"),
+            "`decimal.Decimal` NaN has no `rust_decimal::Decimal` value",
+        ),
+        fails::<Payment>(
+            "payment created naive",
+            &expr_with_amount("Decimal(1)").replacen(", tzinfo=timezone.utc", "", 1),
+            ErrorKind::Type,
+            Some("Payment.created"),
+            "expected an aware `datetime.datetime`, found a naive one",
+        ),
+        fails::<Payment>(
+            "payment booked year 0",
+            &expr_with_amount("Decimal(1)").replace(
+                "booked=date(2024, 1, 15)",
+                "booked=stdmodels.Raw(date, b'\\x00\\x00\\x01\\x01')",
+            ),
+            ErrorKind::OutOfRange,
+            Some("Payment.booked"),
+            "year 0 is out of range (1 to 9999)",
+        ),
+    ]
+}
+
+fn all_cases() -> Vec<ReadCase> {
+    let mut cases: Vec<ReadCase> = stdtypes::all()
+        .into_iter()
+        .filter(|c| !c.write_only)
+        .map(|c| ReadCase {
+            name: c.name,
+            expr: c.expr,
+            decode: c.decode,
+            want: Want::Value(c.want),
+        })
+        .collect();
+    cases.extend(std_extras());
+    #[cfg(feature = "chrono")]
+    cases.extend(chrono_extras());
+    #[cfg(feature = "uuid")]
+    cases.extend(uuid_extras());
+    #[cfg(feature = "rust_decimal")]
+    cases.extend(decimal_extras());
+    #[cfg(feature = "num-bigint")]
+    cases.extend(bigint_extras());
+    #[cfg(feature = "num-complex")]
+    cases.extend(complex_extras());
+    #[cfg(feature = "indexmap")]
+    cases.extend(indexmap_extras());
+    #[cfg(all(
+        feature = "chrono",
+        feature = "uuid",
+        feature = "rust_decimal",
+        feature = "num-bigint",
+        feature = "num-complex",
+        feature = "indexmap"
+    ))]
+    cases.extend(payment_extras());
+    cases
+}
+
+#[test]
+fn cpython_pickles_of_standard_types_read_as_rust_values() {
+    let cases = all_cases();
+    let mut input = Vec::new();
+    for case in &cases {
+        input.push(case.name.as_bytes().to_vec());
+        input.push(case.expr.as_bytes().to_vec());
+    }
+    let records = common::read_records(&common::python(
+        "stdtypes.py",
+        &["dump"],
+        &common::write_records(&input),
+    ));
+    assert_eq!(records.len(), cases.len() * 6 * 4, "six pickles per case");
+    let (mut values, mut errors, mut failures) = (0, 0, Vec::new());
+    for (case, pickles) in cases.iter().zip(records.chunks(6 * 4)) {
+        for record in pickles.chunks(4) {
+            assert_eq!(record[0], case.name.as_bytes());
+            let (proto, data, outcome) = (
+                String::from_utf8_lossy(&record[1]),
+                &record[2],
+                String::from_utf8_lossy(&record[3]),
+            );
+            let at = format!("`{}` at protocol {proto}", case.name);
+            let got = (case.decode)(data);
+            match (&case.want, got) {
+                (Want::Value(want), Ok(got)) if *want == got && outcome == "ok" => values += 1,
+                (Want::Value(want), got) => failures.push(format!(
+                    "{at}: want {want}, got {got:?} (CPython: {outcome})"
+                )),
+                (
+                    Want::Error {
+                        kind,
+                        path,
+                        message,
+                        cpython_loads,
+                    },
+                    Err(err),
+                ) if err.kind() == *kind
+                    && err.path().as_deref() == *path
+                    && err.message().contains(message)
+                    && err.offset().is_some()
+                    && (outcome == "ok") == *cpython_loads =>
+                {
+                    errors += 1
+                }
+                (
+                    Want::Error {
+                        kind,
+                        path,
+                        message,
+                        ..
+                    },
+                    got,
+                ) => failures.push(format!(
+                    "{at}: want a {kind:?} error at {path:?} containing {message:?}, got {got:?} \
+                     (CPython: {outcome})"
+                )),
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    eprintln!(
+        "{} cases x 6 protocols: {values} CPython pickles read as the equal Rust value, \
+         {errors} refused with the expected error and path",
+        cases.len()
+    );
+}
+
+/// Every reader meets every other case's pickle, and mutated and cut
+/// pickles: it gives a value or an error, never a panic.
+#[test]
+fn readers_never_panic_on_other_or_mutated_pickles() {
+    let cases = all_cases();
+    let mut input = Vec::new();
+    for case in &cases {
+        input.push(case.name.as_bytes().to_vec());
+        input.push(case.expr.as_bytes().to_vec());
+    }
+    let records = common::read_records(&common::python(
+        "stdtypes.py",
+        &["dump"],
+        &common::write_records(&input),
+    ));
+    // Protocols 0 and 5 of each case: the text and the framed binary forms.
+    let pickles: Vec<&[u8]> = records
+        .chunks(4)
+        .filter(|r| r[1] == b"0" || r[1] == b"5")
+        .map(|r| &r[2][..])
+        .collect();
+    let mut rng = stdtypes::Rng::new(0x5eed_00ff);
+    let (mut decoded, mut refused) = (0, 0);
+    for case in &cases {
+        for data in &pickles {
+            match (case.decode)(data) {
+                Ok(_) => decoded += 1,
+                Err(_) => refused += 1,
+            }
+        }
+        for data in pickles.iter().step_by(7) {
+            for _ in 0..8 {
+                let mut bad = data.to_vec();
+                for _ in 0..1 + rng.below(3) {
+                    let i = rng.below(bad.len() as u64) as usize;
+                    bad[i] = rng.next() as u8;
+                }
+                if rng.below(4) == 0 {
+                    bad.truncate(rng.below(bad.len() as u64) as usize);
+                }
+                match (case.decode)(&bad) {
+                    Ok(_) => decoded += 1,
+                    Err(_) => refused += 1,
+                }
+            }
+        }
+    }
+    assert!(decoded > 0 && refused > 0);
+    eprintln!("{decoded} foreign or mutated pickles decoded, {refused} refused, none panicked");
+}
