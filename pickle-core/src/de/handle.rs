@@ -85,6 +85,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Whether the object is `None`.
+    #[inline]
     pub fn is_none(&self) -> bool {
         match self.0 {
             Src::Node(d) => d.is_none(),
@@ -93,6 +94,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// Reads a `None` (what `()` and `Option::None` are).
+    #[inline]
     pub fn decode_none(&self) -> Result<()> {
         match self.0 {
             Src::Node(d) if d.is_none() => Ok(()),
@@ -102,6 +104,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The object as a `bool`.
+    #[inline]
     pub fn decode_bool(&self) -> Result<bool> {
         match self.0 {
             Src::Node(d) => d.decode_bool(),
@@ -111,6 +114,7 @@ impl<'a> Decoder<'a> {
 
     /// The object as an `i64`; an `int` that does not fit is an
     /// [`OutOfRange`](ErrorKind::OutOfRange) error.
+    #[inline]
     pub fn decode_i64(&self) -> Result<i64> {
         match self.0 {
             Src::Node(d) => d.decode_i64(),
@@ -127,6 +131,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The object as an `f64`: a `float`, or an `int` that a double holds exactly.
+    #[inline]
     pub fn decode_f64(&self) -> Result<f64> {
         match self.0 {
             Src::Node(d) => d.decode_f64(),
@@ -137,6 +142,7 @@ impl<'a> Decoder<'a> {
     /// The object as text, borrowed from the input where possible. A `str`
     /// holding a lone surrogate is an [`OutOfRange`](ErrorKind::OutOfRange)
     /// error (use [`Decoder::decode_py_str`]).
+    #[inline]
     pub fn decode_str(&self) -> Result<&'a str> {
         match self.0 {
             Src::Node(d) => d.decode_str(),
@@ -153,6 +159,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The bytes of a `bytes`, `bytearray` or buffer object.
+    #[inline]
     pub fn decode_bytes(&self) -> Result<&'a [u8]> {
         match self.0 {
             Src::Node(d) => d.decode_bytes(),
@@ -161,6 +168,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The items of a `list`, `tuple`, `set` or `frozenset`.
+    #[inline]
     pub fn seq(&self) -> Result<Seq<'a>> {
         Ok(Seq(match self.0 {
             Src::Node(d) => SeqSrc::Node(d.seq()?),
@@ -169,6 +177,7 @@ impl<'a> Decoder<'a> {
     }
 
     /// The items of a `tuple` or `list` of exactly `len` items (a Rust tuple or array).
+    #[inline]
     pub fn fixed_seq(&self, len: usize) -> Result<Seq<'a>> {
         Ok(Seq(match self.0 {
             Src::Node(d) => SeqSrc::Node(d.fixed_seq(len)?),
@@ -178,6 +187,7 @@ impl<'a> Decoder<'a> {
 
     /// The entries of a `dict`, or of a dict-like object built by a call and
     /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
+    #[inline]
     pub fn map(&self) -> Result<Map<'a>> {
         Ok(Map(match self.0 {
             Src::Node(d) => MapSrc::Node(d.map()?),
@@ -269,6 +279,7 @@ impl<'a> Decoder<'a> {
 
     /// The object as an instance of `class` (or of one of its aliases); any
     /// other class is an [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error.
+    #[inline]
     pub fn instance(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
         Ok(Instance(match self.0 {
             Src::Node(d) => InstanceSrc::Node(d.instance(class)?),
@@ -278,6 +289,7 @@ impl<'a> Decoder<'a> {
 
     /// The object as a plain `dict` of the fields of `class` (how
     /// `#[pickle(dict)]` types are read).
+    #[inline]
     pub fn field_dict(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
         Ok(Instance(match self.0 {
             Src::Node(d) => InstanceSrc::Node(d.field_dict(class)?),
@@ -287,6 +299,7 @@ impl<'a> Decoder<'a> {
 
     /// The member of the `enum.Enum` class `class` that the object is: its
     /// index in `class.members`.
+    #[inline]
     pub fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
         match self.0 {
             Src::Node(d) => d.enum_member(class),
@@ -329,6 +342,7 @@ impl<'a> Seq<'a> {
 
     /// The next item, or `None`. Use [`Seq::decode_each`] to also get the
     /// item's index into errors.
+    #[inline]
     pub fn next_item(&mut self) -> Result<Option<Decoder<'a>>> {
         Ok(match &mut self.0 {
             SeqSrc::Node(s) => s.next_item()?.map(Decoder::node),
@@ -371,6 +385,7 @@ impl<'a> Map<'a> {
     }
 
     /// The next key and value, or `None`. Read the key before the value.
+    #[inline]
     pub fn next_entry(&mut self) -> Result<Option<(Decoder<'a>, Decoder<'a>)>> {
         Ok(match &mut self.0 {
             MapSrc::Node(m) => m
@@ -397,6 +412,7 @@ impl<'a> Instance<'a> {
     /// [`UnknownField`](ErrorKind::UnknownField) error for a class with
     /// `deny_unknown_fields`. A field given twice is given twice (the later
     /// one wins in Python).
+    #[inline]
     pub fn next_field(&mut self) -> Result<Option<(usize, Decoder<'a>)>> {
         Ok(match &mut self.0 {
             InstanceSrc::Node(i) => i.next_field()?.map(|(n, d)| (n, Decoder::node(d))),

@@ -26,37 +26,32 @@ impl Plan {
         let mut written = 0usize;
         let mut pos = 0;
         loop {
-            let byte = *input.get(pos)?;
-            let fixed = FIXED_ARG[byte as usize];
-            if fixed == NO_OPCODE {
-                return None;
-            }
-            let end = match fixed {
-                SHORT_ARG => pos + 2 + *input.get(pos + 1)? as usize,
-                VARIABLE_ARG => end_of(input, pos, Opcode::from_byte(byte)?)?,
-                _ => pos + 1 + fixed as usize,
-            };
-            if end > input.len() {
-                return None;
-            }
-            const MEMOIZE: u8 = Opcode::Memoize.byte();
-            const BINPUT: u8 = Opcode::BinPut.byte();
-            const LONG_BINPUT: u8 = Opcode::LongBinPut.byte();
-            const PUT: u8 = Opcode::Put.byte();
-            const BINGET: u8 = Opcode::BinGet.byte();
-            const LONG_BINGET: u8 = Opcode::LongBinGet.byte();
-            const GET: u8 = Opcode::Get.byte();
-            const STOP: u8 = Opcode::Stop.byte();
-            match byte {
-                MEMOIZE => written += 1,
-                BINPUT | LONG_BINPUT | PUT => {
-                    if memo_index(input, pos, byte)? != written {
+            // An argument that runs past the end leaves `pos` there, and
+            // the next read fails: no `STOP`, no plan.
+            match STEPS[*input.get(pos)? as usize] {
+                Step::Skip(n) => pos += n as usize,
+                Step::Short => pos += 2 + *input.get(pos + 1)? as usize,
+                Step::Variable => pos = end_of(input, pos, Opcode::from_byte(input[pos])?)?,
+                Step::Memoize => {
+                    written += 1;
+                    pos += 1;
+                }
+                step @ (Step::Put | Step::BinPut) => {
+                    let (index, end) = match step {
+                        Step::BinPut => (*input.get(pos + 1)? as usize, pos + 2),
+                        _ => memo_arg(input, pos)?,
+                    };
+                    if index != written {
                         return None;
                     }
                     written += 1;
+                    pos = end;
                 }
-                BINGET | LONG_BINGET | GET => {
-                    let index = memo_index(input, pos, byte)?;
+                step @ (Step::Get | Step::BinGet) => {
+                    let (index, end) = match step {
+                        Step::BinGet => (*input.get(pos + 1)? as usize, pos + 2),
+                        _ => memo_arg(input, pos)?,
+                    };
                     if index >= written {
                         return None;
                     }
@@ -65,11 +60,11 @@ impl Plan {
                         read.resize(word + 1, 0);
                     }
                     read[word] |= 1 << (index % 64);
+                    pos = end;
                 }
-                STOP => return Some(Plan { read }),
-                _ => {}
+                Step::Stop => return Some(Plan { read }),
+                Step::Invalid => return None,
             }
-            pos = end;
         }
     }
 
@@ -82,19 +77,63 @@ impl Plan {
     }
 }
 
-/// The memo index a `GET` or `PUT` at `pos` names.
-fn memo_index(input: &[u8], pos: usize, op: u8) -> Option<usize> {
-    const BINGET: u8 = Opcode::BinGet.byte();
-    const BINPUT: u8 = Opcode::BinPut.byte();
+/// What the plan does at an opcode, by its byte.
+#[derive(Clone, Copy)]
+enum Step {
+    /// Steps over the opcode and its fixed-size argument: `n` bytes in all.
+    Skip(u8),
+    /// Steps over an argument of a one-byte length and that many bytes.
+    Short,
+    /// Steps over an argument whose size is in another form.
+    Variable,
+    Memoize,
+    /// `BINPUT`, the common `PUT` (a one-byte index).
+    BinPut,
+    Put,
+    /// `BINGET`, the common `GET` (a one-byte index).
+    BinGet,
+    Get,
+    Stop,
+    Invalid,
+}
+
+static STEPS: [Step; 256] = {
+    let mut steps = [Step::Invalid; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        steps[byte] = match FIXED_ARG[byte] {
+            NO_OPCODE => Step::Invalid,
+            SHORT_ARG => Step::Short,
+            VARIABLE_ARG => Step::Variable,
+            n => Step::Skip(n + 1),
+        };
+        byte += 1;
+    }
+    steps[Opcode::Memoize as usize] = Step::Memoize;
+    steps[Opcode::BinPut as usize] = Step::BinPut;
+    steps[Opcode::LongBinPut as usize] = Step::Put;
+    steps[Opcode::Put as usize] = Step::Put;
+    steps[Opcode::BinGet as usize] = Step::BinGet;
+    steps[Opcode::LongBinGet as usize] = Step::Get;
+    steps[Opcode::Get as usize] = Step::Get;
+    steps[Opcode::Stop as usize] = Step::Stop;
+    steps
+};
+
+/// The memo index that the `GET` or `PUT` at `pos` names, and the position
+/// after it.
+fn memo_arg(input: &[u8], pos: usize) -> Option<(usize, usize)> {
     const LONG_BINGET: u8 = Opcode::LongBinGet.byte();
     const LONG_BINPUT: u8 = Opcode::LongBinPut.byte();
-    match op {
-        BINGET | BINPUT => Some(*input.get(pos + 1)? as usize),
-        LONG_BINGET | LONG_BINPUT => Some(u32_at(input, pos + 1)? as usize),
-        _ => match text::int::parse_memo_index_line(line_at(input, pos + 1)?) {
-            Ok(TextInt::Small(i)) => usize::try_from(i).ok(),
-            _ => None,
-        },
+    match input[pos] {
+        LONG_BINGET | LONG_BINPUT => Some((u32_at(input, pos + 1)? as usize, pos + 5)),
+        _ => {
+            let line = line_at(input, pos + 1)?;
+            match text::int::parse_memo_index_line(line) {
+                Ok(TextInt::Small(i)) => Some((usize::try_from(i).ok()?, pos + line.len() + 2)),
+                _ => None,
+            }
+        }
     }
 }
 
