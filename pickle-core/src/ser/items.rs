@@ -1,17 +1,10 @@
 //! Objects built by a call and then filled: the `listitems` and `dictitems`
 //! parts of a `__reduce__` tuple (`collections.deque`, `collections.OrderedDict`).
 
-use super::seq::SeqKind;
+use super::seq::{too_short, SeqKind};
 use super::Pickler;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::Result;
 use crate::ToPickle;
-
-fn too_short() -> Error {
-    Error::new(
-        ErrorKind::Unpicklable,
-        "iterator yielded fewer items than its length promised",
-    )
-}
 
 impl Pickler<'_> {
     /// Writes `module.name(*args)` and then appends `items` to it, as CPython

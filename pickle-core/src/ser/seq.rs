@@ -49,7 +49,7 @@ impl SeqKind {
     }
 }
 
-fn too_short() -> Error {
+pub(super) fn too_short() -> Error {
     Error::new(
         ErrorKind::Unpicklable,
         "iterator yielded fewer items than its length promised",

@@ -21,6 +21,7 @@
 //! [`scan`] module answers that by following stack heights ahead of the
 //! decoder, without building anything.
 
+mod arg;
 mod class;
 mod plan;
 mod read;

@@ -5,9 +5,8 @@
 //! before decoding lets the reader keep only those, so that its memory
 //! does not grow with the pickle: the decoded value is the only large thing.
 
-use crate::opcode::{ArgKind, Opcode, FIXED_ARG, NO_OPCODE, SHORT_ARG, VARIABLE_ARG};
-use crate::text;
-use crate::text::int::TextInt;
+use super::arg::{end_of, memo_index};
+use crate::opcode::{Opcode, FIXED_ARG, NO_OPCODE, SHORT_ARG, VARIABLE_ARG};
 
 /// The memo indices that `GET`s of a pickle read.
 pub(crate) struct Plan {
@@ -36,22 +35,16 @@ impl Plan {
                     written += 1;
                     pos += 1;
                 }
-                step @ (Step::Put | Step::BinPut) => {
-                    let (index, end) = match step {
-                        Step::BinPut => (*input.get(pos + 1)? as usize, pos + 2),
-                        _ => memo_arg(input, pos)?,
-                    };
+                Step::Put => {
+                    let (index, end) = memo_index(input, pos)?;
                     if index != written {
                         return None;
                     }
                     written += 1;
                     pos = end;
                 }
-                step @ (Step::Get | Step::BinGet) => {
-                    let (index, end) = match step {
-                        Step::BinGet => (*input.get(pos + 1)? as usize, pos + 2),
-                        _ => memo_arg(input, pos)?,
-                    };
+                Step::Get => {
+                    let (index, end) = memo_index(input, pos)?;
                     if index >= written {
                         return None;
                     }
@@ -87,11 +80,9 @@ enum Step {
     /// Steps over an argument whose size is in another form.
     Variable,
     Memoize,
-    /// `BINPUT`, the common `PUT` (a one-byte index).
-    BinPut,
+    /// `PUT` in any of its forms.
     Put,
-    /// `BINGET`, the common `GET` (a one-byte index).
-    BinGet,
+    /// `GET` in any of its forms.
     Get,
     Stop,
     Invalid,
@@ -110,69 +101,12 @@ static STEPS: [Step; 256] = {
         byte += 1;
     }
     steps[Opcode::Memoize as usize] = Step::Memoize;
-    steps[Opcode::BinPut as usize] = Step::BinPut;
+    steps[Opcode::BinPut as usize] = Step::Put;
     steps[Opcode::LongBinPut as usize] = Step::Put;
     steps[Opcode::Put as usize] = Step::Put;
-    steps[Opcode::BinGet as usize] = Step::BinGet;
+    steps[Opcode::BinGet as usize] = Step::Get;
     steps[Opcode::LongBinGet as usize] = Step::Get;
     steps[Opcode::Get as usize] = Step::Get;
     steps[Opcode::Stop as usize] = Step::Stop;
     steps
 };
-
-/// The memo index that the `GET` or `PUT` at `pos` names, and the position
-/// after it.
-fn memo_arg(input: &[u8], pos: usize) -> Option<(usize, usize)> {
-    const LONG_BINGET: u8 = Opcode::LongBinGet.byte();
-    const LONG_BINPUT: u8 = Opcode::LongBinPut.byte();
-    match input[pos] {
-        LONG_BINGET | LONG_BINPUT => Some((u32_at(input, pos + 1)? as usize, pos + 5)),
-        _ => {
-            let line = line_at(input, pos + 1)?;
-            match text::int::parse_memo_index_line(line) {
-                Ok(TextInt::Small(i)) => Some((usize::try_from(i).ok()?, pos + line.len() + 2)),
-                _ => None,
-            }
-        }
-    }
-}
-
-/// The position after the opcode `op` at `pos` and its argument, if the
-/// argument is within `input`.
-pub(crate) fn end_of(input: &[u8], pos: usize, op: Opcode) -> Option<usize> {
-    let kind = op.arg();
-    if let Some(n) = kind.fixed_len() {
-        let end = pos + 1 + n;
-        return (end <= input.len()).then_some(end);
-    }
-    if let Some(width) = kind.length_prefix() {
-        let len = match width {
-            1 => *input.get(pos + 1)? as u64,
-            4 if matches!(kind, ArgKind::Long4 | ArgKind::String4) => {
-                u64::try_from(u32_at(input, pos + 1)? as i32).ok()?
-            }
-            4 => u64::from(u32_at(input, pos + 1)?),
-            _ => {
-                let b = input.get(pos + 1..pos + 9)?;
-                u64::from_le_bytes(b.try_into().ok()?)
-            }
-        };
-        let end = (pos as u64 + 1 + width as u64).checked_add(len)?;
-        return (end <= input.len() as u64).then_some(end as usize);
-    }
-    let mut at = pos + 1;
-    for _ in 0..kind.lines() {
-        at += line_at(input, at)?.len() + 1;
-    }
-    Some(at)
-}
-
-fn u32_at(input: &[u8], at: usize) -> Option<u32> {
-    Some(u32::from_le_bytes(input.get(at..at + 4)?.try_into().ok()?))
-}
-
-/// The line that starts at `at`, without its newline.
-fn line_at(input: &[u8], at: usize) -> Option<&[u8]> {
-    let rest = input.get(at..)?;
-    rest.iter().position(|&b| b == b'\n').map(|i| &rest[..i])
-}

@@ -1,10 +1,8 @@
 //! Reading opcodes, their arguments, and memo stores.
 
-use super::{Entry, Stream};
+use super::{arg, Entry, Stream};
 use crate::error::Result;
 use crate::opcode::{Opcode, StackEffect};
-use crate::text;
-use crate::text::int::TextInt;
 
 impl<'a> Stream<'a> {
     /// The opcode at the read position. `FRAME` and `PROTO` opcodes before
@@ -137,11 +135,7 @@ impl<'a> Stream<'a> {
 
     /// The line that starts at `at`, without its newline.
     pub(crate) fn line_at(&self, at: usize) -> Result<&'a [u8]> {
-        let rest = self.input.get(at..).ok_or_else(|| self.bail())?;
-        match rest.iter().position(|&b| b == b'\n') {
-            Some(i) => Ok(&rest[..i]),
-            None => Err(self.bail()),
-        }
+        arg::line_at(self.input, at).ok_or_else(|| self.bail())
     }
 
     /// The length field of `width` bytes at `at`, as a `usize` that fits the input.
@@ -165,18 +159,10 @@ impl<'a> Stream<'a> {
         let mut made: Option<Entry> = None;
         loop {
             let pos = self.pos.get();
-            let (idx, len) = match self.input.get(pos).copied().and_then(Opcode::from_byte) {
-                Some(Opcode::Memoize) => (self.memo_len.get(), 1),
-                Some(Opcode::BinPut) => (self.u8_at(pos + 1)? as usize, 2),
-                Some(Opcode::LongBinPut) => (self.u32_at(pos + 1)? as usize, 5),
-                Some(Opcode::Put) => {
-                    let line = self.line_at(pos + 1)?;
-                    match text::int::parse_memo_index_line(line) {
-                        Ok(TextInt::Small(i)) => {
-                            (usize::try_from(i).map_err(|_| self.bail())?, line.len() + 2)
-                        }
-                        _ => return Err(self.bail()),
-                    }
+            let (idx, end) = match self.input.get(pos).copied().and_then(Opcode::from_byte) {
+                Some(Opcode::Memoize) => (self.memo_len.get(), pos + 1),
+                Some(Opcode::BinPut | Opcode::LongBinPut | Opcode::Put) => {
+                    arg::memo_index(self.input, pos).ok_or_else(|| self.bail())?
                 }
                 _ => return Ok(()),
             };
@@ -191,7 +177,7 @@ impl<'a> Stream<'a> {
                 // `is_read` holds only for indices that fit a `u32`.
                 self.memo.borrow_mut().insert(idx as u32, made.clone());
             }
-            self.skip(len);
+            self.skip(end - pos);
         }
     }
 
@@ -240,11 +226,7 @@ impl<'a> Stream<'a> {
             Opcode::ShortBinUnicode => (at + 2, self.u8_at(at + 1).ok()? as usize),
             Opcode::BinUnicode => (at + 5, self.u32_at(at + 1).ok()? as usize),
             Opcode::BinGet | Opcode::LongBinGet => {
-                let idx = if op == Opcode::BinGet {
-                    self.u8_at(at + 1).ok()? as usize
-                } else {
-                    self.u32_at(at + 1).ok()? as usize
-                };
+                let (idx, _) = arg::memo_index(self.input, at)?;
                 match self.memo_entry(idx) {
                     Some(Entry::Str { start, len, .. }) => (start, len),
                     _ => return None,
@@ -253,16 +235,7 @@ impl<'a> Stream<'a> {
             _ => return None,
         };
         let text = std::str::from_utf8(self.input.get(start..start.checked_add(len)?)?).ok()?;
-        let mut next = self.end_of(at, op).ok()?;
-        while let Some(op) = self.input.get(next).copied().and_then(Opcode::from_byte) {
-            match op {
-                Opcode::Memoize | Opcode::BinPut | Opcode::LongBinPut => {
-                    next = self.end_of(next, op).ok()?
-                }
-                _ => break,
-            }
-        }
-        Some((text, next))
+        Some((text, self.after_atom(at)?))
     }
 
     /// Where the opcode after a value of one opcode (a string, a number, a
@@ -291,19 +264,12 @@ impl<'a> Stream<'a> {
     /// If the opcode at the read position is a memo `GET`, its entry and length.
     #[inline]
     pub(crate) fn get_at(&self, op: Opcode) -> Result<Option<(Entry, usize)>> {
+        if !matches!(op, Opcode::BinGet | Opcode::LongBinGet | Opcode::Get) {
+            return Ok(None);
+        }
         let pos = self.pos.get();
-        let (idx, len) = match op {
-            Opcode::BinGet => (self.u8_at(pos + 1)? as usize, 2),
-            Opcode::LongBinGet => (self.u32_at(pos + 1)? as usize, 5),
-            Opcode::Get => {
-                let line = self.line_at(pos + 1)?;
-                match text::int::parse_memo_index_line(line) {
-                    Ok(TextInt::Small(i)) if i >= 0 => (i as usize, line.len() + 2),
-                    _ => return Err(self.bail()),
-                }
-            }
-            _ => return Ok(None),
-        };
+        let (idx, end) = arg::memo_index(self.input, pos).ok_or_else(|| self.bail())?;
+        let len = end - pos;
         match self.memo_entry(idx) {
             Some(entry) => Ok(Some((entry, len))),
             None => Err(self.bail()),

@@ -19,7 +19,7 @@ impl<'a> Stream<'a> {
     /// The position after the opcode at `pos` and its argument.
     #[inline]
     pub(crate) fn end_of(&self, pos: usize, op: Opcode) -> Result<usize> {
-        super::plan::end_of(self.input, pos, op).ok_or_else(|| self.bail())
+        super::arg::end_of(self.input, pos, op).ok_or_else(|| self.bail())
     }
 
     /// The position and opcode of what consumes the value that starts at
