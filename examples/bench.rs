@@ -58,6 +58,23 @@ struct Row {
     cpython: f64,
 }
 
+/// Makes the rows of one workload: (direction, ours, serde-pickle's, CPython's).
+fn row_of(
+    workload: &'static str,
+    items: usize,
+    py: Python,
+) -> impl Fn(&'static str, f64, f64, f64) -> Row {
+    move |direction, ours, serde, cpython| Row {
+        workload,
+        direction,
+        items,
+        bytes: py.bytes,
+        ours,
+        serde,
+        cpython,
+    }
+}
+
 /// CPython's timings of one workload.
 #[derive(Clone, Copy)]
 struct Python {
@@ -120,15 +137,7 @@ where
             "serde-pickle's decoding of `{workload}` differs"
         );
     }
-    let row = |direction, ours, serde, cpython| Row {
-        workload,
-        direction,
-        items,
-        bytes: py.bytes,
-        ours,
-        serde,
-        cpython,
-    };
+    let row = row_of(workload, items, py);
     vec![
         row(
             "encode",
@@ -148,15 +157,12 @@ where
 
 /// Decoding into the dynamic value of each library.
 fn value_row(workload: &'static str, items: usize, pickle: &[u8], py: Python) -> Row {
-    Row {
-        workload,
-        direction: "decode Value",
-        items,
-        bytes: py.bytes,
-        ours: best(|| pickle_core::from_slice::<Value>(pickle).expect("decodes")),
-        serde: best(|| serde_pickle::value_from_slice(pickle, serde_de()).expect("decodes")),
-        cpython: py.loads,
-    }
+    row_of(workload, items, py)(
+        "decode Value",
+        best(|| pickle_core::from_slice::<Value>(pickle).expect("decodes")),
+        best(|| serde_pickle::value_from_slice(pickle, serde_de()).expect("decodes")),
+        py.loads,
+    )
 }
 
 /// The 10 MB `bytes` value: serde-pickle has no bytes type of its own, so
@@ -166,15 +172,7 @@ fn bytes_rows(pickle: &[u8], py: Python) -> Vec<Row> {
     assert!(pickle_core::to_vec(&data).expect("encodes") == pickle);
     assert!(pickle_core::from_slice::<ByteBuf>(pickle).expect("decodes") == data);
     let serde_value = serde_pickle::Value::Bytes(data.0.clone());
-    let row = |direction, ours, serde, cpython| Row {
-        workload: "bytes",
-        direction,
-        items: 1,
-        bytes: py.bytes,
-        ours,
-        serde,
-        cpython,
-    };
+    let row = row_of("bytes", 1, py);
     vec![
         row(
             "encode",
@@ -202,15 +200,12 @@ fn tree_rows(pickle: &[u8], py: Python) -> Vec<Row> {
     );
     let theirs = serde_pickle::value_from_slice(pickle, serde_de()).expect("decodes");
     vec![
-        Row {
-            workload: "tree",
-            direction: "encode Value",
-            items: NODES,
-            bytes: py.bytes,
-            ours: best(|| pickle_core::to_vec(&ours).expect("encodes")),
-            serde: best(|| serde_pickle::value_to_vec(&theirs, serde_ser()).expect("encodes")),
-            cpython: py.dumps,
-        },
+        row_of("tree", NODES, py)(
+            "encode Value",
+            best(|| pickle_core::to_vec(&ours).expect("encodes")),
+            best(|| serde_pickle::value_to_vec(&theirs, serde_ser()).expect("encodes")),
+            py.dumps,
+        ),
         value_row("tree", NODES, pickle, py),
     ]
 }
