@@ -587,16 +587,10 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
     }
 
     fn load_counted_long(&mut self, n: usize) -> Result<()> {
-        if n == 0 {
-            return self.push_node(Node::Int(0));
-        }
         let span = self.take(n)?;
         let bytes = self.bytes_of(span);
-        if n <= 8 {
-            let fill = if bytes[n - 1] & 0x80 != 0 { 0xFF } else { 0 };
-            let mut buf = [fill; 8];
-            buf[..n].copy_from_slice(bytes);
-            return self.push_node(Node::Int(i64::from_le_bytes(buf)));
+        if let Some(i) = crate::value::i64_from_short_le(bytes) {
+            return self.push_node(Node::Int(i));
         }
         let value = BigInt::from_signed_bytes_le(bytes);
         match value.to_i64() {

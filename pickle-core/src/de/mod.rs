@@ -70,7 +70,7 @@ pub(crate) fn stream_only<T: FromPickle>(bytes: &[u8], opts: &Options<'_>) -> Op
 /// Reads a `T` from one pickle in `bytes`, with the default [`Options`].
 ///
 /// ```
-/// // pickle.dumps([1, 2]) in CPython 3.11
+/// // pickle.dumps([1, 2], protocol=5) in CPython 3.11
 /// let v: Vec<i64> = pickle_core::from_slice(b"\x80\x05\x95\t\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02e.")?;
 /// assert_eq!(v, [1, 2]);
 /// # Ok::<(), pickle_core::Error>(())

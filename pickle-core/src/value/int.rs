@@ -19,6 +19,23 @@ pub struct BigInt {
 /// opcodes `INT` and `LONG` and to the `repr` protocol 0 writes.
 pub const MAX_STR_DIGITS: usize = 4300;
 
+/// The `i64` whose two's complement little-endian encoding is `bytes`
+/// (empty means zero), for at most 8 bytes: how readers take the common
+/// `LONG1` without making a `BigInt`.
+pub(crate) fn i64_from_short_le(bytes: &[u8]) -> Option<i64> {
+    if bytes.len() > 8 {
+        return None;
+    }
+    let fill = if bytes.last().is_some_and(|b| b & 0x80 != 0) {
+        0xFF
+    } else {
+        0
+    };
+    let mut buf = [fill; 8];
+    buf[..bytes.len()].copy_from_slice(bytes);
+    Some(i64::from_le_bytes(buf))
+}
+
 impl BigInt {
     /// The integer whose two's complement little-endian encoding is `bytes`
     /// (empty means zero), as the `LONG1` and `LONG4` opcodes carry it.

@@ -6,6 +6,7 @@ mod string;
 
 use std::sync::{Arc, Weak};
 
+pub(crate) use int::i64_from_short_le;
 pub use int::{BigInt, MAX_STR_DIGITS};
 pub use string::{CodePoints, InvalidText, PyStr};
 

@@ -23,29 +23,16 @@ impl<'a> Stream<'a> {
 
     #[cold]
     fn peek_past_frames(&self) -> Result<Opcode> {
-        loop {
-            let pos = self.pos.get();
-            let Some(op) = self.input.get(pos).copied().and_then(Opcode::from_byte) else {
-                return Err(self.bail());
-            };
-            match op {
-                Opcode::Frame => {
-                    let len = self.u64_at(pos + 1)?;
-                    if len > (self.input.len() - pos - 9) as u64 {
-                        return Err(self.bail());
-                    }
-                    self.pos.set(pos + 9);
-                }
-                Opcode::Proto => {
-                    let p = self.u8_at(pos + 1)?;
-                    if p > 5 {
-                        return Err(self.bail());
-                    }
-                    self.proto.set(p);
-                    self.pos.set(pos + 2);
-                }
-                op => return Ok(op),
-            }
+        self.past_frames();
+        // `past_frames` leaves an invalid `FRAME` or `PROTO` in place.
+        match self
+            .input
+            .get(self.pos.get())
+            .copied()
+            .and_then(Opcode::from_byte)
+        {
+            Some(Opcode::Frame | Opcode::Proto) | None => Err(self.bail()),
+            Some(op) => Ok(op),
         }
     }
 
@@ -210,12 +197,18 @@ impl<'a> Stream<'a> {
                 (module, name)
             }
         };
+        Some(self.renamed(module, name))
+    }
+
+    /// A global's name as CPython's `find_class` sees it (Python 2 names
+    /// renamed below protocol 3, with `fix_imports`).
+    pub(crate) fn renamed(&self, module: &str, name: &str) -> (String, String) {
         if self.proto.get() < 3 && self.opts.fix_imports {
             if let Some((m, n)) = crate::compat::to_python3(module, name) {
-                return Some((m.to_owned(), n.to_owned()));
+                return (m.to_owned(), n.to_owned());
             }
         }
-        Some((module.to_owned(), name.to_owned()))
+        (module.to_owned(), name.to_owned())
     }
 
     /// The string value at `at` (a string opcode or a `GET` of one) and

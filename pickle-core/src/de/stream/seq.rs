@@ -1,7 +1,6 @@
 //! Lists, tuples, sets, frozensets and dicts, in the forms CPython writes.
 
 use super::{Entry, StreamDecoder};
-use crate::compat;
 use crate::error::Result;
 use crate::opcode::{Opcode, StackEffect};
 
@@ -147,7 +146,7 @@ impl<'a> StreamDecoder<'a> {
                 let name = s.line_at(pos + 2 + module.len())?;
                 let module = std::str::from_utf8(module).map_err(|_| self.fail())?;
                 let name = std::str::from_utf8(name).map_err(|_| self.fail())?;
-                let global = self.renamed(module, name);
+                let global = self.s.renamed(module, name);
                 s.skip(module.len() + name.len() + 3);
                 global
             }
@@ -179,17 +178,7 @@ impl<'a> StreamDecoder<'a> {
             return Err(self.fail());
         }
         s.skip(1);
-        Ok(self.renamed(module, name))
-    }
-
-    /// A global's name as CPython's `find_class` sees it (Python 2 names renamed).
-    fn renamed(&self, module: &str, name: &str) -> (String, String) {
-        if self.s.protocol() < 3 && self.s.opts.fix_imports {
-            if let Some((m, n)) = compat::to_python3(module, name) {
-                return (m.to_owned(), n.to_owned());
-            }
-        }
-        (module.to_owned(), name.to_owned())
+        Ok(self.s.renamed(module, name))
     }
 }
 

@@ -331,21 +331,10 @@ impl<'a> StreamDecoder<'a> {
 
 /// An int from `LONG1`/`LONG4` bytes: an `i64` when it fits.
 fn small_or_big(bytes: &[u8]) -> Int<'_> {
-    if bytes.len() <= 8 {
-        if bytes.is_empty() {
-            return Int::Small(0);
-        }
-        let fill = if bytes[bytes.len() - 1] & 0x80 != 0 {
-            0xFF
-        } else {
-            0
-        };
-        let mut buf = [fill; 8];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        return Int::Small(i64::from_le_bytes(buf));
+    if let Some(i) = crate::value::i64_from_short_le(bytes) {
+        return Int::Small(i);
     }
-    let v = BigInt::from_signed_bytes_le(bytes);
-    match v.to_i64() {
+    match BigInt::from_signed_bytes_le(bytes).to_i64() {
         Some(i) => Int::Small(i),
         None => Int::Big(bytes),
     }
