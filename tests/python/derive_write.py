@@ -5,38 +5,13 @@ pickle.dumps writes for that object at the same protocol.
 stdin: records name, protocol, pickle (repeated). stdout: one JSON line per
 pickle: {"case", "proto", "equal", "identical"} (identical is null where
 CPython cannot write the object at that protocol) or {"case", "error"}."""
-import enum
 import json
 import pickle
 import sys
 
+from instances import same
 from records import read_records
 from shop.cases import CASES
-
-
-def state(obj):
-    """An instance's attributes: its dict and its slots."""
-    out = dict(getattr(obj, "__dict__", {}))
-    for cls in type(obj).__mro__:
-        for slot in getattr(cls, "__slots__", ()):
-            if hasattr(obj, slot):
-                out[slot] = getattr(obj, slot)
-    return out
-
-
-def same(a, b):
-    """Deep equality that also requires the same classes everywhere."""
-    if type(a) is not type(b):
-        return False
-    if isinstance(a, enum.Enum):
-        return a is b
-    if isinstance(a, (list, tuple)):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    if isinstance(a, dict):
-        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
-    if isinstance(a, (int, float, str, bytes, type(None))):
-        return a == b
-    return same(state(a), state(b))
 
 
 def main():
