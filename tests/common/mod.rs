@@ -5,6 +5,7 @@
 //! and standard streams.
 #![allow(dead_code)]
 
+pub mod case;
 pub mod memory;
 
 use std::io::Write;

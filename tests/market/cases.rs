@@ -1,41 +1,13 @@
 //! The Rust values of `tests/python/stubs_cases.py`, case by case.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Debug;
-use std::rc::Rc;
 use std::time::Duration;
 
-use pickle_core::{ByteArray, ByteBuf, FromPickle, ToPickle};
+use pickle_core::{ByteArray, ByteBuf};
+
+use crate::common::case::{case, Case};
 
 use super::*;
-
-/// Decodes a pickle and compares it with the expected value.
-pub type ReadCheck = Box<dyn Fn(&[u8]) -> Result<(), String>>;
-
-/// One case: its name in `stubs_cases.py`, the value, and a check that a
-/// pickle decodes into an equal value.
-pub struct Case {
-    pub name: &'static str,
-    pub value: Rc<dyn ToPickle>,
-    pub read: ReadCheck,
-}
-
-fn case<T>(name: &'static str, value: T) -> Case
-where
-    T: ToPickle + FromPickle + PartialEq + Debug + 'static,
-{
-    let value = Rc::new(value);
-    let expected = Rc::clone(&value);
-    Case {
-        name,
-        value,
-        read: Box::new(move |bytes| match pickle_core::from_slice::<T>(bytes) {
-            Ok(v) if v == *expected => Ok(()),
-            Ok(v) => Err(format!("decoded {v:?}, expected {expected:?}")),
-            Err(e) => Err(format!("error: {e}")),
-        }),
-    }
-}
 
 pub fn money() -> Money {
     Money {

@@ -2,59 +2,11 @@
 //! by `derive_write.rs`, expected by `derive_read.rs`.
 
 use std::collections::BTreeMap;
-use std::fmt::Debug;
-use std::rc::Rc;
 use std::time::Duration;
 
-use pickle_core::{FromPickle, ToPickle};
+pub use crate::common::case::{case, Case};
 
 use super::*;
-
-/// Decodes a pickle and compares it with the expected value.
-pub type ReadCheck = Box<dyn Fn(&[u8]) -> Result<(), String>>;
-
-/// Decodes a pickle with the streaming reader alone and checks it against
-/// the general reader: `Ok(true)` if it decoded the same value, `Ok(false)`
-/// if it gave up, `Err` if the two disagree.
-pub type StreamCheck = Box<dyn Fn(&[u8]) -> Result<bool, String>>;
-
-/// One case: its name in `cases.py`, the value, and a check that a pickle
-/// decodes into an equal value.
-pub struct Case {
-    pub name: &'static str,
-    pub value: Rc<dyn ToPickle>,
-    pub read: ReadCheck,
-    pub stream: StreamCheck,
-}
-
-pub fn case<T>(name: &'static str, value: T) -> Case
-where
-    T: ToPickle + FromPickle + PartialEq + Debug + 'static,
-{
-    let value = Rc::new(value);
-    let expected = Rc::clone(&value);
-    Case {
-        name,
-        value,
-        read: Box::new(move |bytes| match pickle_core::from_slice::<T>(bytes) {
-            Ok(v) if v == *expected => Ok(()),
-            Ok(v) => Err(format!("decoded {v:?}, expected {expected:?}")),
-            Err(e) => Err(format!("error: {e}")),
-        }),
-        stream: Box::new(|bytes| {
-            let Some(streamed) = pickle_core::__private::decode_streaming::<T>(bytes) else {
-                return Ok(false);
-            };
-            match pickle_core::__private::decode_general::<T>(bytes) {
-                Ok(general) if general == streamed => Ok(true),
-                Ok(general) => Err(format!(
-                    "streaming read {streamed:?}, general read {general:?}"
-                )),
-                Err(e) => Err(format!("streaming read {streamed:?}, general failed: {e}")),
-            }
-        }),
-    }
-}
 
 pub fn item(n: u32) -> Item {
     Item {
