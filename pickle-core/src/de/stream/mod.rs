@@ -77,7 +77,9 @@ pub(crate) struct Stream<'a> {
     /// The next byte to read.
     pos: Cell<usize>,
     proto: Cell<u8>,
-    /// The memo entries that a `GET` reads later (see [`plan`]).
+    /// The memo entries that a `GET` reads later (see [`plan`]). The input
+    /// names the indices, but the plan admits only 0, 1, 2... in order, so a
+    /// fast hash cannot be flooded; nor can `closers`, keyed by positions.
     memo: RefCell<HashMap<u32, Entry, BuildHasherDefault<FxHasher>>>,
     /// Memo entries written so far (what `MEMOIZE` uses as its index: the
     /// plan checked that no index is written twice).
