@@ -44,13 +44,77 @@ impl<'a> StreamDecoder<'a> {
     /// and checked against `class`.
     fn class_of(&self, class: &'static ClassDesc) -> Result<Rc<(String, String)>> {
         self.here()?;
+        let s = self.s;
+        // A one-byte `GET` of the global itself (not of a string that
+        // starts a `STACK_GLOBAL`) is remembered once accepted.
+        let get = match s.input.get(self.pos..self.pos + 2) {
+            Some(&[op, index]) if op == Opcode::BinGet.byte() => {
+                matches!(s.get_at(Opcode::BinGet)?, Some((Entry::Global(_), _))).then_some(index)
+            }
+            _ => None,
+        };
         let Some(global) = self.read_global()? else {
             return Err(self.fail());
         };
         if !class.accepts(&global.0, &global.1) {
             return Err(self.fail());
         }
+        if let Some(index) = get {
+            s.known.borrow_mut().learn_class(index, class);
+        }
         Ok(global)
+    }
+
+    /// An instance of `class` in the shape CPython writes for each instance
+    /// after the first, at protocol 4 and above, when its class was already
+    /// matched at that memo index (see `known.rs`):
+    /// `BINGET cls, EMPTY_TUPLE, NEWOBJ, MEMOIZE, EMPTY_DICT, MEMOIZE, MARK`,
+    /// side by side, then the state's first batch of entries. The same
+    /// opcodes are read as [`instance`](Self::instance) reads, with the
+    /// same memo stores; `None`, having read nothing, for anything else.
+    fn known_instance(&self, class: &'static ClassDesc) -> Result<Option<StreamInstance<'a>>> {
+        const SHAPE: [u8; 6] = [
+            Opcode::EmptyTuple.byte(),
+            Opcode::NewObj.byte(),
+            Opcode::Memoize.byte(),
+            Opcode::EmptyDict.byte(),
+            Opcode::Memoize.byte(),
+            Opcode::Mark.byte(),
+        ];
+        let s = self.s;
+        let pos = self.pos;
+        // A class without fields has no state to expect (see `after_args`).
+        if class.fields.is_empty() || s.pos() != pos {
+            return Ok(None);
+        }
+        let Some(&[op, index, ref rest @ ..]) = s.input.get(pos..pos + 8) else {
+            return Ok(None);
+        };
+        if op != Opcode::BinGet.byte() || *rest != SHAPE || !s.known.borrow().is_class(index, class)
+        {
+            return Ok(None);
+        }
+        // The arguments' and the state's decoders are one level down.
+        let state = self.next()?;
+        s.pos.set(pos + 4);
+        s.memo_stores(|| Entry::Other)?;
+        s.pos.set(pos + 6);
+        s.memo_stores(|| Entry::Other)?;
+        s.skip(1);
+        Ok(Some(StreamInstance {
+            d: *self,
+            class,
+            phase: Phase::State {
+                map: StreamDecoder {
+                    pos: pos + 5,
+                    ..state
+                }
+                .map_in_batch(),
+                tuple: false,
+                slots: false,
+            },
+            hint: 0,
+        }))
     }
 
     /// The argument tuple of a constructor call, as a sequence of its items.
@@ -65,6 +129,9 @@ impl<'a> StreamDecoder<'a> {
 
     /// The object as an instance of `class`.
     pub(crate) fn instance(&self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
+        if let Some(instance) = self.known_instance(class)? {
+            return Ok(instance);
+        }
         self.class_of(class)?;
         let items = self.call_args()?;
         Ok(StreamInstance {
@@ -154,19 +221,50 @@ impl<'a> StreamInstance<'a> {
                     }
                     self.after_args()?;
                 }
-                Phase::State { map, .. } | Phase::Dict { map } => match map.next_named()? {
-                    Some((name, value)) => {
-                        // A name that matches a field's is that field's
-                        // (and valid UTF-8); any other makes the reader give up.
-                        let index = self.field_named(name).ok_or_else(|| d.fail())?;
-                        self.hint = index + 1;
-                        return Ok(Some((index, value)));
+                Phase::State { map, tuple, slots } => {
+                    if let Some(found) = map.next_known_field(self.class) {
+                        return Ok(Some(found));
                     }
-                    None => self.after_dict()?,
-                },
+                    if !*tuple && !*slots && map.end_batch_then(Opcode::Build) {
+                        // One dict of state, then `BUILD`: as `after_dict` reads it.
+                        self.phase = Phase::Done;
+                        continue;
+                    }
+                    let next = map.next_named()?;
+                    return self.named_field(next);
+                }
+                Phase::Dict { map } => {
+                    let next = map.next_named()?;
+                    return self.named_field(next);
+                }
                 Phase::Done => return Ok(None),
             }
         }
+    }
+
+    /// The field of an entry of the state or dict of attributes, or what
+    /// comes after them when there are no more.
+    fn named_field(
+        &mut self,
+        entry: Option<(&'a [u8], StreamDecoder<'a>)>,
+    ) -> Result<Option<(usize, StreamDecoder<'a>)>> {
+        let d = self.d;
+        let Some((name, value)) = entry else {
+            self.after_dict()?;
+            return self.next_field();
+        };
+        // A name that matches a field's is that field's (and valid UTF-8);
+        // any other makes the reader give up.
+        let index = self.field_named(name).ok_or_else(|| d.fail())?;
+        let key = match &self.phase {
+            Phase::State { map, .. } | Phase::Dict { map } => map.last_key_index(),
+            _ => None,
+        };
+        if let Some(key) = key {
+            d.s.known.borrow_mut().learn_field(key, self.class, index);
+        }
+        self.hint = index + 1;
+        Ok(Some((index, value)))
     }
 
     fn field_named(&self, name: &[u8]) -> Option<usize> {

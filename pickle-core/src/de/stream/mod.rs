@@ -23,6 +23,7 @@
 
 mod arg;
 mod class;
+mod known;
 mod plan;
 mod read;
 mod scan;
@@ -89,6 +90,8 @@ pub(crate) struct Stream<'a> {
     plan: OnceCell<Option<plan::Plan>>,
     /// Where the mark at a position is closed, as scans found out.
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
+    /// Classes and field names matched to memo indices (see [`known`]).
+    known: RefCell<known::Known>,
     /// Opcodes scanned ahead so far, and how many may be.
     work: Cell<usize>,
     max_work: usize,
@@ -107,6 +110,7 @@ pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) ->
         memo_len: Cell::new(0),
         plan: OnceCell::new(),
         closers: RefCell::new(HashMap::default()),
+        known: RefCell::default(),
         work: Cell::new(0),
         max_work: input.len().saturating_mul(8).saturating_add(4096),
         bailed: Cell::new(false),

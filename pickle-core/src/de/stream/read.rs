@@ -47,14 +47,13 @@ impl<'a> Stream<'a> {
     /// Moves the read position `n` bytes on (callers checked they exist),
     /// and past any `FRAME` and `PROTO` opcodes after them, so that a read
     /// position is always that of an opcode that matters.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn skip(&self, n: usize) {
+        const FRAME: u8 = Opcode::Frame.byte();
+        const PROTO: u8 = Opcode::Proto.byte();
         let pos = self.pos.get() + n;
         self.pos.set(pos);
-        if matches!(
-            self.input.get(pos).copied().and_then(Opcode::from_byte),
-            Some(Opcode::Frame | Opcode::Proto)
-        ) {
+        if let Some(&(FRAME | PROTO)) = self.input.get(pos) {
             self.past_frames();
         }
     }

@@ -1,6 +1,7 @@
 //! Lists, tuples, sets, frozensets and dicts, in the forms CPython writes.
 
 use super::{Entry, StreamDecoder};
+use crate::class::ClassDesc;
 use crate::error::Result;
 use crate::opcode::{Opcode, StackEffect};
 
@@ -324,7 +325,28 @@ impl<'a> StreamSeq<'a> {
             // An opcode that takes the container off the stack, or the
             // value with it: the value is not an item.
             Some(next) if ends_container(next) => Ok(None),
-            _ => self.single_by_scan(pos, single),
+            _ => {
+                // A sibling after the container, such as the next key and
+                // value of the dict that holds it: up to two more atoms,
+                // then an opcode that pops to a mark. No mark was pushed
+                // since the container, so that takes the container too.
+                for _ in 0..2 {
+                    match s.after_atom(at) {
+                        Some(next) => at = next,
+                        None => break,
+                    }
+                    let op = s.input.get(at).copied().and_then(Opcode::from_byte);
+                    if op.is_some_and(|op| {
+                        matches!(
+                            op.stack_effect(),
+                            StackEffect::ToMark { .. } | StackEffect::Stop
+                        )
+                    }) {
+                        return Ok(None);
+                    }
+                }
+                self.single_by_scan(pos, single)
+            }
         }
     }
 
@@ -373,6 +395,14 @@ fn ends_container(op: Opcode) -> bool {
     }
 }
 
+/// Whether `byte` is a memo store opcode.
+fn is_memo_store(byte: u8) -> bool {
+    matches!(
+        Opcode::from_byte(byte),
+        Some(Opcode::Memoize | Opcode::BinPut | Opcode::LongBinPut | Opcode::Put)
+    )
+}
+
 /// Whether a value can start with this opcode.
 #[inline]
 pub(crate) fn is_value_start(op: Opcode) -> bool {
@@ -382,6 +412,8 @@ pub(crate) fn is_value_start(op: Opcode) -> bool {
 /// A dict's entries: the key's decoder, then the value's, at its position.
 pub(crate) struct StreamMap<'a> {
     items: StreamSeq<'a>,
+    /// Where the key of the last entry handed out starts.
+    last_key: usize,
 }
 
 impl<'a> StreamDecoder<'a> {
@@ -410,7 +442,23 @@ impl<'a> StreamDecoder<'a> {
             _ => return Err(self.fail()),
         }
         items.mode = Mode::Between;
-        Ok(StreamMap { items })
+        Ok(StreamMap { items, last_key: 0 })
+    }
+
+    /// The entries of a dict whose first batch's `MARK` was just read
+    /// (`self` stands for the dict).
+    pub(crate) fn map_in_batch(&self) -> StreamMap<'a> {
+        StreamMap {
+            items: StreamSeq {
+                d: *self,
+                mode: Mode::Batch,
+                batch: (Opcode::SetItems, Some(Opcode::SetItem)),
+                tail: Tail::None,
+                last: None,
+                len_hint: 0,
+            },
+            last_key: 0,
+        }
     }
 
     /// Where the value after a key that starts at `pos` begins: keys are
@@ -432,10 +480,68 @@ impl<'a> StreamMap<'a> {
             return Ok(None);
         };
         let name = key.decode_name()?;
+        self.last_key = key.pos;
         // The value is the item after the key: it is not handed out as an item.
         let value = key.s.pos();
         self.items.last = Some(value);
         Ok(Some((name, StreamDecoder { pos: value, ..key })))
+    }
+
+    /// The memo index of the last key handed out, if it was a one-byte `GET`.
+    pub(crate) fn last_key_index(&self) -> Option<u8> {
+        let input = self.items.d.s.input;
+        match *input.get(self.last_key..self.last_key + 2)? {
+            [op, index] if op == Opcode::BinGet.byte() => Some(index),
+            _ => None,
+        }
+    }
+
+    /// Inside a batch, the next entry if its key is a one-byte `GET` of a
+    /// name already matched to a field of `class` (see `known.rs`): the
+    /// field's index and the value's decoder. `None`, having read nothing,
+    /// for anything else, which [`next_named`](Self::next_named) reads.
+    /// What `next_named` checks holds here too: the previous value was
+    /// read, and the key is a whole value (no memo store follows it).
+    #[inline]
+    pub(crate) fn next_known_field(
+        &mut self,
+        class: &ClassDesc,
+    ) -> Option<(usize, StreamDecoder<'a>)> {
+        let items = &mut self.items;
+        let s = items.d.s;
+        let pos = s.pos();
+        if !matches!(items.mode, Mode::Batch) || items.last == Some(pos) {
+            return None;
+        }
+        let [op, index, after] = *s.input.get(pos..pos + 3)? else {
+            return None;
+        };
+        if op != Opcode::BinGet.byte() || is_memo_store(after) {
+            return None;
+        }
+        let field = s.known.borrow().field(index, class)?;
+        let key = items.d.next().ok()?;
+        s.skip(2);
+        let value = s.pos();
+        items.last = Some(value);
+        self.last_key = pos;
+        Some((field, StreamDecoder { pos: value, ..key }))
+    }
+
+    /// Reads the `SETITEMS` that ends a batch and the `then` after it, when
+    /// both come next, side by side; whether it did.
+    #[inline]
+    pub(crate) fn end_batch_then(&mut self, then: Opcode) -> bool {
+        let items = &mut self.items;
+        let s = items.d.s;
+        let pos = s.pos();
+        let ends = matches!(items.mode, Mode::Batch)
+            && s.input.get(pos..pos + 2) == Some(&[Opcode::SetItems.byte(), then.byte()]);
+        if ends {
+            s.skip(2);
+            items.mode = Mode::Done;
+        }
+        ends
     }
 
     /// The next key and value. The key must be read before the value.

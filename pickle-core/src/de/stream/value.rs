@@ -275,6 +275,18 @@ impl<'a> StreamDecoder<'a> {
     }
 
     pub(crate) fn decode_str(&self) -> Result<&'a str> {
+        // The common case first: a `SHORT_BINUNICODE` right here.
+        let s = self.s;
+        if let Some(&[op, len]) = s.input.get(self.pos..self.pos + 2) {
+            let start = self.pos + 2;
+            let len = len as usize;
+            if op == Opcode::ShortBinUnicode.byte() && s.pos() == self.pos && !s.bailed.get() {
+                let bytes = s.slice_at(start, len)?;
+                let text = std::str::from_utf8(bytes).map_err(|_| self.fail())?;
+                self.took(2 + len, || Entry::Str { start, len })?;
+                return Ok(text);
+            }
+        }
         let (start, len, oplen) = self.text()?;
         let text =
             std::str::from_utf8(&self.s.input[start..start + len]).map_err(|_| self.fail())?;
