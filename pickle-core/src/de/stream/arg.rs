@@ -2,7 +2,7 @@
 //! `None` for an argument that runs past the end. The plan, the scan and
 //! the reader all read arguments through these.
 
-use crate::opcode::{ArgKind, Opcode};
+use crate::opcode::{ArgKind, Opcode, FIXED_ARG, NO_OPCODE, SHORT_ARG, VARIABLE_ARG};
 use crate::text;
 use crate::text::int::TextInt;
 
@@ -29,7 +29,19 @@ pub(crate) fn memo_index(input: &[u8], pos: usize) -> Option<(usize, usize)> {
 
 /// The position after the opcode `op` at `pos` and its argument, if the
 /// argument is within `input`.
+#[inline]
 pub(crate) fn end_of(input: &[u8], pos: usize, op: Opcode) -> Option<usize> {
+    // Most opcodes: one table load says how long the argument is.
+    let end = match FIXED_ARG[op.byte() as usize] {
+        SHORT_ARG => pos + 2 + *input.get(pos + 1)? as usize,
+        VARIABLE_ARG | NO_OPCODE => return end_of_variable(input, pos, op),
+        n => pos + 1 + n as usize,
+    };
+    (end <= input.len()).then_some(end)
+}
+
+/// [`end_of`] for an argument whose size is not fixed or in one byte.
+fn end_of_variable(input: &[u8], pos: usize, op: Opcode) -> Option<usize> {
     let kind = op.arg();
     if let Some(n) = kind.fixed_len() {
         let end = pos + 1 + n;

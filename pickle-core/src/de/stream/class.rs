@@ -206,7 +206,19 @@ impl<'a> StreamDecoder<'a> {
 
 impl<'a> StreamInstance<'a> {
     /// The next field: its index in the class's fields, and its value.
+    #[inline]
     pub(crate) fn next_field(&mut self) -> Result<Option<(usize, StreamDecoder<'a>)>> {
+        // A known field name, as in every instance after the first (in line).
+        if let Phase::State { map, .. } = &mut self.phase {
+            if let Some(found) = map.next_known_field(self.class) {
+                return Ok(Some(found));
+            }
+        }
+        self.next_field_in_general()
+    }
+
+    /// [`next_field`](Self::next_field) when the field is not a known one.
+    fn next_field_in_general(&mut self) -> Result<Option<(usize, StreamDecoder<'a>)>> {
         let d = self.d;
         loop {
             match &mut self.phase {
@@ -222,9 +234,6 @@ impl<'a> StreamInstance<'a> {
                     self.after_args()?;
                 }
                 Phase::State { map, tuple, slots } => {
-                    if let Some(found) = map.next_known_field(self.class) {
-                        return Ok(Some(found));
-                    }
                     if !*tuple && !*slots && map.end_batch_then(Opcode::Build) {
                         // One dict of state, then `BUILD`: as `after_dict` reads it.
                         self.phase = Phase::Done;

@@ -139,8 +139,36 @@ impl<'a> Stream<'a> {
     }
 
     /// Reads the memo stores that follow a value, storing `entry` for each.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn memo_stores(&self, entry: impl FnOnce() -> Entry) -> Result<()> {
+        const MEMOIZE: u8 = Opcode::Memoize.byte();
+        const BINPUT: u8 = Opcode::BinPut.byte();
+        const LONG_BINPUT: u8 = Opcode::LongBinPut.byte();
+        const PUT: u8 = Opcode::Put.byte();
+        let pos = self.pos.get();
+        match self.input.get(pos) {
+            // One `MEMOIZE` of an entry no `GET` reads: CPython's common case.
+            Some(&MEMOIZE)
+                if !matches!(
+                    self.input.get(pos + 1),
+                    Some(&(MEMOIZE | BINPUT | LONG_BINPUT | PUT))
+                ) =>
+            {
+                let idx = self.memo_len.get();
+                if idx >= self.opts.limits.max_memo || self.plan()?.is_read(idx) {
+                    return self.memo_stores_from(entry);
+                }
+                self.memo_len.set(idx + 1);
+                self.skip(1);
+                Ok(())
+            }
+            Some(&(MEMOIZE | BINPUT | LONG_BINPUT | PUT)) => self.memo_stores_from(entry),
+            _ => Ok(()),
+        }
+    }
+
+    /// [`memo_stores`](Self::memo_stores) in general.
+    fn memo_stores_from(&self, entry: impl FnOnce() -> Entry) -> Result<()> {
         let mut entry = Some(entry);
         let mut made: Option<Entry> = None;
         loop {
