@@ -22,6 +22,9 @@ impl Plan {
     /// only entries written before), or a `GET` of an entry not yet written.
     pub(crate) fn of(input: &[u8]) -> Option<Plan> {
         let mut read: Vec<u64> = Vec::new();
+        // Indices read by `BINGET` (below 256), the common `GET`, apart:
+        // no bounds to check or vector to grow.
+        let mut read_small = [0u64; 4];
         let mut written = 0usize;
         let mut pos = 0;
         loop {
@@ -43,6 +46,14 @@ impl Plan {
                     written += 1;
                     pos = end;
                 }
+                Step::BinGet => {
+                    let index = *input.get(pos + 1)?;
+                    if index as usize >= written {
+                        return None;
+                    }
+                    read_small[index as usize / 64] |= 1 << (index % 64);
+                    pos += 2;
+                }
                 Step::Get => {
                     let (index, end) = memo_index(input, pos)?;
                     if index >= written {
@@ -55,7 +66,19 @@ impl Plan {
                     read[word] |= 1 << (index % 64);
                     pos = end;
                 }
-                Step::Stop => return Some(Plan { read }),
+                Step::Stop => {
+                    let used = read_small
+                        .iter()
+                        .rposition(|&w| w != 0)
+                        .map_or(0, |w| w + 1);
+                    if read.len() < used {
+                        read.resize(used, 0);
+                    }
+                    for (word, small) in read.iter_mut().zip(read_small) {
+                        *word |= small;
+                    }
+                    return Some(Plan { read });
+                }
                 Step::Invalid => return None,
             }
         }
@@ -82,8 +105,10 @@ enum Step {
     Memoize,
     /// `PUT` in any of its forms.
     Put,
-    /// `GET` in any of its forms.
+    /// `LONG_BINGET` or `GET`.
     Get,
+    /// `BINGET`.
+    BinGet,
     Stop,
     Invalid,
 }
@@ -104,7 +129,7 @@ static STEPS: [Step; 256] = {
     steps[Opcode::BinPut as usize] = Step::Put;
     steps[Opcode::LongBinPut as usize] = Step::Put;
     steps[Opcode::Put as usize] = Step::Put;
-    steps[Opcode::BinGet as usize] = Step::Get;
+    steps[Opcode::BinGet as usize] = Step::BinGet;
     steps[Opcode::LongBinGet as usize] = Step::Get;
     steps[Opcode::Get as usize] = Step::Get;
     steps[Opcode::Stop as usize] = Step::Stop;
