@@ -20,6 +20,10 @@
 //! its item or its next sibling depends on what comes after it. The
 //! [`scan`] module answers that by following stack heights ahead of the
 //! decoder, without building anything.
+//!
+//! Many instances of one class are the common large pickle: [`known`]
+//! remembers which memo entries are the class and its field names, so that
+//! every instance after the first is read without looking them up again.
 
 mod arg;
 mod class;
