@@ -56,6 +56,13 @@ impl Memo {
         {
             return self.last_class;
         }
+        self.find_class_slot(desc)
+    }
+
+    /// [`Memo::class_slot`] when `desc` is not the class of the last call.
+    #[inline(never)]
+    fn find_class_slot(&mut self, desc: &ClassDesc) -> usize {
+        let addr = desc as *const ClassDesc as usize;
         let slot = match self.classes.iter().position(|c| c.desc == addr) {
             Some(slot) => slot,
             None => {
@@ -70,6 +77,14 @@ impl Memo {
         };
         self.last_class = slot;
         slot
+    }
+
+    /// Assigns the next `n` indices at once (to objects memoized with
+    /// `MEMOIZE`, which names no index); `None` if they do not fit.
+    #[inline]
+    pub(crate) fn reserve_indices(&mut self, n: u32) -> Option<()> {
+        self.len = self.len.checked_add(n)?;
+        Some(())
     }
 
     /// Assigns the next index.

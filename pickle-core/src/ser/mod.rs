@@ -23,6 +23,7 @@ use crate::protocol::Protocol;
 use crate::text;
 use crate::value::{BigInt, Buffer, PyStr, MAX_STR_DIGITS};
 use crate::ToPickle;
+pub use class::InstanceWriter;
 use framer::Framer;
 use memo::Memo;
 pub use seq::SeqKind;
