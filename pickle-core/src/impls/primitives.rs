@@ -8,6 +8,7 @@ use crate::value::{BigInt, PyStr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl ToPickle for bool {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_bool(*self)
     }
@@ -22,6 +23,7 @@ impl FromPickle for bool {
 macro_rules! small_ints {
     ($($t:ty),*) => {$(
         impl ToPickle for $t {
+            #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.write_i64(*self as i64)
             }
@@ -42,6 +44,7 @@ small_ints!(i8, i16, i32, i64, isize, u8, u16, u32);
 macro_rules! wide_ints {
     ($($t:ty => $write:ident as $arg:ty, $to:ident);*) => {$(
         impl ToPickle for $t {
+            #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.$write(*self as $arg)
             }
@@ -65,6 +68,7 @@ wide_ints!(
 );
 
 impl ToPickle for BigInt {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_big_int(self)
     }
@@ -77,6 +81,7 @@ impl FromPickle for BigInt {
 }
 
 impl ToPickle for f64 {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self)
     }
@@ -89,6 +94,7 @@ impl FromPickle for f64 {
 }
 
 impl ToPickle for f32 {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self as f64)
     }
@@ -111,6 +117,7 @@ impl FromPickle for f32 {
 }
 
 impl ToPickle for char {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self.encode_utf8(&mut [0u8; 4]))
     }
@@ -134,12 +141,14 @@ impl FromPickle for char {
 }
 
 impl ToPickle for str {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }
 }
 
 impl ToPickle for String {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }
@@ -164,6 +173,7 @@ impl FromPickle for Cow<'static, str> {
 }
 
 impl ToPickle for PyStr {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_py_str(self)
     }
@@ -177,6 +187,7 @@ impl FromPickle for PyStr {
 
 impl ToPickle for () {
     /// `None`, as serde writes the unit type.
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_none()
     }

@@ -14,12 +14,14 @@ use crate::value::{Global, Value};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<T: ToPickle + ?Sized> ToPickle for &T {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
     }
 }
 
 impl<T: ToPickle + ?Sized> ToPickle for &mut T {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
     }
@@ -28,6 +30,7 @@ impl<T: ToPickle + ?Sized> ToPickle for &mut T {
 macro_rules! pointers {
     ($($ptr:ident),*) => {$(
         impl<T: ToPickle + ?Sized> ToPickle for $ptr<T> {
+            #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 (**self).to_pickle(p)
             }
@@ -43,6 +46,7 @@ macro_rules! pointers {
 pointers!(Box, Rc, Arc);
 
 impl<T: ToPickle + ToOwned + ?Sized> ToPickle for Cow<'_, T> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
     }
@@ -55,6 +59,7 @@ impl FromPickle for Value {
 }
 
 impl ToPickle for Global {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         Value::Global(self.clone()).to_pickle(p)
     }

@@ -137,6 +137,46 @@ impl Pickler<'_> {
         })
     }
 
+    /// Writes a `list` of the items of a slice (what `Vec<T>` and `[T]`
+    /// write): like [`Pickler::write_list`], with the common case at
+    /// protocol 4+ (a single batch) inline.
+    #[inline]
+    pub fn write_slice<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.out.boundary()?;
+        let len = items.len();
+        if self.proto >= 4
+            && len < BATCH_SIZE
+            && self.depth < self.max_depth
+            && self.memo.reserve_indices(1).is_some()
+        {
+            self.depth += 1;
+            // `EMPTY_LIST MEMOIZE`, then `batch_list_exact`'s single batch.
+            let head = [
+                Opcode::EmptyList.byte(),
+                Opcode::Memoize.byte(),
+                Opcode::Mark.byte(),
+            ];
+            match items {
+                [] => self.out.write(&head[..2]),
+                [item] => {
+                    self.out.write(&head[..2]);
+                    item.to_pickle(self)?;
+                    self.out.op(Opcode::Append);
+                }
+                _ => {
+                    self.out.write(&head);
+                    for item in items {
+                        item.to_pickle(self)?;
+                    }
+                    self.out.op(Opcode::Appends);
+                }
+            }
+            self.depth -= 1;
+            return Ok(());
+        }
+        self.list_with(None, len, |p, i| items[i].to_pickle(p))
+    }
+
     #[inline]
     pub(crate) fn list_with<F>(&mut self, key: Option<Key<'_>>, len: usize, item: F) -> Result<()>
     where
