@@ -78,6 +78,31 @@ impl<'w> Framer<'w> {
         self.byte(op.byte());
     }
 
+    /// `SHORT_BINUNICODE`, `text` (at most 255 bytes) and `MEMOIZE`.
+    #[inline(always)]
+    pub(crate) fn short_str(&mut self, text: &[u8]) {
+        let len = text.len();
+        if len <= 16 {
+            // Most strings in records are this short: built in a fixed-size
+            // buffer and appended with a fixed-size copy, then cut to length,
+            // instead of a call to `memcpy` for a few bytes.
+            let mut buf = [0u8; 24];
+            buf[0] = Opcode::ShortBinUnicode.byte();
+            buf[1] = len as u8;
+            copy_short(&mut buf[2..18], text);
+            buf[2 + len] = Opcode::Memoize.byte();
+            let end = self.out.len() + len + 3;
+            self.out.extend_from_slice(&buf);
+            self.out.truncate(end);
+            return;
+        }
+        self.out.reserve(len + 3);
+        self.out
+            .extend_from_slice(&[Opcode::ShortBinUnicode.byte(), len as u8]);
+        self.out.extend_from_slice(text);
+        self.out.push(Opcode::Memoize.byte());
+    }
+
     /// Whether `n` more bytes keep the open frame below the size at which a
     /// boundary commits it (always true when not framing).
     #[inline]
@@ -174,5 +199,23 @@ impl<'w> Framer<'w> {
             sink.flush().map_err(Error::io)?;
         }
         Ok(self.out)
+    }
+}
+
+/// Copies `src` (at most 16 bytes) to the start of `dst` (16 bytes) with a
+/// few fixed-size moves, overlapping where `src` is not a power of two long.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
     }
 }

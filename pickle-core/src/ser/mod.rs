@@ -355,21 +355,28 @@ impl<'w> Pickler<'w> {
 
     #[inline]
     fn int(&mut self, v: i64) -> Result<()> {
-        if let Ok(small) = i32::try_from(v) {
-            if self.proto >= 1 {
-                let bytes = small.to_le_bytes();
-                if bytes[2] != 0 || bytes[3] != 0 {
-                    self.out.op(Opcode::BinInt);
-                    self.out.write(&bytes);
-                } else if bytes[1] != 0 {
-                    self.out
-                        .write(&[Opcode::BinInt2.byte(), bytes[0], bytes[1]]);
+        if self.proto >= 1 {
+            if let Ok(small) = i32::try_from(v) {
+                // One fixed-size write per form.
+                let [b0, b1, b2, b3] = small.to_le_bytes();
+                if b2 != 0 || b3 != 0 {
+                    self.out.write(&[Opcode::BinInt.byte(), b0, b1, b2, b3]);
+                } else if b1 != 0 {
+                    self.out.write(&[Opcode::BinInt2.byte(), b0, b1]);
                 } else {
-                    self.out.write(&[Opcode::BinInt1.byte(), bytes[0]]);
+                    self.out.write(&[Opcode::BinInt1.byte(), b0]);
                 }
-            } else {
-                self.out.write(format!("I{v}\n").as_bytes());
+                return Ok(());
             }
+        }
+        self.int_slow(v)
+    }
+
+    /// An int at protocol 0, or outside the 32-bit range.
+    #[inline(never)]
+    fn int_slow(&mut self, v: i64) -> Result<()> {
+        if self.proto == 0 && i32::try_from(v).is_ok() {
+            self.out.write(format!("I{v}\n").as_bytes());
             return Ok(());
         }
         self.long_bytes(&BigInt::from(v))
@@ -450,21 +457,40 @@ impl<'w> Pickler<'w> {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn float(&mut self, f: f64) {
         if self.proto >= 1 {
-            self.out.op(Opcode::BinFloat);
-            self.out.write(&f.to_bits().to_be_bytes());
+            let [b0, b1, b2, b3, b4, b5, b6, b7] = f.to_bits().to_be_bytes();
+            self.out
+                .write(&[Opcode::BinFloat.byte(), b0, b1, b2, b3, b4, b5, b6, b7]);
         } else {
-            self.out.op(Opcode::Float);
-            self.out.write(text::float::repr(f).as_bytes());
-            self.out.byte(b'\n');
+            self.float_text(f);
         }
+    }
+
+    /// `FLOAT`: the float's repr, at protocol 0.
+    #[inline(never)]
+    fn float_text(&mut self, f: f64) {
+        self.out.op(Opcode::Float);
+        self.out.write(text::float::repr(f).as_bytes());
+        self.out.byte(b'\n');
     }
 
     /// Writes a `str` (a new object, memoized as CPython memoizes every string).
     #[inline]
     pub fn write_str(&mut self, v: &str) -> Result<()> {
         self.out.boundary()?;
+        // The common case at protocol 4+, inline: `SHORT_BINUNICODE`, the
+        // text, `MEMOIZE`.
+        if self.proto >= 4 && v.len() <= 0xff && self.memo.reserve_indices(1).is_some() {
+            self.out.short_str(v.as_bytes());
+            return Ok(());
+        }
+        self.str_slow(v)
+    }
+
+    #[inline(never)]
+    fn str_slow(&mut self, v: &str) -> Result<()> {
         self.str_bytes(v.as_bytes(), None)?;
         self.put(None)
     }
