@@ -23,7 +23,7 @@ impl FromPickle for bool {
 macro_rules! small_ints {
     ($($t:ty),*) => {$(
         impl ToPickle for $t {
-            #[inline]
+            #[inline(always)]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.write_i64(*self as i64)
             }
@@ -81,7 +81,7 @@ impl FromPickle for BigInt {
 }
 
 impl ToPickle for f64 {
-    #[inline]
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self)
     }
@@ -141,14 +141,14 @@ impl FromPickle for char {
 }
 
 impl ToPickle for str {
-    #[inline]
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }
 }
 
 impl ToPickle for String {
-    #[inline]
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }

@@ -63,6 +63,9 @@ pub struct InstanceWriter<'p, 'w> {
 /// What [`InstanceWriter::field`] writes around a value.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
+    /// Like [`Step::Steady`], with the field names' memo indices at hand
+    /// (see `ClassMemo::short_names`).
+    Packed(u64),
     /// Like [`Step::Entry`], after the steady-state prefix (see
     /// `Pickler::steady_prefix`): the end is `SETITEMS BUILD`.
     Steady,
@@ -112,7 +115,10 @@ impl<'w> Pickler<'w> {
     ) -> Result<InstanceWriter<'p, 'w>> {
         self.out.boundary()?;
         let (slot, step) = match self.steady_prefix(class) {
-            Some(slot) => (slot, Step::Steady),
+            Some(slot) => match self.memo.classes[slot].short_names {
+                Some(names) => (slot, Step::Packed(names)),
+                None => (slot, Step::Steady),
+            },
             None => self.instance_prefix(class)?,
         };
         Ok(InstanceWriter {
@@ -398,7 +404,10 @@ impl<'w> Pickler<'w> {
         }
         let name = class.fields[i].name;
         self.interned_str(name)?;
-        self.memo.classes[slot].fields[i] = self.memo.interned(name);
+        let idx = self.memo.interned(name);
+        let class_memo = &mut self.memo.classes[slot];
+        class_memo.fields[i] = idx;
+        class_memo.pack_names();
         Ok(())
     }
 
@@ -464,51 +473,40 @@ impl<'w> Pickler<'w> {
 impl InstanceWriter<'_, '_> {
     /// Writes the next field's value (with its attribute name, for a class
     /// whose state is a dict).
-    #[inline]
+    #[inline(always)]
     pub fn field<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
         let i = self.next;
         if i >= self.class.fields.len() {
-            return Err(self.miscount(None));
+            return Err(miscount(self.class, None));
         }
         self.next = i + 1;
-        if self.step == Step::Item {
-            return value.to_pickle(self.p);
+        // What goes before the value; one call of `to_pickle` below, so that
+        // it is inlined once.
+        match self.step {
+            Step::Packed(names) => {
+                self.p.out.boundary()?;
+                self.p
+                    .out
+                    .write(&[Opcode::BinGet.byte(), (names >> (8 * i)) as u8]);
+            }
+            Step::Steady | Step::Entry => {
+                self.p.out.boundary()?;
+                self.p.field_name(self.class, self.slot, i)?;
+            }
+            Step::BatchedEntry => return self.p.batched_entry(self.class, self.slot, i, value),
+            Step::Item => {}
         }
-        if self.step == Step::BatchedEntry {
-            return self.batched_entry(i, value);
-        }
-        // `Step::Entry` or `Step::Steady`.
-        self.p.out.boundary()?;
-        self.p.field_name(self.class, self.slot, i)?;
         value.to_pickle(self.p)
     }
 
-    /// An entry of a state dict written at protocol 0 or in several batches,
-    /// as `batched` writes it.
-    fn batched_entry<T: ToPickle + ?Sized>(&mut self, i: usize, value: &T) -> Result<()> {
-        let p = &mut *self.p;
-        if p.proto >= 1 && i > 0 && i % BATCH_SIZE == 0 {
-            p.out.op(Opcode::Mark);
-        }
-        p.out.boundary()?;
-        p.field_name(self.class, self.slot, i)?;
-        value.to_pickle(p)?;
-        if p.proto == 0 {
-            p.out.op(Opcode::SetItem);
-        } else if (i + 1) % BATCH_SIZE == 0 && i + 1 < self.class.fields.len() {
-            p.out.op(Opcode::SetItems);
-        }
-        Ok(())
-    }
-
     /// Writes what follows the last field.
-    #[inline]
+    #[inline(always)]
     pub fn end(self) -> Result<()> {
         if self.next != self.class.fields.len() {
-            return Err(self.miscount(Some(self.next)));
+            return Err(miscount(self.class, Some(self.next)));
         }
         let p = self.p;
-        if self.step == Step::Steady {
+        if matches!(self.step, Step::Steady | Step::Packed(_)) {
             p.out
                 .write(&[Opcode::SetItems.byte(), Opcode::Build.byte()]);
             p.depth -= 2;
@@ -516,26 +514,33 @@ impl InstanceWriter<'_, '_> {
         }
         p.instance_suffix(self.class)
     }
-
-    /// The error for `given` values (`None`: more than the class has fields).
-    #[cold]
-    fn miscount(&self, given: Option<usize>) -> Error {
-        let len = self.class.fields.len();
-        let given = match given {
-            Some(n) => n.to_string(),
-            None => format!("more than {len}"),
-        };
-        Error::new(
-            ErrorKind::Unpicklable,
-            format!(
-                "`{}` has {len} fields, {given} values were given",
-                self.class.path()
-            ),
-        )
-    }
 }
 
 impl Pickler<'_> {
+    /// An entry of a state dict written at protocol 0 or in several batches,
+    /// as `batched` writes it.
+    #[inline(never)]
+    fn batched_entry<T: ToPickle + ?Sized>(
+        &mut self,
+        class: &ClassDesc,
+        slot: usize,
+        i: usize,
+        value: &T,
+    ) -> Result<()> {
+        if self.proto >= 1 && i > 0 && i % BATCH_SIZE == 0 {
+            self.out.op(Opcode::Mark);
+        }
+        self.out.boundary()?;
+        self.field_name(class, slot, i)?;
+        value.to_pickle(self)?;
+        if self.proto == 0 {
+            self.out.op(Opcode::SetItem);
+        } else if (i + 1) % BATCH_SIZE == 0 && i + 1 < class.fields.len() {
+            self.out.op(Opcode::SetItems);
+        }
+        Ok(())
+    }
+
     /// What follows the last field of an instance, in the general case.
     #[inline(never)]
     fn instance_suffix(&mut self, class: &ClassDesc) -> Result<()> {
@@ -560,4 +565,21 @@ impl Pickler<'_> {
         self.leave();
         Ok(())
     }
+}
+
+/// The error for `given` values of `class` (`None`: more than it has fields).
+#[cold]
+fn miscount(class: &ClassDesc, given: Option<usize>) -> Error {
+    let len = class.fields.len();
+    let given = match given {
+        Some(n) => n.to_string(),
+        None => format!("more than {len}"),
+    };
+    Error::new(
+        ErrorKind::Unpicklable,
+        format!(
+            "`{}` has {len} fields, {given} values were given",
+            class.path()
+        ),
+    )
 }

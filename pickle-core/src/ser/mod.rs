@@ -347,7 +347,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes an `int`.
-    #[inline]
+    #[inline(always)]
     pub fn write_i64(&mut self, v: i64) -> Result<()> {
         self.out.boundary()?;
         self.int(v)
@@ -477,7 +477,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes a `str` (a new object, memoized as CPython memoizes every string).
-    #[inline]
+    #[inline(always)]
     pub fn write_str(&mut self, v: &str) -> Result<()> {
         self.out.boundary()?;
         // The common case at protocol 4+, inline: `SHORT_BINUNICODE`, the
