@@ -10,14 +10,23 @@ use std::hash::{BuildHasher, Hash};
 
 use crate::de::{key_label, Decoder};
 use crate::error::Result;
+use crate::ser::AttrName;
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<T: ToPickle> ToPickle for Option<T> {
-    #[inline]
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         match self {
             Some(v) => v.to_pickle(p),
             None => p.write_none(),
+        }
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        match self {
+            Some(v) => v.to_pickle_after(name, p),
+            None => p.none_after(name),
         }
     }
 }
@@ -38,12 +47,22 @@ impl<T: ToPickle> ToPickle for [T] {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_slice(self)
     }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.slice_after(name, self)
+    }
 }
 
 impl<T: ToPickle> ToPickle for Vec<T> {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_slice(self)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.slice_after(name, self)
     }
 }
 
@@ -70,6 +89,11 @@ impl<T: ToPickle, const N: usize> ToPickle for [T; N] {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_slice(self)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.slice_after(name, self)
     }
 }
 

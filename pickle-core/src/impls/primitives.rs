@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use crate::de::Decoder;
 use crate::error::{ErrorKind, Result};
+use crate::ser::AttrName;
 use crate::value::{BigInt, PyStr};
 use crate::{FromPickle, Pickler, ToPickle};
 
@@ -26,6 +27,11 @@ macro_rules! small_ints {
             #[inline(always)]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.write_i64(*self as i64)
+            }
+
+            #[inline(always)]
+            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+                p.i64_after(name, *self as i64)
             }
         }
 
@@ -84,6 +90,11 @@ impl ToPickle for f64 {
     #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self)
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.f64_after(name, *self)
     }
 }
 
@@ -145,12 +156,22 @@ impl ToPickle for str {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.str_after(name, self)
+    }
 }
 
 impl ToPickle for String {
     #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.str_after(name, self)
     }
 }
 

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use crate::de::Decoder;
 use crate::error::Result;
+use crate::ser::AttrName;
 use crate::value::{Global, Value};
 use crate::{FromPickle, Pickler, ToPickle};
 
@@ -17,6 +18,11 @@ impl<T: ToPickle + ?Sized> ToPickle for &T {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        (**self).to_pickle_after(name, p)
     }
 }
 
@@ -33,6 +39,11 @@ macro_rules! pointers {
             #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 (**self).to_pickle(p)
+            }
+
+            #[inline]
+            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+                (**self).to_pickle_after(name, p)
             }
         }
 

@@ -60,6 +60,15 @@ pub struct InstanceWriter<'p, 'w> {
     step: Step,
 }
 
+/// The `BINGET` of an attribute name, handed to
+/// [`ToPickle::to_pickle_after`]. Only the instance writer makes one, in
+/// the steady state at protocol 4+.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct AttrName {
+    pub(crate) get: [u8; 2],
+}
+
 /// What [`InstanceWriter::field`] writes around a value.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Step {
@@ -484,10 +493,8 @@ impl InstanceWriter<'_, '_> {
         // it is inlined once.
         match self.step {
             Step::Packed(names) => {
-                self.p.out.boundary()?;
-                self.p
-                    .out
-                    .write(&[Opcode::BinGet.byte(), (names >> (8 * i)) as u8]);
+                let get = [Opcode::BinGet.byte(), (names >> (8 * i)) as u8];
+                return value.to_pickle_after(AttrName { get }, self.p);
             }
             Step::Steady | Step::Entry => {
                 self.p.out.boundary()?;

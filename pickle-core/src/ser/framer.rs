@@ -103,6 +103,23 @@ impl<'w> Framer<'w> {
         self.out.push(Opcode::Memoize.byte());
     }
 
+    /// `prefix` (an attribute name's `BINGET`), then `SHORT_BINUNICODE`,
+    /// `text` (at most 16 bytes) and `MEMOIZE`, built and appended as
+    /// [`Framer::short_str`] does.
+    #[inline(always)]
+    pub(crate) fn short_str_after(&mut self, prefix: [u8; 2], text: &[u8]) {
+        let len = text.len();
+        let mut buf = [0u8; 24];
+        buf[..2].copy_from_slice(&prefix);
+        buf[2] = Opcode::ShortBinUnicode.byte();
+        buf[3] = len as u8;
+        copy_short(&mut buf[4..20], text);
+        buf[4 + len] = Opcode::Memoize.byte();
+        let end = self.out.len() + len + 5;
+        self.out.extend_from_slice(&buf);
+        self.out.truncate(end);
+    }
+
     /// Whether `n` more bytes keep the open frame below the size at which a
     /// boundary commits it (always true when not framing).
     #[inline]

@@ -23,7 +23,7 @@ use crate::protocol::Protocol;
 use crate::text;
 use crate::value::{BigInt, Buffer, PyStr, MAX_STR_DIGITS};
 use crate::ToPickle;
-pub use class::InstanceWriter;
+pub use class::{AttrName, InstanceWriter};
 use framer::Framer;
 use memo::Memo;
 pub use seq::SeqKind;
@@ -327,6 +327,93 @@ impl<'w> Pickler<'w> {
         self.out.boundary()?;
         self.out.op(Opcode::None);
         Ok(())
+    }
+
+    /// Writes the `GET` of an attribute name (see [`ToPickle::to_pickle_after`]).
+    #[doc(hidden)]
+    #[inline]
+    pub fn write_attr_name(&mut self, name: AttrName) -> Result<()> {
+        self.out.boundary()?;
+        self.out.write(&name.get);
+        Ok(())
+    }
+
+    /// Whether an attribute name and what follows it can be written as one:
+    /// the frame stays below its commit point after the name, so neither
+    /// the boundary before the name nor the one after it commits it.
+    #[inline(always)]
+    fn name_fits(&self) -> bool {
+        self.out.fits_in_frame(2)
+    }
+
+    /// An attribute name, then `None`.
+    #[inline(always)]
+    pub(crate) fn none_after(&mut self, name: AttrName) -> Result<()> {
+        if self.name_fits() {
+            let [g, i] = name.get;
+            self.out.write(&[g, i, Opcode::None.byte()]);
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_none()
+    }
+
+    /// An attribute name, then an int.
+    #[inline(always)]
+    pub(crate) fn i64_after(&mut self, name: AttrName, v: i64) -> Result<()> {
+        // An `AttrName` exists only at protocol 4+, where ints in the
+        // 32-bit range are `BININT*`.
+        if let (true, Ok(small)) = (self.name_fits(), i32::try_from(v)) {
+            let [g, i] = name.get;
+            let [b0, b1, b2, b3] = small.to_le_bytes();
+            if b2 != 0 || b3 != 0 {
+                self.out
+                    .write(&[g, i, Opcode::BinInt.byte(), b0, b1, b2, b3]);
+            } else if b1 != 0 {
+                self.out.write(&[g, i, Opcode::BinInt2.byte(), b0, b1]);
+            } else {
+                self.out.write(&[g, i, Opcode::BinInt1.byte(), b0]);
+            }
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_i64(v)
+    }
+
+    /// An attribute name, then a float.
+    #[inline(always)]
+    pub(crate) fn f64_after(&mut self, name: AttrName, v: f64) -> Result<()> {
+        if self.name_fits() {
+            let [g, i] = name.get;
+            let [b0, b1, b2, b3, b4, b5, b6, b7] = v.to_bits().to_be_bytes();
+            self.out.write(&[
+                g,
+                i,
+                Opcode::BinFloat.byte(),
+                b0,
+                b1,
+                b2,
+                b3,
+                b4,
+                b5,
+                b6,
+                b7,
+            ]);
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_f64(v)
+    }
+
+    /// An attribute name, then a `str`.
+    #[inline(always)]
+    pub(crate) fn str_after(&mut self, name: AttrName, v: &str) -> Result<()> {
+        if self.name_fits() && v.len() <= 16 && self.memo.reserve_indices(1).is_some() {
+            self.out.short_str_after(name.get, v.as_bytes());
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_str(v)
     }
 
     /// Writes a `bool`.

@@ -2,7 +2,7 @@
 //! their items in runs of 1000, exactly as CPython's `batch_list_exact`,
 //! `batch_list`, `batch_dict_exact`, `batch_dict` and `save_set` do it.
 
-use super::{Key, Pickler};
+use super::{AttrName, Key, Pickler};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::ToPickle;
@@ -143,38 +143,78 @@ impl Pickler<'_> {
     #[inline]
     pub fn write_slice<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
         self.out.boundary()?;
-        let len = items.len();
-        if self.proto >= 4
-            && len < BATCH_SIZE
-            && self.depth < self.max_depth
-            && self.memo.reserve_indices(1).is_some()
-        {
-            self.depth += 1;
-            // `EMPTY_LIST MEMOIZE`, then `batch_list_exact`'s single batch.
+        if self.slice_in_one_batch(items.len()) {
             let head = [
                 Opcode::EmptyList.byte(),
                 Opcode::Memoize.byte(),
                 Opcode::Mark.byte(),
             ];
-            match items {
-                [] => self.out.write(&head[..2]),
-                [item] => {
-                    self.out.write(&head[..2]);
-                    item.to_pickle(self)?;
-                    self.out.op(Opcode::Append);
-                }
-                _ => {
-                    self.out.write(&head);
-                    for item in items {
-                        item.to_pickle(self)?;
-                    }
-                    self.out.op(Opcode::Appends);
-                }
+            if items.len() > 1 {
+                self.out.write(&head);
+            } else {
+                self.out.write(&head[..2]);
             }
-            self.depth -= 1;
-            return Ok(());
+            return self.slice_items(items);
         }
-        self.list_with(None, len, |p, i| items[i].to_pickle(p))
+        self.list_with(None, items.len(), |p, i| items[i].to_pickle(p))
+    }
+
+    /// An attribute name, then [`Pickler::write_slice`].
+    #[inline]
+    pub(crate) fn slice_after<T: ToPickle>(&mut self, name: AttrName, items: &[T]) -> Result<()> {
+        if self.name_fits() && self.slice_in_one_batch(items.len()) {
+            let [g, i] = name.get;
+            let head = [
+                g,
+                i,
+                Opcode::EmptyList.byte(),
+                Opcode::Memoize.byte(),
+                Opcode::Mark.byte(),
+            ];
+            if items.len() > 1 {
+                self.out.write(&head);
+            } else {
+                self.out.write(&head[..4]);
+            }
+            return self.slice_items(items);
+        }
+        self.write_attr_name(name)?;
+        self.write_slice(items)
+    }
+
+    /// Whether a list of `len` items is written by the fast path of
+    /// [`Pickler::write_slice`]: protocol 4+, a single batch, room to nest.
+    /// If so, the list's memo index is taken: the caller writes
+    /// `EMPTY_LIST MEMOIZE`, `MARK` if `len > 1`, then calls
+    /// [`Pickler::slice_items`].
+    #[inline(always)]
+    fn slice_in_one_batch(&mut self, len: usize) -> bool {
+        self.proto >= 4
+            && len < BATCH_SIZE
+            && self.depth < self.max_depth
+            && self.memo.reserve_indices(1).is_some()
+    }
+
+    /// The items of a list in one batch (`batch_list_exact`), after the
+    /// head [`Pickler::slice_in_one_batch`] describes.
+    #[inline(always)]
+    fn slice_items<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.depth += 1;
+        match items {
+            [] => {}
+            [item] => {
+                item.to_pickle(self)?;
+                self.out.op(Opcode::Append);
+            }
+            _ => {
+                for item in items {
+                    item.to_pickle(self)?;
+                }
+                self.out.op(Opcode::Appends);
+            }
+        }
+        self.depth -= 1;
+        Ok(())
     }
 
     #[inline]
