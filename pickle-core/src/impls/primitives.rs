@@ -13,6 +13,11 @@ impl ToPickle for bool {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_bool(*self)
     }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.bool_after(name, *self)
+    }
 }
 
 impl FromPickle for bool {
@@ -53,6 +58,17 @@ macro_rules! wide_ints {
             #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.$write(*self as $arg)
+            }
+
+            #[inline]
+            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+                match i64::try_from(*self) {
+                    Ok(v) => p.i64_after(name, v),
+                    Err(_) => {
+                        p.write_attr_name(name)?;
+                        self.to_pickle(p)
+                    }
+                }
             }
         }
 

@@ -358,6 +358,20 @@ impl<'w> Pickler<'w> {
         self.write_none()
     }
 
+    /// An attribute name, then a `bool`.
+    #[inline(always)]
+    pub(crate) fn bool_after(&mut self, name: AttrName, v: bool) -> Result<()> {
+        if self.name_fits() {
+            // Protocol 4+: `NEWTRUE`/`NEWFALSE`.
+            let [g, i] = name.get;
+            let op = if v { Opcode::NewTrue } else { Opcode::NewFalse };
+            self.out.write(&[g, i, op.byte()]);
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_bool(v)
+    }
+
     /// An attribute name, then an int.
     #[inline(always)]
     pub(crate) fn i64_after(&mut self, name: AttrName, v: i64) -> Result<()> {
