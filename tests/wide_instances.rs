@@ -86,6 +86,62 @@ fn wide_instances_are_written_as_cpython_writes_them() {
     assert_eq!(report.lines().count(), count);
 }
 
+/// An instance of `wide.State7`, whose fields are of types with their own
+/// way of writing an attribute name and a value at once.
+struct Mixed {
+    a: u64,
+    b: usize,
+    c: bool,
+    d: bool,
+    e: u32,
+    f: i128,
+    g: u64,
+}
+
+impl ToPickle for Mixed {
+    fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        static CLASS: std::sync::OnceLock<&'static ClassDesc> = std::sync::OnceLock::new();
+        let class = CLASS.get_or_init(|| class("State", Repr::State, 7));
+        let mut w = p.begin_instance(class)?;
+        w.field(&self.a)?;
+        w.field(&self.b)?;
+        w.field(&self.c)?;
+        w.field(&self.d)?;
+        w.field(&self.e)?;
+        w.field(&self.f)?;
+        w.field(&self.g)?;
+        w.end()
+    }
+}
+
+#[test]
+fn fields_in_the_steady_state_are_written_as_cpython_writes_them() {
+    let mixed = || Mixed {
+        a: 1 << 40,
+        b: 7,
+        c: true,
+        d: false,
+        e: 300,
+        f: -5,
+        g: u64::MAX,
+    };
+    let mut records: Vec<Vec<u8>> = Vec::new();
+    for n in [1usize, 3] {
+        let values: Vec<Mixed> = (0..n).map(|_| mixed()).collect();
+        for protocol in Protocol::ALL {
+            records.push(b"mixed".to_vec());
+            records.push(n.to_string().into_bytes());
+            records.push((protocol as u8).to_string().into_bytes());
+            records.push(pickle_core::to_vec_with(&values, protocol).expect("picklable"));
+        }
+    }
+    let count = records.len() / 4;
+    let report = common::python_text("wide_instances.py", &[], &common::write_records(&records));
+    let failures: Vec<&str> = report.lines().filter(|l| *l != "ok").collect();
+    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
+    assert_eq!(report.lines().count(), count);
+}
+
 /// An instance of a 2-field class, written with `given` fields.
 struct Miscounted {
     given: i64,

@@ -2,7 +2,8 @@
 `Pickler::write_instance`: each pickle must equal, byte for byte, what
 pickle.dumps writes for the same object at the same protocol.
 
-stdin: records kind ("state" or "newargs"), field count, protocol, pickle
+stdin: records kind ("state", "newargs" or "mixed"), field count (for
+"mixed", the number of instances), protocol, pickle
 (repeated). stdout: one line per pickle, "ok" or what differed."""
 import collections
 import pickle
@@ -29,7 +30,20 @@ def newargs_class(n):
     return cls
 
 
+MIXED = [2**40, 7, True, False, 300, -5, 2**64 - 1]
+
+
 def expected(kind, n):
+    if kind == "mixed":
+        # n instances of one class, all but the first in the steady state.
+        cls = state_class(len(MIXED))
+        objs = []
+        for _ in range(n):
+            obj = cls()
+            for i, v in enumerate(MIXED):
+                setattr(obj, f"f{i}", v)
+            objs.append(obj)
+        return objs
     if kind == "state":
         obj = state_class(n)()
         for i in range(n):
@@ -47,7 +61,7 @@ def main():
         if reference == data:
             print("ok")
         else:
-            print(f"{kind} with {n} fields at protocol {proto}: differs")
+            print(f"{kind} (n = {n}) at protocol {proto}: differs")
 
 
 main()
