@@ -156,7 +156,33 @@ impl Pickler<'_> {
             }
             return self.slice_items(items);
         }
+        if self.proto >= 1 {
+            return self.slice_in_batches(items);
+        }
         self.list_with(None, items.len(), |p, i| items[i].to_pickle(p))
+    }
+
+    /// `list_with` for a slice at protocols 1 and above, with the batches
+    /// of `batch_list_exact` as plain loops over chunks.
+    #[inline(never)]
+    fn slice_in_batches<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.enter()?;
+        self.out.op(Opcode::EmptyList);
+        self.put(None)?;
+        if let [item] = items {
+            item.to_pickle(self)?;
+            self.out.op(Opcode::Append);
+        } else {
+            for batch in items.chunks(BATCH_SIZE) {
+                self.out.op(Opcode::Mark);
+                for item in batch {
+                    item.to_pickle(self)?;
+                }
+                self.out.op(Opcode::Appends);
+            }
+        }
+        self.leave();
+        Ok(())
     }
 
     /// An attribute name, then [`Pickler::write_slice`].
