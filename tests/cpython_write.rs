@@ -77,6 +77,7 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
         ("vec 1", Box::new(vec![7])),
         ("vec 1000", Box::new((0..1000).collect::<Vec<i32>>())),
         ("vec 1001", Box::new((0..1001).collect::<Vec<i32>>())),
+        ("vec 2000", Box::new((0..2000).collect::<Vec<i32>>())),
         ("vec 2500", Box::new((0..2500).collect::<Vec<i32>>())),
         ("vecdeque", Box::new(VecDeque::from([1, 2, 3]))),
         ("array", Box::new([1, 2, 3])),

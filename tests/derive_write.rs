@@ -59,3 +59,28 @@ fn cpython_loads_derived_values_and_writes_the_same_bytes() {
         "{checked} pickles loaded as the right instances, {identical} byte-identical to CPython"
     );
 }
+
+/// Orders written after a string of `k` bytes, for every `k` in a range
+/// longer than a record, so that the first frame is committed at every kind
+/// of place inside a record (before an attribute name written with its
+/// value, inside a list, before a nested instance...).
+#[test]
+fn frames_commit_where_cpython_commits_them_at_every_offset() {
+    let orders: Vec<shop::Order> = shop::cases::bulk_orders().into_iter().take(600).collect();
+    let mut records: Vec<Vec<u8>> = Vec::new();
+    for k in 2..=200usize {
+        let value = ("p".repeat(k), &orders);
+        for protocol in [Protocol::V4, Protocol::V5] {
+            let bytes = pickle_core::to_vec_with(&value, protocol).expect("orders are picklable");
+            assert!(bytes.len() > 64 * 1024);
+            records.push(k.to_string().into_bytes());
+            records.push((protocol as u8).to_string().into_bytes());
+            records.push(bytes);
+        }
+    }
+    let count = records.len() / 3;
+    let report = common::python_text("frame_shift.py", &[], &common::write_records(&records));
+    let failures: Vec<&str> = report.lines().filter(|l| *l != "ok").collect();
+    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
+    assert_eq!(report.lines().count(), count);
+}

@@ -73,6 +73,18 @@ pub use value::{
 pub trait ToPickle {
     /// Writes `self` as one Python object.
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()>;
+
+    /// Writes `name` (an attribute name fetched from the memo), then `self`
+    /// as [`ToPickle::to_pickle`] does: how an [`ser::InstanceWriter`]
+    /// writes a field in the steady state. Types written by one short
+    /// opcode override it to write both at once; the default is always
+    /// right, and there is no reason to call it or override it elsewhere.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn to_pickle_after(&self, name: ser::AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.write_attr_name(name)?;
+        self.to_pickle(p)
+    }
 }
 
 /// A Rust type that can be read from a pickle.

@@ -74,11 +74,24 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
         _ => {
             let class = format_ident!("__CLASS");
             let desc = ClassSpec::for_struct(c, fields, repr).to_static(p, &class);
+            let write = write_fields(&class, &values);
             quote! {
                 #desc
-                __pickler.write_instance(&#class, &[#(#values),*])
+                #write
             }
         }
+    }
+}
+
+/// Writes an instance of `class` with one direct `to_pickle` call per field
+/// (through `InstanceWriter::field`, generic over the field's type), so
+/// that the fields' writing can be inlined, where `write_instance` would
+/// make a virtual call per field.
+fn write_fields(class: &syn::Ident, values: &[TokenStream]) -> TokenStream {
+    quote! {
+        let mut __writer = __pickler.begin_instance(&#class)?;
+        #(__writer.field(#values)?;)*
+        __writer.end()
     }
 }
 
@@ -114,10 +127,12 @@ fn data_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> Token
             .map(|(f, b)| write_value(p, f, &quote!(#b)));
         let class = format_ident!("__CLASS");
         let desc = ClassSpec::for_variant(c, v).to_static(p, &class);
+        let values: Vec<TokenStream> = values.collect();
+        let write = write_fields(&class, &values);
         quote! {
             #ident::#variant { #(#members: #bindings,)* .. } => {
                 #desc
-                __pickler.write_instance(&#class, &[#(#values),*])
+                #write
             }
         }
     });

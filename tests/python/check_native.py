@@ -57,6 +57,7 @@ EXPECTED = {
     "vec 1": [7],
     "vec 1000": list(range(1000)),
     "vec 1001": list(range(1001)),
+    "vec 2000": list(range(2000)),
     "vec 2500": list(range(2500)),
     "vecdeque": [1, 2, 3],
     "array": [1, 2, 3],

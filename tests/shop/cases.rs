@@ -211,5 +211,28 @@ pub fn all() -> Vec<Case> {
             BTreeMap::from([("sku-a".to_owned(), item(1)), ("sku-b".to_owned(), item(2))]),
         ),
         case("many_items", (0..2500).map(item).collect::<Vec<_>>()),
+        case("bulk_orders", bulk_orders()),
+        case("bulk_orders_late", (padding(300), bulk_orders())),
     ]
+}
+
+/// Orders of varying sizes, more than 64 KiB of them at every protocol, so
+/// that frames (protocol 4+) are committed inside records at various
+/// places: the steady state of the instance writer, with names fetched by
+/// `BINGET`.
+pub fn bulk_orders() -> Vec<Order> {
+    const STATUSES: [Status; 3] = [Status::New, Status::Paid, Status::Shipped];
+    (0..1500)
+        .map(|n| {
+            let mut o = order(n, STATUSES[n as usize % 3], n as u32 % 4, n % 3 != 0);
+            o.tags.truncate(n as usize % 3);
+            o
+        })
+        .collect()
+}
+
+/// Distinct strings written first, so that the classes and attribute
+/// names of what follows get memo indices of 256 and more (`LONG_BINGET`).
+pub fn padding(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("pad{i}")).collect()
 }

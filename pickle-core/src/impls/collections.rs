@@ -10,13 +10,23 @@ use std::hash::{BuildHasher, Hash};
 
 use crate::de::{key_label, Decoder};
 use crate::error::Result;
+use crate::ser::AttrName;
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<T: ToPickle> ToPickle for Option<T> {
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         match self {
             Some(v) => v.to_pickle(p),
             None => p.write_none(),
+        }
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        match self {
+            Some(v) => v.to_pickle_after(name, p),
+            None => p.none_after(name),
         }
     }
 }
@@ -33,14 +43,26 @@ impl<T: FromPickle> FromPickle for Option<T> {
 }
 
 impl<T: ToPickle> ToPickle for [T] {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
-        p.write_list(self)
+        p.write_slice(self)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.slice_after(name, self)
     }
 }
 
 impl<T: ToPickle> ToPickle for Vec<T> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
-        p.write_list(self)
+        p.write_slice(self)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.slice_after(name, self)
     }
 }
 
@@ -51,6 +73,7 @@ impl<T: FromPickle> FromPickle for Vec<T> {
 }
 
 impl<T: ToPickle> ToPickle for VecDeque<T> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_list(self)
     }
@@ -63,8 +86,14 @@ impl<T: FromPickle> FromPickle for VecDeque<T> {
 }
 
 impl<T: ToPickle, const N: usize> ToPickle for [T; N] {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
-        p.write_list(self)
+        p.write_slice(self)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.slice_after(name, self)
     }
 }
 
@@ -79,6 +108,7 @@ impl<T: FromPickle, const N: usize> FromPickle for [T; N] {
 }
 
 impl<K: ToPickle, V: ToPickle, S> ToPickle for HashMap<K, V, S> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_dict(self.iter())
     }
@@ -100,6 +130,7 @@ impl<K: FromPickle + Eq + Hash, V: FromPickle, S: BuildHasher + Default> FromPic
 }
 
 impl<K: ToPickle, V: ToPickle> ToPickle for BTreeMap<K, V> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_dict(self.iter())
     }
@@ -119,6 +150,7 @@ impl<K: FromPickle + Ord, V: FromPickle> FromPickle for BTreeMap<K, V> {
 }
 
 impl<T: ToPickle, S> ToPickle for HashSet<T, S> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_set(self.iter())
     }
@@ -131,6 +163,7 @@ impl<T: FromPickle + Eq + Hash, S: BuildHasher + Default> FromPickle for HashSet
 }
 
 impl<T: ToPickle> ToPickle for BTreeSet<T> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_set(self.iter())
     }
@@ -145,6 +178,7 @@ impl<T: FromPickle + Ord> FromPickle for BTreeSet<T> {
 macro_rules! tuples {
     ($($len:literal => ($($name:ident $idx:tt),+);)*) => {$(
         impl<$($name: ToPickle),+> ToPickle for ($($name,)+) {
+            #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.write_tuple_of(&[$(&self.$idx as &dyn ToPickle),+])
             }

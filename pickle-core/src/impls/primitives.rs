@@ -4,12 +4,19 @@ use std::borrow::Cow;
 
 use crate::de::Decoder;
 use crate::error::{ErrorKind, Result};
+use crate::ser::AttrName;
 use crate::value::{BigInt, PyStr};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl ToPickle for bool {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_bool(*self)
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.bool_after(name, *self)
     }
 }
 
@@ -22,8 +29,14 @@ impl FromPickle for bool {
 macro_rules! small_ints {
     ($($t:ty),*) => {$(
         impl ToPickle for $t {
+            #[inline(always)]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.write_i64(*self as i64)
+            }
+
+            #[inline(always)]
+            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+                p.i64_after(name, *self as i64)
             }
         }
 
@@ -42,8 +55,20 @@ small_ints!(i8, i16, i32, i64, isize, u8, u16, u32);
 macro_rules! wide_ints {
     ($($t:ty => $write:ident as $arg:ty, $to:ident);*) => {$(
         impl ToPickle for $t {
+            #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.$write(*self as $arg)
+            }
+
+            #[inline]
+            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+                match i64::try_from(*self) {
+                    Ok(v) => p.i64_after(name, v),
+                    Err(_) => {
+                        p.write_attr_name(name)?;
+                        self.to_pickle(p)
+                    }
+                }
             }
         }
 
@@ -65,6 +90,7 @@ wide_ints!(
 );
 
 impl ToPickle for BigInt {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_big_int(self)
     }
@@ -77,8 +103,14 @@ impl FromPickle for BigInt {
 }
 
 impl ToPickle for f64 {
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self)
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.f64_after(name, *self)
     }
 }
 
@@ -89,6 +121,7 @@ impl FromPickle for f64 {
 }
 
 impl ToPickle for f32 {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self as f64)
     }
@@ -111,6 +144,7 @@ impl FromPickle for f32 {
 }
 
 impl ToPickle for char {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self.encode_utf8(&mut [0u8; 4]))
     }
@@ -134,14 +168,26 @@ impl FromPickle for char {
 }
 
 impl ToPickle for str {
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.str_after(name, self)
     }
 }
 
 impl ToPickle for String {
+    #[inline(always)]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
+    }
+
+    #[inline(always)]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        p.str_after(name, self)
     }
 }
 
@@ -164,6 +210,7 @@ impl FromPickle for Cow<'static, str> {
 }
 
 impl ToPickle for PyStr {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_py_str(self)
     }
@@ -177,6 +224,7 @@ impl FromPickle for PyStr {
 
 impl ToPickle for () {
     /// `None`, as serde writes the unit type.
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_none()
     }

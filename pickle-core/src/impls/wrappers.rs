@@ -10,16 +10,24 @@ use std::sync::Arc;
 
 use crate::de::Decoder;
 use crate::error::Result;
+use crate::ser::AttrName;
 use crate::value::{Global, Value};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<T: ToPickle + ?Sized> ToPickle for &T {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
+    }
+
+    #[inline]
+    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+        (**self).to_pickle_after(name, p)
     }
 }
 
 impl<T: ToPickle + ?Sized> ToPickle for &mut T {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
     }
@@ -28,8 +36,14 @@ impl<T: ToPickle + ?Sized> ToPickle for &mut T {
 macro_rules! pointers {
     ($($ptr:ident),*) => {$(
         impl<T: ToPickle + ?Sized> ToPickle for $ptr<T> {
+            #[inline]
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 (**self).to_pickle(p)
+            }
+
+            #[inline]
+            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
+                (**self).to_pickle_after(name, p)
             }
         }
 
@@ -43,6 +57,7 @@ macro_rules! pointers {
 pointers!(Box, Rc, Arc);
 
 impl<T: ToPickle + ToOwned + ?Sized> ToPickle for Cow<'_, T> {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
     }
@@ -55,6 +70,7 @@ impl FromPickle for Value {
 }
 
 impl ToPickle for Global {
+    #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         Value::Global(self.clone()).to_pickle(p)
     }

@@ -7,11 +7,94 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::ToPickle;
 
-impl Pickler<'_> {
+/// Writes one instance of a class field by field: what
+/// [`Pickler::begin_instance`] returns.
+///
+/// Each field is written by a direct call to its type's
+/// [`ToPickle::to_pickle`], so a derived `to_pickle` can inline the writing
+/// of its fields. Call [`InstanceWriter::field`] once per field of the
+/// class, in order, then [`InstanceWriter::end`].
+///
+/// ```
+/// use pickle_core::class::{ClassDesc, FieldDesc, Repr};
+/// use pickle_core::{Pickler, Result, ToPickle};
+///
+/// struct Point {
+///     x: i64,
+///     y: i64,
+/// }
+///
+/// static POINT: ClassDesc = ClassDesc {
+///     module: "geometry",
+///     name: "Point",
+///     repr: Repr::State,
+///     fields: &[
+///         FieldDesc { name: "x", aliases: &[], optional: false },
+///         FieldDesc { name: "y", aliases: &[], optional: false },
+///     ],
+///     aliases: &[],
+///     deny_unknown_fields: false,
+///     members: &[],
+/// };
+///
+/// impl ToPickle for Point {
+///     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+///         let mut w = p.begin_instance(&POINT)?;
+///         w.field(&self.x)?;
+///         w.field(&self.y)?;
+///         w.end()
+///     }
+/// }
+///
+/// let bytes = pickle_core::to_vec(&Point { x: 1, y: 2 })?;
+/// assert!(bytes.starts_with(b"\x80\x05\x95"));
+/// # Ok::<(), pickle_core::Error>(())
+/// ```
+pub struct InstanceWriter<'p, 'w> {
+    p: &'p mut Pickler<'w>,
+    class: &'p ClassDesc,
+    /// The class's slot in the memo's class cache (for its field names).
+    slot: usize,
+    /// The number of the next field.
+    next: usize,
+    step: Step,
+}
+
+/// The `BINGET` of an attribute name, handed to
+/// [`ToPickle::to_pickle_after`]. Only the instance writer makes one, in
+/// the steady state at protocol 4+.
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub struct AttrName {
+    pub(crate) get: [u8; 2],
+}
+
+/// What [`InstanceWriter::field`] writes around a value.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Step {
+    /// Like [`Step::Steady`], with the field names' memo indices at hand
+    /// (see `ClassMemo::short_names`).
+    Packed(u64),
+    /// Like [`Step::Entry`], after the steady-state prefix (see
+    /// `Pickler::steady_prefix`): the end is `SETITEMS BUILD`.
+    Steady,
+    /// A state dict entry in a single batch: the field's name, the value.
+    Entry,
+    /// A state dict entry at protocol 0 (`SETITEM` after each) or in a dict
+    /// of more than one batch (`MARK` and `SETITEMS` between batches).
+    BatchedEntry,
+    /// A constructor argument: the value alone.
+    Item,
+}
+
+impl<'w> Pickler<'w> {
     /// Writes an instance of `class` whose field values are `fields`, in the
     /// order of `class.fields`, as CPython's `pickle.dumps` writes an instance
     /// of a class of that kind: the class is fetched from the memo after its
     /// first use, and so are the attribute names, which Python interns.
+    ///
+    /// [`Pickler::begin_instance`] writes the same bytes with a direct call
+    /// per field instead of a `dyn ToPickle` one.
     pub fn write_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
         if fields.len() != class.fields.len() {
             return Err(Error::new(
@@ -24,93 +107,61 @@ impl Pickler<'_> {
                 ),
             ));
         }
-        self.out.boundary()?;
-        self.enter()?;
-        match class.repr {
-            Repr::State | Repr::Slots => self.stateful_instance(class, fields)?,
-            Repr::NewArgs => self.newargs_instance(class, fields)?,
-            Repr::Reduce => {
-                self.out.boundary()?;
-                self.class_global(class)?;
-                self.out.boundary()?;
-                self.tuple_with(None, fields.len(), |p, i| fields[i].to_pickle(p))?;
-                self.out.op(Opcode::Reduce);
-                self.put(None)?;
-            }
-            Repr::Enum => {
-                return Err(Error::new(
-                    ErrorKind::Unpicklable,
-                    format!(
-                        "`{}` is an enum: write its members with `write_enum_member`",
-                        class.path()
-                    ),
-                ))
-            }
+        let mut w = self.begin_instance(class)?;
+        for value in fields {
+            w.field(*value)?;
         }
-        self.leave();
-        Ok(())
+        w.end()
     }
 
-    /// `copyreg.__newobj__` at protocol 2+, `copyreg._reconstructor` below,
-    /// then the state: the instance dict, or `(None, slots)`.
-    fn stateful_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
-        if self.proto >= 4 && class.repr == Repr::State && self.cached_instance(class, fields)? {
-            return Ok(());
-        }
-        if self.proto >= 2 {
-            self.out.boundary()?;
-            self.class_global(class)?;
-            self.out.boundary()?;
-            self.out.op(Opcode::EmptyTuple);
-            self.out.op(Opcode::NewObj);
-        } else {
-            // CPython refuses `__slots__` classes at protocols 0 and 1; this
-            // is the form its unpickler loads for them all the same.
-            self.reconstructor(class, ("builtins", "object"), |p| {
-                p.out.boundary()?;
-                p.out.op(Opcode::None);
-                Ok(())
-            })?;
-        }
-        self.put(None)?;
-        if fields.is_empty() {
-            // An instance without attributes has no state (`__getstate__` is None).
-            return Ok(());
-        }
+    /// Starts writing an instance of `class`, as [`Pickler::write_instance`]
+    /// does: everything up to the first field's value is written here, the
+    /// fields and the rest by the returned [`InstanceWriter`].
+    #[inline]
+    pub fn begin_instance<'p>(
+        &'p mut self,
+        class: &'p ClassDesc,
+    ) -> Result<InstanceWriter<'p, 'w>> {
         self.out.boundary()?;
-        if class.repr == Repr::Slots {
-            self.tuple_with(None, 2, |p, i| {
-                p.out.boundary()?;
-                if i == 0 {
-                    p.out.op(Opcode::None);
-                    Ok(())
-                } else {
-                    p.attribute_dict(class, fields)
-                }
-            })?;
-        } else {
-            self.attribute_dict(class, fields)?;
-        }
-        self.out.op(Opcode::Build);
-        Ok(())
+        let (slot, step) = match self.steady_prefix(class) {
+            Some(slot) => match self.memo.classes[slot].short_names {
+                Some(names) => (slot, Step::Packed(names)),
+                None => (slot, Step::Steady),
+            },
+            None => self.instance_prefix(class)?,
+        };
+        Ok(InstanceWriter {
+            p: self,
+            class,
+            slot,
+            next: 0,
+            step,
+        })
     }
 
     /// The steady state of writing many instances of one class at protocol
-    /// 4+: the class and its attribute names are in the memo, so everything
-    /// up to the first value is the same few bytes each time, written at
-    /// once. Returns `false` (nothing written) when that does not hold yet, or
-    /// when a frame could end inside those bytes.
-    fn cached_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<bool> {
+    /// 4+: the class is in the memo (and, from the second instance on, so
+    /// are its attribute names), so everything up to the first attribute
+    /// name is the same few bytes each time, written at once. Returns `None` (nothing written) when that does not
+    /// hold yet, when a frame could end inside those bytes, or when the
+    /// general path has an error to report.
+    #[inline]
+    fn steady_prefix(&mut self, class: &ClassDesc) -> Option<usize> {
         const PREFIX: usize = 11; // the longest form below
-        if !(2..BATCH_SIZE).contains(&fields.len()) || !self.out.fits_in_frame(PREFIX) {
-            return Ok(false);
+        if self.proto < 4
+            || class.repr != Repr::State
+            || !(2..BATCH_SIZE).contains(&class.fields.len())
+            || !self.out.fits_in_frame(PREFIX)
+            // The instance and its state dict nest two deep.
+            || self.depth + 2 > self.max_depth
+        {
+            return None;
         }
         let slot = self.memo.class_slot(class);
-        let Some(cls) = self.memo.classes[slot].global else {
-            return Ok(false);
-        };
-        self.memo.next_index().ok_or_else(super::memo_full)?;
-        self.memo.next_index().ok_or_else(super::memo_full)?;
+        let cls = self.memo.classes[slot].global?;
+        // The instance and its state dict.
+        self.memo.reserve_indices(2)?;
+        self.depth += 2;
         // The class, `()`, NEWOBJ, MEMOIZE, `{}`, MEMOIZE, MARK: fixed-size
         // writes, which compile to a few stores.
         const TAIL: [u8; 6] = [
@@ -130,33 +181,168 @@ impl Pickler<'_> {
             self.out.write(&[Opcode::LongBinGet.byte(), i0, i1, i2, i3]);
             self.out.write(&TAIL);
         }
-        self.enter()?;
-        for (i, value) in fields.iter().enumerate() {
-            self.out.boundary()?;
-            self.field_name(class, slot, i)?;
-            value.to_pickle(self)?;
-        }
-        self.leave();
-        self.out
-            .write(&[Opcode::SetItems.byte(), Opcode::Build.byte()]);
-        Ok(true)
+        Some(slot)
     }
 
-    /// `namedtuple`: `cls.__new__(cls, *fields)`, or below protocol 2
-    /// `copyreg._reconstructor(cls, tuple, fields)`.
-    fn newargs_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
-        let values = |p: &mut Self| -> Result<()> {
-            p.out.boundary()?;
-            p.tuple_with(None, fields.len(), |p, i| fields[i].to_pickle(p))
+    /// Everything up to the first field of an instance, in the general case.
+    #[inline(never)]
+    fn instance_prefix(&mut self, class: &ClassDesc) -> Result<(usize, Step)> {
+        if class.repr == Repr::Enum {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                format!(
+                    "`{}` is an enum: write its members with `write_enum_member`",
+                    class.path()
+                ),
+            ));
+        }
+        self.enter()?;
+        let slot = self.memo.class_slot(class);
+        let len = class.fields.len();
+        let step = match class.repr {
+            Repr::State | Repr::Slots => {
+                self.stateful_prefix(class)?;
+                if self.proto == 0 || len > BATCH_SIZE {
+                    Step::BatchedEntry
+                } else {
+                    Step::Entry
+                }
+            }
+            Repr::NewArgs => {
+                if self.proto >= 2 {
+                    self.out.boundary()?;
+                    self.class_global(class)?;
+                    self.out.boundary()?;
+                } else {
+                    self.reconstructor_start(class, ("builtins", "tuple"))?;
+                    self.out.boundary()?;
+                }
+                self.tuple_start(len)?;
+                Step::Item
+            }
+            Repr::Reduce | Repr::Enum => {
+                self.out.boundary()?;
+                self.class_global(class)?;
+                self.out.boundary()?;
+                self.tuple_start(len)?;
+                Step::Item
+            }
         };
+        Ok((slot, step))
+    }
+
+    /// `copyreg.__newobj__` at protocol 2+, `copyreg._reconstructor` below,
+    /// then the start of the state: the instance dict, or `(None, slots)`.
+    fn stateful_prefix(&mut self, class: &ClassDesc) -> Result<()> {
         if self.proto >= 2 {
             self.out.boundary()?;
             self.class_global(class)?;
-            values(self)?;
+            self.out.boundary()?;
+            self.out.op(Opcode::EmptyTuple);
             self.out.op(Opcode::NewObj);
         } else {
-            self.reconstructor(class, ("builtins", "tuple"), values)?;
+            // CPython refuses `__slots__` classes at protocols 0 and 1; this
+            // is the form its unpickler loads for them all the same.
+            self.reconstructor(class, ("builtins", "object"), |p| {
+                p.out.boundary()?;
+                p.out.op(Opcode::None);
+                Ok(())
+            })?;
         }
+        self.put(None)?;
+        let len = class.fields.len();
+        if len == 0 {
+            // An instance without attributes has no state (`__getstate__` is None).
+            return Ok(());
+        }
+        self.out.boundary()?;
+        if class.repr == Repr::Slots {
+            // `tuple_with` for `(None, {...})`, up to the dict.
+            self.enter()?;
+            if self.proto < 2 {
+                self.out.op(Opcode::Mark);
+            }
+            self.out.boundary()?;
+            self.out.op(Opcode::None);
+            self.out.boundary()?;
+        }
+        // `dict_with`, or the single batch of `batch_dict_exact`, up to the
+        // first entry.
+        self.enter()?;
+        if self.proto >= 1 {
+            self.out.op(Opcode::EmptyDict);
+        } else {
+            self.out.write(&[Opcode::Mark.byte(), Opcode::Dict.byte()]);
+        }
+        self.put(None)?;
+        if self.proto >= 1 && len > 1 {
+            self.out.op(Opcode::Mark);
+        }
+        Ok(())
+    }
+
+    /// The end of what [`Pickler::stateful_prefix`] (or `cached_prefix`) began.
+    fn stateful_suffix(&mut self, class: &ClassDesc) -> Result<()> {
+        let len = class.fields.len();
+        if len == 0 {
+            return Ok(());
+        }
+        if self.proto >= 1 {
+            self.out.op(if len == 1 {
+                Opcode::SetItem
+            } else {
+                Opcode::SetItems
+            });
+            if len % BATCH_SIZE == 0 {
+                // CPython's loop over a dict ends with an empty batch after a full one.
+                self.out
+                    .write(&[Opcode::Mark.byte(), Opcode::SetItems.byte()]);
+            }
+        }
+        self.leave();
+        if class.repr == Repr::Slots {
+            self.leave();
+            self.out.op(if self.proto >= 2 {
+                Opcode::Tuple2
+            } else {
+                Opcode::Tuple
+            });
+            self.put(None)?;
+        }
+        self.out.op(Opcode::Build);
+        Ok(())
+    }
+
+    /// `save_tuple` of `len` constructor arguments, up to the first one.
+    fn tuple_start(&mut self, len: usize) -> Result<()> {
+        if len == 0 {
+            if self.proto >= 1 {
+                self.out.op(Opcode::EmptyTuple);
+            } else {
+                self.out.write(&[Opcode::Mark.byte(), Opcode::Tuple.byte()]);
+            }
+            return Ok(());
+        }
+        self.enter()?;
+        if !(len <= 3 && self.proto >= 2) {
+            self.out.op(Opcode::Mark);
+        }
+        Ok(())
+    }
+
+    /// The end of what [`Pickler::tuple_start`] began.
+    fn tuple_end(&mut self, len: usize) -> Result<()> {
+        if len == 0 {
+            return Ok(());
+        }
+        self.leave();
+        let op = match (self.proto >= 2, len) {
+            (true, 1) => Opcode::Tuple1,
+            (true, 2) => Opcode::Tuple2,
+            (true, 3) => Opcode::Tuple3,
+            _ => Opcode::Tuple,
+        };
+        self.out.op(op);
         self.put(None)
     }
 
@@ -165,64 +351,31 @@ impl Pickler<'_> {
     where
         F: FnOnce(&mut Self) -> Result<()>,
     {
+        self.reconstructor_start(class, base)?;
+        state(self)?;
+        self.reconstructor_end()
+    }
+
+    /// [`Pickler::reconstructor`] up to the state.
+    fn reconstructor_start(&mut self, class: &ClassDesc, base: (&str, &str)) -> Result<()> {
         self.out.boundary()?;
         self.global("copyreg", "_reconstructor", false)?;
         self.out.boundary()?;
-        let mut state = Some(state);
-        self.tuple_with(None, 3, |p, i| match i {
-            0 => {
-                p.out.boundary()?;
-                p.class_global(class)
-            }
-            1 => {
-                p.out.boundary()?;
-                p.global(base.0, base.1, false)
-            }
-            _ => match state.take() {
-                Some(state) => state(p),
-                None => Ok(()),
-            },
-        })?;
-        self.out.op(Opcode::Reduce);
-        Ok(())
+        // `tuple_with` of three items, below protocol 2: never the short form.
+        self.enter()?;
+        self.out.op(Opcode::Mark);
+        self.out.boundary()?;
+        self.class_global(class)?;
+        self.out.boundary()?;
+        self.global(base.0, base.1, false)
     }
 
-    /// A dict of the fields by their (interned) Python names.
-    fn attribute_dict(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
-        if self.proto == 0 || fields.len() > BATCH_SIZE {
-            return self.dict_with(None, fields.len(), |p, i| {
-                let slot = p.memo.class_slot(class);
-                p.out.boundary()?;
-                p.field_name(class, slot, i)?;
-                fields[i].to_pickle(p)
-            });
-        }
-        // The common case, inline: `EMPTY_DICT`, memo, one batch (as
-        // `batch_dict_exact` writes up to 1000 entries).
-        self.enter()?;
-        self.out.op(Opcode::EmptyDict);
-        self.put(None)?;
-        let single = fields.len() == 1;
-        if !single {
-            self.out.op(Opcode::Mark);
-        }
-        let slot = self.memo.class_slot(class);
-        for (i, value) in fields.iter().enumerate() {
-            self.out.boundary()?;
-            self.field_name(class, slot, i)?;
-            value.to_pickle(self)?;
-        }
-        self.out.op(if single {
-            Opcode::SetItem
-        } else {
-            Opcode::SetItems
-        });
-        if fields.len() == BATCH_SIZE {
-            // CPython's loop over a dict ends with an empty batch after a full one.
-            self.out
-                .write(&[Opcode::Mark.byte(), Opcode::SetItems.byte()]);
-        }
+    /// [`Pickler::reconstructor`] after the state.
+    fn reconstructor_end(&mut self) -> Result<()> {
         self.leave();
+        self.out.op(Opcode::Tuple);
+        self.put(None)?;
+        self.out.op(Opcode::Reduce);
         Ok(())
     }
 
@@ -240,15 +393,30 @@ impl Pickler<'_> {
     }
 
     /// Attribute name `i` of `class` (interned: the same object in every instance).
-    #[inline]
+    #[inline(always)]
     fn field_name(&mut self, class: &ClassDesc, slot: usize, i: usize) -> Result<()> {
+        // The steady state, inline: a name fetched by `BINGET`.
+        if let Some(&Some(idx)) = self.memo.classes.get(slot).and_then(|c| c.fields.get(i)) {
+            if idx < 256 && self.proto >= 1 {
+                self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
+                return Ok(());
+            }
+        }
+        self.field_name_slow(class, slot, i)
+    }
+
+    #[inline(never)]
+    fn field_name_slow(&mut self, class: &ClassDesc, slot: usize, i: usize) -> Result<()> {
         if let Some(idx) = self.memo.classes[slot].fields[i] {
             self.write_get(idx);
             return Ok(());
         }
         let name = class.fields[i].name;
         self.interned_str(name)?;
-        self.memo.classes[slot].fields[i] = self.memo.interned(name);
+        let idx = self.memo.interned(name);
+        let class_memo = &mut self.memo.classes[slot];
+        class_memo.fields[i] = idx;
+        class_memo.pack_names();
         Ok(())
     }
 
@@ -309,4 +477,116 @@ impl Pickler<'_> {
         self.memo.classes[slot].members[index] = self.lookup(member_key);
         Ok(())
     }
+}
+
+impl InstanceWriter<'_, '_> {
+    /// Writes the next field's value (with its attribute name, for a class
+    /// whose state is a dict).
+    #[inline(always)]
+    pub fn field<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
+        let i = self.next;
+        if i >= self.class.fields.len() {
+            return Err(miscount(self.class, None));
+        }
+        self.next = i + 1;
+        // What goes before the value; one call of `to_pickle` below, so that
+        // it is inlined once.
+        match self.step {
+            Step::Packed(names) => {
+                let get = [Opcode::BinGet.byte(), (names >> (8 * i)) as u8];
+                return value.to_pickle_after(AttrName { get }, self.p);
+            }
+            Step::Steady | Step::Entry => {
+                self.p.out.boundary()?;
+                self.p.field_name(self.class, self.slot, i)?;
+            }
+            Step::BatchedEntry => return self.p.batched_entry(self.class, self.slot, i, value),
+            Step::Item => {}
+        }
+        value.to_pickle(self.p)
+    }
+
+    /// Writes what follows the last field.
+    #[inline(always)]
+    pub fn end(self) -> Result<()> {
+        if self.next != self.class.fields.len() {
+            return Err(miscount(self.class, Some(self.next)));
+        }
+        let p = self.p;
+        if matches!(self.step, Step::Steady | Step::Packed(_)) {
+            p.out
+                .write(&[Opcode::SetItems.byte(), Opcode::Build.byte()]);
+            p.depth -= 2;
+            return Ok(());
+        }
+        p.instance_suffix(self.class)
+    }
+}
+
+impl Pickler<'_> {
+    /// An entry of a state dict written at protocol 0 or in several batches,
+    /// as `batched` writes it.
+    #[inline(never)]
+    fn batched_entry<T: ToPickle + ?Sized>(
+        &mut self,
+        class: &ClassDesc,
+        slot: usize,
+        i: usize,
+        value: &T,
+    ) -> Result<()> {
+        if self.proto >= 1 && i > 0 && i % BATCH_SIZE == 0 {
+            self.out.op(Opcode::Mark);
+        }
+        self.out.boundary()?;
+        self.field_name(class, slot, i)?;
+        value.to_pickle(self)?;
+        if self.proto == 0 {
+            self.out.op(Opcode::SetItem);
+        } else if (i + 1) % BATCH_SIZE == 0 && i + 1 < class.fields.len() {
+            self.out.op(Opcode::SetItems);
+        }
+        Ok(())
+    }
+
+    /// What follows the last field of an instance, in the general case.
+    #[inline(never)]
+    fn instance_suffix(&mut self, class: &ClassDesc) -> Result<()> {
+        let len = class.fields.len();
+        match class.repr {
+            Repr::State | Repr::Slots => self.stateful_suffix(class)?,
+            Repr::NewArgs => {
+                self.tuple_end(len)?;
+                if self.proto >= 2 {
+                    self.out.op(Opcode::NewObj);
+                } else {
+                    self.reconstructor_end()?;
+                }
+                self.put(None)?;
+            }
+            Repr::Reduce | Repr::Enum => {
+                self.tuple_end(len)?;
+                self.out.op(Opcode::Reduce);
+                self.put(None)?;
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+}
+
+/// The error for `given` values of `class` (`None`: more than it has fields).
+#[cold]
+fn miscount(class: &ClassDesc, given: Option<usize>) -> Error {
+    let len = class.fields.len();
+    let given = match given {
+        Some(n) => n.to_string(),
+        None => format!("more than {len}"),
+    };
+    Error::new(
+        ErrorKind::Unpicklable,
+        format!(
+            "`{}` has {len} fields, {given} values were given",
+            class.path()
+        ),
+    )
 }

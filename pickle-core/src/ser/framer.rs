@@ -20,11 +20,16 @@ const FRAME_HEADER_SIZE: usize = 9;
 pub(crate) struct Framer<'w> {
     out: Vec<u8>,
     framing: bool,
-    /// `framing` and no frame open: the next write opens one. Kept as one
-    /// flag because every write checks it.
-    needs_frame: bool,
-    /// Where the open frame's header placeholder starts.
+    /// Where the open frame's header placeholder starts. While framing, a
+    /// frame is always open: the next one is opened as soon as one is
+    /// committed, instead of at the next write as CPython does, so that
+    /// writes need not check for it. The bytes are the same: a frame that
+    /// stays empty (or holds fewer than 4 bytes) loses its header on commit.
     frame_start: Option<usize>,
+    /// The output length at which a boundary commits the open frame
+    /// (`usize::MAX` when none is open), so that the check before every
+    /// value is one comparison.
+    commit_at: usize,
     /// Where committed output goes when writing to a stream; `None` for `to_vec`.
     sink: Option<&'w mut dyn Write>,
 }
@@ -34,8 +39,8 @@ impl<'w> Framer<'w> {
         Framer {
             out: Vec::with_capacity(4096),
             framing: false,
-            needs_frame: false,
             frame_start: None,
+            commit_at: usize::MAX,
             sink,
         }
     }
@@ -46,32 +51,25 @@ impl<'w> Framer<'w> {
 
     fn set_framing(&mut self, framing: bool) {
         self.framing = framing;
-        self.needs_frame = framing && self.frame_start.is_none();
-    }
-
-    #[inline(always)]
-    fn open_frame_if_needed(&mut self) {
-        if self.needs_frame {
+        if framing && self.frame_start.is_none() {
             self.open_frame();
         }
     }
 
-    #[cold]
     fn open_frame(&mut self) {
-        self.frame_start = Some(self.out.len());
-        self.needs_frame = false;
+        let start = self.out.len();
+        self.frame_start = Some(start);
+        self.commit_at = start + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET;
         self.out.extend_from_slice(&[0xFE; FRAME_HEADER_SIZE]);
     }
 
     #[inline(always)]
     pub(crate) fn write(&mut self, bytes: &[u8]) {
-        self.open_frame_if_needed();
         self.out.extend_from_slice(bytes);
     }
 
     #[inline(always)]
     pub(crate) fn byte(&mut self, b: u8) {
-        self.open_frame_if_needed();
         self.out.push(b);
     }
 
@@ -80,39 +78,86 @@ impl<'w> Framer<'w> {
         self.byte(op.byte());
     }
 
-    /// Whether `n` more bytes keep the open frame (or the one the next write
-    /// opens) below the size at which a boundary commits it.
+    /// `SHORT_BINUNICODE`, `text` (at most 255 bytes) and `MEMOIZE`.
+    #[inline(always)]
+    pub(crate) fn short_str(&mut self, text: &[u8]) {
+        let len = text.len();
+        if len <= 16 {
+            // Most strings in records are this short: built in a fixed-size
+            // buffer and appended with a fixed-size copy, then cut to length,
+            // instead of a call to `memcpy` for a few bytes.
+            let mut buf = [0u8; 24];
+            buf[0] = Opcode::ShortBinUnicode.byte();
+            buf[1] = len as u8;
+            copy_short(&mut buf[2..18], text);
+            buf[2 + len] = Opcode::Memoize.byte();
+            let end = self.out.len() + len + 3;
+            self.out.extend_from_slice(&buf);
+            self.out.truncate(end);
+            return;
+        }
+        self.out.reserve(len + 3);
+        self.out
+            .extend_from_slice(&[Opcode::ShortBinUnicode.byte(), len as u8]);
+        self.out.extend_from_slice(text);
+        self.out.push(Opcode::Memoize.byte());
+    }
+
+    /// `prefix` (an attribute name's `BINGET`), then `SHORT_BINUNICODE`,
+    /// `text` (at most 16 bytes) and `MEMOIZE`, built and appended as
+    /// [`Framer::short_str`] does.
+    #[inline(always)]
+    pub(crate) fn short_str_after(&mut self, prefix: [u8; 2], text: &[u8]) {
+        let len = text.len();
+        let mut buf = [0u8; 24];
+        buf[..2].copy_from_slice(&prefix);
+        buf[2] = Opcode::ShortBinUnicode.byte();
+        buf[3] = len as u8;
+        copy_short(&mut buf[4..20], text);
+        buf[4 + len] = Opcode::Memoize.byte();
+        let end = self.out.len() + len + 5;
+        self.out.extend_from_slice(&buf);
+        self.out.truncate(end);
+    }
+
+    /// Whether `n` more bytes keep the open frame below the size at which a
+    /// boundary commits it (always true when not framing).
     #[inline]
     pub(crate) fn fits_in_frame(&self, n: usize) -> bool {
-        match self.frame_start {
-            Some(start) => self.out.len() - start - FRAME_HEADER_SIZE + n < FRAME_SIZE_TARGET,
-            None => n < FRAME_SIZE_TARGET,
-        }
+        self.out.len() + n < self.commit_at
     }
 
     /// `_Pickler_OpcodeBoundary`: commits the open frame once it is full.
     #[inline(always)]
     pub(crate) fn boundary(&mut self) -> Result<()> {
-        if let Some(start) = self.frame_start {
-            if self.out.len() - start - FRAME_HEADER_SIZE >= FRAME_SIZE_TARGET {
-                return self.end_full_frame();
-            }
+        if self.out.len() >= self.commit_at {
+            return self.end_full_frame();
         }
         Ok(())
     }
 
     #[cold]
+    #[inline(never)]
     fn end_full_frame(&mut self) -> Result<()> {
         self.commit_frame();
-        self.flush_to_sink()
+        self.flush_to_sink()?;
+        self.reopen();
+        Ok(())
     }
 
-    /// `_Pickler_CommitFrame`.
-    pub(crate) fn commit_frame(&mut self) {
+    /// Opens the next frame after a commit, when framing.
+    fn reopen(&mut self) {
+        if self.framing {
+            self.open_frame();
+        }
+    }
+
+    /// `_Pickler_CommitFrame`, without opening the next frame.
+    fn commit_frame(&mut self) {
         let Some(start) = self.frame_start.take() else {
             return;
         };
-        self.needs_frame = self.framing;
+        self.commit_at = usize::MAX;
         let len = self.out.len() - start - FRAME_HEADER_SIZE;
         if len >= FRAME_SIZE_MIN {
             self.out[start] = Opcode::Frame.byte();
@@ -132,9 +177,7 @@ impl<'w> Framer<'w> {
             return Ok(());
         }
         self.commit_frame();
-        let framing = self.framing;
-        self.set_framing(false);
-        self.write(header);
+        self.out.extend_from_slice(header);
         if self.sink.is_some() {
             self.flush_to_sink()?;
             if let Some(sink) = self.sink.as_mut() {
@@ -143,7 +186,7 @@ impl<'w> Framer<'w> {
         } else {
             self.out.extend_from_slice(payload);
         }
-        self.set_framing(framing);
+        self.reopen();
         Ok(())
     }
 
@@ -152,6 +195,7 @@ impl<'w> Framer<'w> {
     pub(crate) fn write_unframed(&mut self, bytes: &[u8]) {
         self.commit_frame();
         self.out.extend_from_slice(bytes);
+        self.reopen();
     }
 
     fn flush_to_sink(&mut self) -> Result<()> {
@@ -172,5 +216,23 @@ impl<'w> Framer<'w> {
             sink.flush().map_err(Error::io)?;
         }
         Ok(self.out)
+    }
+}
+
+/// Copies `src` (at most 16 bytes) to the start of `dst` (16 bytes) with a
+/// few fixed-size moves, overlapping where `src` is not a power of two long.
+#[inline(always)]
+fn copy_short(dst: &mut [u8], src: &[u8]) {
+    let n = src.len();
+    if n >= 8 {
+        dst[..8].copy_from_slice(&src[..8]);
+        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
+    } else if n >= 4 {
+        dst[..4].copy_from_slice(&src[..4]);
+        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
+    } else if n > 0 {
+        dst[0] = src[0];
+        dst[n / 2] = src[n / 2];
+        dst[n - 1] = src[n - 1];
     }
 }

@@ -28,7 +28,29 @@ pub(crate) struct ClassMemo {
     desc: usize,
     pub(crate) global: Option<u32>,
     pub(crate) fields: Box<[Option<u32>]>,
+    /// Once every field name is in the memo, for a class of at most 8
+    /// fields whose names all have indices below 256: the indices, one byte
+    /// each (field `i` in bits `8 * i..`), so that writing a name in the
+    /// steady state is a shift and a 2-byte `BINGET`.
+    pub(crate) short_names: Option<u64>,
     pub(crate) members: Box<[Option<u32>]>,
+}
+
+impl ClassMemo {
+    /// Sets [`ClassMemo::short_names`] if the names now allow it.
+    pub(crate) fn pack_names(&mut self) {
+        if self.fields.len() > 8 {
+            return;
+        }
+        let mut packed = 0u64;
+        for (i, idx) in self.fields.iter().enumerate() {
+            match idx {
+                Some(idx) if *idx < 256 => packed |= u64::from(*idx) << (8 * i),
+                _ => return,
+            }
+        }
+        self.short_names = Some(packed);
+    }
 }
 
 #[derive(Default)]
@@ -56,6 +78,13 @@ impl Memo {
         {
             return self.last_class;
         }
+        self.find_class_slot(desc)
+    }
+
+    /// [`Memo::class_slot`] when `desc` is not the class of the last call.
+    #[inline(never)]
+    fn find_class_slot(&mut self, desc: &ClassDesc) -> usize {
+        let addr = desc as *const ClassDesc as usize;
         let slot = match self.classes.iter().position(|c| c.desc == addr) {
             Some(slot) => slot,
             None => {
@@ -63,6 +92,7 @@ impl Memo {
                     desc: addr,
                     global: None,
                     fields: vec![None; desc.fields.len()].into(),
+                    short_names: None,
                     members: vec![None; desc.members.len()].into(),
                 });
                 self.classes.len() - 1
@@ -70,6 +100,14 @@ impl Memo {
         };
         self.last_class = slot;
         slot
+    }
+
+    /// Assigns the next `n` indices at once (to objects memoized with
+    /// `MEMOIZE`, which names no index); `None` if they do not fit.
+    #[inline]
+    pub(crate) fn reserve_indices(&mut self, n: u32) -> Option<()> {
+        self.len = self.len.checked_add(n)?;
+        Some(())
     }
 
     /// Assigns the next index.

@@ -23,6 +23,7 @@ use crate::protocol::Protocol;
 use crate::text;
 use crate::value::{BigInt, Buffer, PyStr, MAX_STR_DIGITS};
 use crate::ToPickle;
+pub use class::{AttrName, InstanceWriter};
 use framer::Framer;
 use memo::Memo;
 pub use seq::SeqKind;
@@ -328,6 +329,107 @@ impl<'w> Pickler<'w> {
         Ok(())
     }
 
+    /// Writes the `GET` of an attribute name (see [`ToPickle::to_pickle_after`]).
+    #[doc(hidden)]
+    #[inline]
+    pub fn write_attr_name(&mut self, name: AttrName) -> Result<()> {
+        self.out.boundary()?;
+        self.out.write(&name.get);
+        Ok(())
+    }
+
+    /// Whether an attribute name and what follows it can be written as one:
+    /// the frame stays below its commit point after the name, so neither
+    /// the boundary before the name nor the one after it commits it.
+    #[inline(always)]
+    fn name_fits(&self) -> bool {
+        self.out.fits_in_frame(2)
+    }
+
+    /// An attribute name, then `None`.
+    #[inline(always)]
+    pub(crate) fn none_after(&mut self, name: AttrName) -> Result<()> {
+        if self.name_fits() {
+            let [g, i] = name.get;
+            self.out.write(&[g, i, Opcode::None.byte()]);
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_none()
+    }
+
+    /// An attribute name, then a `bool`.
+    #[inline(always)]
+    pub(crate) fn bool_after(&mut self, name: AttrName, v: bool) -> Result<()> {
+        if self.name_fits() {
+            // Protocol 4+: `NEWTRUE`/`NEWFALSE`.
+            let [g, i] = name.get;
+            let op = if v { Opcode::NewTrue } else { Opcode::NewFalse };
+            self.out.write(&[g, i, op.byte()]);
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_bool(v)
+    }
+
+    /// An attribute name, then an int.
+    #[inline(always)]
+    pub(crate) fn i64_after(&mut self, name: AttrName, v: i64) -> Result<()> {
+        // An `AttrName` exists only at protocol 4+, where ints in the
+        // 32-bit range are `BININT*`.
+        if let (true, Ok(small)) = (self.name_fits(), i32::try_from(v)) {
+            let [g, i] = name.get;
+            let [b0, b1, b2, b3] = small.to_le_bytes();
+            if b2 != 0 || b3 != 0 {
+                self.out
+                    .write(&[g, i, Opcode::BinInt.byte(), b0, b1, b2, b3]);
+            } else if b1 != 0 {
+                self.out.write(&[g, i, Opcode::BinInt2.byte(), b0, b1]);
+            } else {
+                self.out.write(&[g, i, Opcode::BinInt1.byte(), b0]);
+            }
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_i64(v)
+    }
+
+    /// An attribute name, then a float.
+    #[inline(always)]
+    pub(crate) fn f64_after(&mut self, name: AttrName, v: f64) -> Result<()> {
+        if self.name_fits() {
+            let [g, i] = name.get;
+            let [b0, b1, b2, b3, b4, b5, b6, b7] = v.to_bits().to_be_bytes();
+            self.out.write(&[
+                g,
+                i,
+                Opcode::BinFloat.byte(),
+                b0,
+                b1,
+                b2,
+                b3,
+                b4,
+                b5,
+                b6,
+                b7,
+            ]);
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_f64(v)
+    }
+
+    /// An attribute name, then a `str`.
+    #[inline(always)]
+    pub(crate) fn str_after(&mut self, name: AttrName, v: &str) -> Result<()> {
+        if self.name_fits() && v.len() <= 16 && self.memo.reserve_indices(1).is_some() {
+            self.out.short_str_after(name.get, v.as_bytes());
+            return Ok(());
+        }
+        self.write_attr_name(name)?;
+        self.write_str(v)
+    }
+
     /// Writes a `bool`.
     #[inline]
     pub fn write_bool(&mut self, v: bool) -> Result<()> {
@@ -346,7 +448,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// Writes an `int`.
-    #[inline]
+    #[inline(always)]
     pub fn write_i64(&mut self, v: i64) -> Result<()> {
         self.out.boundary()?;
         self.int(v)
@@ -354,21 +456,28 @@ impl<'w> Pickler<'w> {
 
     #[inline]
     fn int(&mut self, v: i64) -> Result<()> {
-        if let Ok(small) = i32::try_from(v) {
-            if self.proto >= 1 {
-                let bytes = small.to_le_bytes();
-                if bytes[2] != 0 || bytes[3] != 0 {
-                    self.out.op(Opcode::BinInt);
-                    self.out.write(&bytes);
-                } else if bytes[1] != 0 {
-                    self.out
-                        .write(&[Opcode::BinInt2.byte(), bytes[0], bytes[1]]);
+        if self.proto >= 1 {
+            if let Ok(small) = i32::try_from(v) {
+                // One fixed-size write per form.
+                let [b0, b1, b2, b3] = small.to_le_bytes();
+                if b2 != 0 || b3 != 0 {
+                    self.out.write(&[Opcode::BinInt.byte(), b0, b1, b2, b3]);
+                } else if b1 != 0 {
+                    self.out.write(&[Opcode::BinInt2.byte(), b0, b1]);
                 } else {
-                    self.out.write(&[Opcode::BinInt1.byte(), bytes[0]]);
+                    self.out.write(&[Opcode::BinInt1.byte(), b0]);
                 }
-            } else {
-                self.out.write(format!("I{v}\n").as_bytes());
+                return Ok(());
             }
+        }
+        self.int_slow(v)
+    }
+
+    /// An int at protocol 0, or outside the 32-bit range.
+    #[inline(never)]
+    fn int_slow(&mut self, v: i64) -> Result<()> {
+        if self.proto == 0 && i32::try_from(v).is_ok() {
+            self.out.write(format!("I{v}\n").as_bytes());
             return Ok(());
         }
         self.long_bytes(&BigInt::from(v))
@@ -449,21 +558,40 @@ impl<'w> Pickler<'w> {
         Ok(())
     }
 
+    #[inline]
     pub(crate) fn float(&mut self, f: f64) {
         if self.proto >= 1 {
-            self.out.op(Opcode::BinFloat);
-            self.out.write(&f.to_bits().to_be_bytes());
+            let [b0, b1, b2, b3, b4, b5, b6, b7] = f.to_bits().to_be_bytes();
+            self.out
+                .write(&[Opcode::BinFloat.byte(), b0, b1, b2, b3, b4, b5, b6, b7]);
         } else {
-            self.out.op(Opcode::Float);
-            self.out.write(text::float::repr(f).as_bytes());
-            self.out.byte(b'\n');
+            self.float_text(f);
         }
     }
 
+    /// `FLOAT`: the float's repr, at protocol 0.
+    #[inline(never)]
+    fn float_text(&mut self, f: f64) {
+        self.out.op(Opcode::Float);
+        self.out.write(text::float::repr(f).as_bytes());
+        self.out.byte(b'\n');
+    }
+
     /// Writes a `str` (a new object, memoized as CPython memoizes every string).
-    #[inline]
+    #[inline(always)]
     pub fn write_str(&mut self, v: &str) -> Result<()> {
         self.out.boundary()?;
+        // The common case at protocol 4+, inline: `SHORT_BINUNICODE`, the
+        // text, `MEMOIZE`.
+        if self.proto >= 4 && v.len() <= 0xff && self.memo.reserve_indices(1).is_some() {
+            self.out.short_str(v.as_bytes());
+            return Ok(());
+        }
+        self.str_slow(v)
+    }
+
+    #[inline(never)]
+    fn str_slow(&mut self, v: &str) -> Result<()> {
         self.str_bytes(v.as_bytes(), None)?;
         self.put(None)
     }

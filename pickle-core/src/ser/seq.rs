@@ -2,7 +2,7 @@
 //! their items in runs of 1000, exactly as CPython's `batch_list_exact`,
 //! `batch_list`, `batch_dict_exact`, `batch_dict` and `save_set` do it.
 
-use super::{Key, Pickler};
+use super::{AttrName, Key, Pickler};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::ToPickle;
@@ -135,6 +135,112 @@ impl Pickler<'_> {
         self.list_with(None, items.len(), |p, _| {
             items.next().ok_or_else(too_short)?.to_pickle(p)
         })
+    }
+
+    /// Writes a `list` of the items of a slice (what `Vec<T>` and `[T]`
+    /// write): like [`Pickler::write_list`], with the common case at
+    /// protocol 4+ (a single batch) inline.
+    #[inline]
+    pub fn write_slice<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.out.boundary()?;
+        if self.slice_in_one_batch(items.len()) {
+            let head = [
+                Opcode::EmptyList.byte(),
+                Opcode::Memoize.byte(),
+                Opcode::Mark.byte(),
+            ];
+            if items.len() > 1 {
+                self.out.write(&head);
+            } else {
+                self.out.write(&head[..2]);
+            }
+            return self.slice_items(items);
+        }
+        if self.proto >= 1 {
+            return self.slice_in_batches(items);
+        }
+        self.list_with(None, items.len(), |p, i| items[i].to_pickle(p))
+    }
+
+    /// `list_with` for a slice at protocols 1 and above, with the batches
+    /// of `batch_list_exact` as plain loops over chunks.
+    #[inline(never)]
+    fn slice_in_batches<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.enter()?;
+        self.out.op(Opcode::EmptyList);
+        self.put(None)?;
+        if let [item] = items {
+            item.to_pickle(self)?;
+            self.out.op(Opcode::Append);
+        } else {
+            for batch in items.chunks(BATCH_SIZE) {
+                self.out.op(Opcode::Mark);
+                for item in batch {
+                    item.to_pickle(self)?;
+                }
+                self.out.op(Opcode::Appends);
+            }
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// An attribute name, then [`Pickler::write_slice`].
+    #[inline]
+    pub(crate) fn slice_after<T: ToPickle>(&mut self, name: AttrName, items: &[T]) -> Result<()> {
+        if self.name_fits() && self.slice_in_one_batch(items.len()) {
+            let [g, i] = name.get;
+            let head = [
+                g,
+                i,
+                Opcode::EmptyList.byte(),
+                Opcode::Memoize.byte(),
+                Opcode::Mark.byte(),
+            ];
+            if items.len() > 1 {
+                self.out.write(&head);
+            } else {
+                self.out.write(&head[..4]);
+            }
+            return self.slice_items(items);
+        }
+        self.write_attr_name(name)?;
+        self.write_slice(items)
+    }
+
+    /// Whether a list of `len` items is written by the fast path of
+    /// [`Pickler::write_slice`]: protocol 4+, a single batch, room to nest.
+    /// If so, the list's memo index is taken: the caller writes
+    /// `EMPTY_LIST MEMOIZE`, `MARK` if `len > 1`, then calls
+    /// [`Pickler::slice_items`].
+    #[inline(always)]
+    fn slice_in_one_batch(&mut self, len: usize) -> bool {
+        self.proto >= 4
+            && len < BATCH_SIZE
+            && self.depth < self.max_depth
+            && self.memo.reserve_indices(1).is_some()
+    }
+
+    /// The items of a list in one batch (`batch_list_exact`), after the
+    /// head [`Pickler::slice_in_one_batch`] describes.
+    #[inline(always)]
+    fn slice_items<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.depth += 1;
+        match items {
+            [] => {}
+            [item] => {
+                item.to_pickle(self)?;
+                self.out.op(Opcode::Append);
+            }
+            _ => {
+                for item in items {
+                    item.to_pickle(self)?;
+                }
+                self.out.op(Opcode::Appends);
+            }
+        }
+        self.depth -= 1;
+        Ok(())
     }
 
     #[inline]

@@ -30,6 +30,16 @@ def order(n, status, items=2, note=True):
     )
 
 
+def bulk_orders():
+    statuses = [Status.NEW, Status.PAID, Status.SHIPPED]
+    orders = []
+    for n in range(1500):
+        o = order(n, statuses[n % 3], items=n % 4, note=n % 3 != 0)
+        o.tags = o.tags[:n % 3]
+        orders.append(o)
+    return orders
+
+
 def customer(n):
     return CustomerV2(s(f"name {n}"), s(f"user{n}@example.com"), n % 2 == 0)
 
@@ -81,6 +91,8 @@ CASES = {
     "optional_items": lambda: [item(1), None, item(2)],
     "items_by_sku": lambda: {s("sku-a"): item(1), s("sku-b"): item(2)},
     "many_items": lambda: [item(i) for i in range(2500)],
+    "bulk_orders": lambda: bulk_orders(),
+    "bulk_orders_late": lambda: ([s(f"pad{i}") for i in range(300)], bulk_orders()),
 }
 
 
