@@ -99,19 +99,6 @@ pub fn all() -> Vec<Case> {
                 order(3, Status::New, 2, true),
             ],
         ),
-        case(
-            "many_orders",
-            (0..700)
-                .map(|n| {
-                    let status = if n % 2 == 1 {
-                        Status::Paid
-                    } else {
-                        Status::New
-                    };
-                    order(n, status, 1, n % 3 != 0)
-                })
-                .collect::<Vec<_>>(),
-        ),
         case("customer", customer(3)),
         case(
             "slotted",

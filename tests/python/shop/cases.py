@@ -63,11 +63,6 @@ CASES = {
     "order": lambda: order(1, Status.NEW),
     "order_empty": lambda: Order(5, s("nobody"), 0.0, [], None, [], Status.SHIPPED),
     "orders": lambda: [order(1, Status.PAID), order(2, Status.PAID), order(3, Status.NEW)],
-    # Over 64 KiB at protocols 4 and 5: frames end inside the records.
-    "many_orders": lambda: [
-        order(n, Status.PAID if n % 2 else Status.NEW, items=1, note=n % 3 != 0)
-        for n in range(700)
-    ],
     "customer": lambda: customer(3),
     "slotted": lambda: Slotted(-5, s("slots")),
     "pair": lambda: Pair(10, s("ten")),
