@@ -69,6 +69,18 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
                 "€".repeat(100),
             ]),
         ),
+        // CPython keeps one object of "" and of each one-character string
+        // below U+0100: the equal Python list holds each of them once.
+        (
+            "one-object strings",
+            Box::new((
+                [
+                    "a", "a", "", "", "\u{e9}", "\u{e9}", "\u{100}", "\u{100}", "ab", "ab",
+                ]
+                .map(str::to_owned),
+                ['x', 'x', '\u{ff}', '\u{ff}'],
+            )),
+        ),
         ("str 300", Box::new("s".repeat(300))),
         ("string 70k", Box::new("é".repeat(35000))),
         ("unit", Box::new(())),

@@ -49,6 +49,12 @@ EXPECTED = {
     "f32": [0.5, 3.4028234663852886e38],
     "char": ["a", "é", "😀"],
     "string": fresh_list(["", "hello", "a\\b\n\x00", "€" * 100]),
+    # `chr` gives CPython's one object of each code point below 256.
+    "one-object strings": (
+        [chr(97), chr(97), str(), str(), chr(0xE9), chr(0xE9), chr(0x100), chr(0x100)]
+        + fresh_list(["ab", "ab"]),
+        [chr(120), chr(120), chr(0xFF), chr(0xFF)],
+    ),
     "str 300": "s" * 300,
     "string 70k": "é" * 35000,
     "unit": None,

@@ -108,6 +108,13 @@ pub fn all() -> Vec<Case> {
             },
         ),
         case(
+            "pairs_one_object",
+            [(1, "x"), (2, "x"), (3, ""), (4, "")].map(|(left, right)| Pair {
+                left,
+                right: right.into(),
+            }),
+        ),
+        case(
             "pair",
             Pair {
                 left: 10,

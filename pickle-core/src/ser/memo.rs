@@ -62,6 +62,9 @@ pub(crate) struct Memo {
     globals: Map<Box<str>, Map<Box<str>, u32>>,
     members: Map<MemberKey, u32>,
     singletons: Map<Box<str>, u32>,
+    /// `""` and the one-character strings CPython keeps one object of
+    /// (see `one_object_str` in `mod.rs`).
+    one_object_strs: Map<u16, u32>,
     pub(crate) classes: Vec<ClassMemo>,
     last_class: usize,
 }
@@ -158,6 +161,14 @@ impl Memo {
 
     pub(crate) fn set_singleton(&mut self, identity: &str, idx: u32) {
         self.singletons.insert(identity.into(), idx);
+    }
+
+    pub(crate) fn one_object_str(&self, id: u16) -> Option<u32> {
+        self.one_object_strs.get(&id).copied()
+    }
+
+    pub(crate) fn set_one_object_str(&mut self, id: u16, idx: u32) {
+        self.one_object_strs.insert(id, idx);
     }
 
     pub(crate) fn set_member(&mut self, module: &str, name: &str, member: &str, idx: u32) {

@@ -174,6 +174,27 @@ pub(crate) enum Key<'k> {
     Global(&'k str, &'k str),
     Member(&'k str, &'k str, &'k str),
     Singleton(&'k str),
+    /// A string of which CPython keeps one object (see [`one_object_str`]).
+    OneObjectStr(u16),
+}
+
+/// For `""` and the one-character strings of code points below 256, of
+/// each of which CPython keeps a single object (every such string made at
+/// run time, by slicing, decoding or `chr`, is that object), a number that
+/// names it: 0 for `""`, the code point plus one for the others. So a
+/// Python object equal to a Rust value holds each of them once, and
+/// `pickle.dumps` writes the second one as a memo `GET`.
+#[inline]
+fn one_object_str(v: &str) -> Option<u16> {
+    match *v.as_bytes() {
+        [] => Some(0),
+        [b] if b < 0x80 => Some(u16::from(b) + 1),
+        // U+0080 to U+00FF in UTF-8.
+        [lead @ (0xC2 | 0xC3), cont] => {
+            Some((u16::from(lead & 0x1F) << 6 | u16::from(cont & 0x3F)) + 1)
+        }
+        _ => None,
+    }
 }
 
 /// The pickle writer that [`ToPickle`] implementations write into.
@@ -182,8 +203,10 @@ pub(crate) enum Key<'k> {
 /// CPython's pickler would. Objects CPython memoizes (strings, bytes,
 /// containers, instances) are memoized here too; values written twice from
 /// Rust are two objects, except where identity is known: interned names
-/// ([`Pickler::write_interned_str`]), globals, enum members and
-/// [`Value::Shared`](crate::Value::Shared) nodes.
+/// ([`Pickler::write_interned_str`]), globals, enum members,
+/// [`Value::Shared`](crate::Value::Shared) nodes, and `""` and the
+/// one-character strings below U+0100, of which CPython keeps one object
+/// each ([`Pickler::write_str`]).
 pub struct Pickler<'w> {
     out: Framer<'w>,
     proto: u8,
@@ -222,6 +245,7 @@ impl<'w> Pickler<'w> {
             Key::Global(m, n) => self.memo.global(m, n),
             Key::Member(m, n, v) => self.memo.member(m, n, v),
             Key::Singleton(s) => self.memo.singleton(s),
+            Key::OneObjectStr(c) => self.memo.one_object_str(c),
         }
     }
 
@@ -261,6 +285,7 @@ impl<'w> Pickler<'w> {
             Key::Global(m, n) => self.memo.set_global(m, n, idx),
             Key::Member(m, n, v) => self.memo.set_member(m, n, v, idx),
             Key::Singleton(s) => self.memo.set_singleton(s, idx),
+            Key::OneObjectStr(c) => self.memo.set_one_object_str(c, idx),
         }
     }
 
@@ -422,7 +447,12 @@ impl<'w> Pickler<'w> {
     /// An attribute name, then a `str`.
     #[inline(always)]
     pub(crate) fn str_after(&mut self, name: AttrName, v: &str) -> Result<()> {
-        if self.name_fits() && v.len() <= 16 && self.memo.reserve_indices(1).is_some() {
+        // A string CPython keeps one object of is left to `write_str`.
+        if self.name_fits()
+            && v.len() <= 16
+            && (v.len() > 2 || one_object_str(v).is_none())
+            && self.memo.reserve_indices(1).is_some()
+        {
             self.out.short_str_after(name.get, v.as_bytes());
             return Ok(());
         }
@@ -577,13 +607,20 @@ impl<'w> Pickler<'w> {
         self.out.byte(b'\n');
     }
 
-    /// Writes a `str` (a new object, memoized as CPython memoizes every string).
+    /// Writes a `str` (a new object, memoized as CPython memoizes every
+    /// string), except that `""` and one-character strings of code points
+    /// below 256, of which CPython keeps one object each, are fetched from
+    /// the memo after their first time.
     #[inline(always)]
     pub fn write_str(&mut self, v: &str) -> Result<()> {
         self.out.boundary()?;
         // The common case at protocol 4+, inline: `SHORT_BINUNICODE`, the
         // text, `MEMOIZE`.
-        if self.proto >= 4 && v.len() <= 0xff && self.memo.reserve_indices(1).is_some() {
+        if self.proto >= 4
+            && v.len() <= 0xff
+            && (v.len() > 2 || one_object_str(v).is_none())
+            && self.memo.reserve_indices(1).is_some()
+        {
             self.out.short_str(v.as_bytes());
             return Ok(());
         }
@@ -592,14 +629,23 @@ impl<'w> Pickler<'w> {
 
     #[inline(never)]
     fn str_slow(&mut self, v: &str) -> Result<()> {
+        let key = one_object_str(v).map(Key::OneObjectStr);
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
         self.str_bytes(v.as_bytes(), None)?;
-        self.put(None)
+        self.put(key)
     }
 
-    /// Writes a `str` that may hold lone surrogates.
+    /// Writes a `str` that may hold lone surrogates (shared as
+    /// [`write_str`](Self::write_str) shares strings).
     pub fn write_py_str(&mut self, v: &PyStr) -> Result<()> {
         self.out.boundary()?;
-        self.py_str(v, None)
+        let key = std::str::from_utf8(v.as_bytes())
+            .ok()
+            .and_then(one_object_str)
+            .map(Key::OneObjectStr);
+        self.py_str(v, key)
     }
 
     /// Writes an interned `str`, such as an attribute or module name: like

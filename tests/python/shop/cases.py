@@ -66,6 +66,8 @@ CASES = {
     "customer": lambda: customer(3),
     "slotted": lambda: Slotted(-5, s("slots")),
     "pair": lambda: Pair(10, s("ten")),
+    # "" and one-character strings below U+0100 are one object each in CPython.
+    "pairs_one_object": lambda: [Pair(1, chr(120)), Pair(2, chr(120)), Pair(3, str()), Pair(4, str())],
     "coord": lambda: Coord(1.5, -2.5),
     "money": lambda: Money(1999, s("EUR")),
     "moods": lambda: [Mood.HAPPY, Mood.SAD, Mood.MEH, Mood.HAPPY, Mood.MEH],
