@@ -52,7 +52,7 @@ use crate::ToPickle;
 /// ```
 pub struct InstanceWriter<'p, 'w> {
     p: &'p mut Pickler<'w>,
-    class: &'p ClassDesc,
+    class: &'static ClassDesc,
     /// The class's slot in the memo's class cache (for its field names).
     slot: usize,
     /// The number of the next field.
@@ -95,7 +95,15 @@ impl<'w> Pickler<'w> {
     ///
     /// [`Pickler::begin_instance`] writes the same bytes with a direct call
     /// per field instead of a `dyn ToPickle` one.
-    pub fn write_instance(&mut self, class: &ClassDesc, fields: &[&dyn ToPickle]) -> Result<()> {
+    ///
+    /// `class` is `'static` (a `static`, as the derive makes, or a leaked
+    /// description) because the writer remembers what it wrote of a class
+    /// by the description's address.
+    pub fn write_instance(
+        &mut self,
+        class: &'static ClassDesc,
+        fields: &[&dyn ToPickle],
+    ) -> Result<()> {
         if fields.len() != class.fields.len() {
             return Err(Error::new(
                 ErrorKind::Unpicklable,
@@ -120,7 +128,7 @@ impl<'w> Pickler<'w> {
     #[inline]
     pub fn begin_instance<'p>(
         &'p mut self,
-        class: &'p ClassDesc,
+        class: &'static ClassDesc,
     ) -> Result<InstanceWriter<'p, 'w>> {
         self.out.boundary()?;
         let (slot, step) = match self.steady_prefix(class) {
@@ -146,7 +154,7 @@ impl<'w> Pickler<'w> {
     /// hold yet, when a frame could end inside those bytes, or when the
     /// general path has an error to report.
     #[inline]
-    fn steady_prefix(&mut self, class: &ClassDesc) -> Option<usize> {
+    fn steady_prefix(&mut self, class: &'static ClassDesc) -> Option<usize> {
         const PREFIX: usize = 11; // the longest form below
         if self.proto < 4
             || class.repr != Repr::State
@@ -186,7 +194,7 @@ impl<'w> Pickler<'w> {
 
     /// Everything up to the first field of an instance, in the general case.
     #[inline(never)]
-    fn instance_prefix(&mut self, class: &ClassDesc) -> Result<(usize, Step)> {
+    fn instance_prefix(&mut self, class: &'static ClassDesc) -> Result<(usize, Step)> {
         if class.repr == Repr::Enum {
             return Err(Error::new(
                 ErrorKind::Unpicklable,
@@ -233,7 +241,7 @@ impl<'w> Pickler<'w> {
 
     /// `copyreg.__newobj__` at protocol 2+, `copyreg._reconstructor` below,
     /// then the start of the state: the instance dict, or `(None, slots)`.
-    fn stateful_prefix(&mut self, class: &ClassDesc) -> Result<()> {
+    fn stateful_prefix(&mut self, class: &'static ClassDesc) -> Result<()> {
         if self.proto >= 2 {
             self.out.boundary()?;
             self.class_global(class)?;
@@ -282,7 +290,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// The end of what [`Pickler::stateful_prefix`] (or `cached_prefix`) began.
-    fn stateful_suffix(&mut self, class: &ClassDesc) -> Result<()> {
+    fn stateful_suffix(&mut self, class: &'static ClassDesc) -> Result<()> {
         let len = class.fields.len();
         if len == 0 {
             return Ok(());
@@ -347,7 +355,12 @@ impl<'w> Pickler<'w> {
     }
 
     /// `copyreg._reconstructor(cls, base, state)` and `REDUCE` (not memoized).
-    fn reconstructor<F>(&mut self, class: &ClassDesc, base: (&str, &str), state: F) -> Result<()>
+    fn reconstructor<F>(
+        &mut self,
+        class: &'static ClassDesc,
+        base: (&str, &str),
+        state: F,
+    ) -> Result<()>
     where
         F: FnOnce(&mut Self) -> Result<()>,
     {
@@ -357,7 +370,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// [`Pickler::reconstructor`] up to the state.
-    fn reconstructor_start(&mut self, class: &ClassDesc, base: (&str, &str)) -> Result<()> {
+    fn reconstructor_start(&mut self, class: &'static ClassDesc, base: (&str, &str)) -> Result<()> {
         self.out.boundary()?;
         self.global("copyreg", "_reconstructor", false)?;
         self.out.boundary()?;
@@ -380,7 +393,7 @@ impl<'w> Pickler<'w> {
     }
 
     /// The class itself, fetched from the memo by its slot after the first time.
-    fn class_global(&mut self, class: &ClassDesc) -> Result<()> {
+    fn class_global(&mut self, class: &'static ClassDesc) -> Result<()> {
         let slot = self.memo.class_slot(class);
         if let Some(idx) = self.memo.classes[slot].global {
             self.write_get(idx);
@@ -394,7 +407,7 @@ impl<'w> Pickler<'w> {
 
     /// Attribute name `i` of `class` (interned: the same object in every instance).
     #[inline(always)]
-    fn field_name(&mut self, class: &ClassDesc, slot: usize, i: usize) -> Result<()> {
+    fn field_name(&mut self, class: &'static ClassDesc, slot: usize, i: usize) -> Result<()> {
         // The steady state, inline: a name fetched by `BINGET`.
         if let Some(&Some(idx)) = self.memo.classes.get(slot).and_then(|c| c.fields.get(i)) {
             if idx < 256 && self.proto >= 1 {
@@ -406,7 +419,7 @@ impl<'w> Pickler<'w> {
     }
 
     #[inline(never)]
-    fn field_name_slow(&mut self, class: &ClassDesc, slot: usize, i: usize) -> Result<()> {
+    fn field_name_slow(&mut self, class: &'static ClassDesc, slot: usize, i: usize) -> Result<()> {
         if let Some(idx) = self.memo.classes[slot].fields[i] {
             self.write_get(idx);
             return Ok(());
@@ -440,7 +453,7 @@ impl<'w> Pickler<'w> {
     /// Writes member `index` of the `enum.Enum` class `class`: `cls(value)`,
     /// written once and fetched from the memo afterwards, since each member
     /// is one object in Python.
-    pub fn write_enum_member(&mut self, class: &ClassDesc, index: usize) -> Result<()> {
+    pub fn write_enum_member(&mut self, class: &'static ClassDesc, index: usize) -> Result<()> {
         let member = class.members.get(index).ok_or_else(|| {
             Error::new(
                 ErrorKind::Unpicklable,
@@ -529,7 +542,7 @@ impl Pickler<'_> {
     #[inline(never)]
     fn batched_entry<T: ToPickle + ?Sized>(
         &mut self,
-        class: &ClassDesc,
+        class: &'static ClassDesc,
         slot: usize,
         i: usize,
         value: &T,
@@ -550,7 +563,7 @@ impl Pickler<'_> {
 
     /// What follows the last field of an instance, in the general case.
     #[inline(never)]
-    fn instance_suffix(&mut self, class: &ClassDesc) -> Result<()> {
+    fn instance_suffix(&mut self, class: &'static ClassDesc) -> Result<()> {
         let len = class.fields.len();
         match class.repr {
             Repr::State | Repr::Slots => self.stateful_suffix(class)?,
@@ -576,7 +589,7 @@ impl Pickler<'_> {
 
 /// The error for `given` values of `class` (`None`: more than it has fields).
 #[cold]
-fn miscount(class: &ClassDesc, given: Option<usize>) -> Error {
+fn miscount(class: &'static ClassDesc, given: Option<usize>) -> Error {
     let len = class.fields.len();
     let given = match given {
         Some(n) => n.to_string(),

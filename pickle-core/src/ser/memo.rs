@@ -24,7 +24,9 @@ type MemberKey = (Box<str>, Box<str>, Box<str>);
 /// by position instead of hashing their names each time. Entries are only
 /// added to the memo, never removed, so a found index stays valid.
 pub(crate) struct ClassMemo {
-    /// The description's address: descriptions are statics.
+    /// The description's address. The writer takes descriptions only as
+    /// `&'static` (a `static`, or leaked), which are never freed, so one
+    /// address is one description, with the same contents, for the whole run.
     desc: usize,
     pub(crate) global: Option<u32>,
     pub(crate) fields: Box<[Option<u32>]>,
@@ -72,7 +74,7 @@ pub(crate) struct Memo {
 impl Memo {
     /// The slot in [`Memo::classes`] for `desc`, added on first use.
     #[inline]
-    pub(crate) fn class_slot(&mut self, desc: &ClassDesc) -> usize {
+    pub(crate) fn class_slot(&mut self, desc: &'static ClassDesc) -> usize {
         let addr = desc as *const ClassDesc as usize;
         if self
             .classes
@@ -86,7 +88,7 @@ impl Memo {
 
     /// [`Memo::class_slot`] when `desc` is not the class of the last call.
     #[inline(never)]
-    fn find_class_slot(&mut self, desc: &ClassDesc) -> usize {
+    fn find_class_slot(&mut self, desc: &'static ClassDesc) -> usize {
         let addr = desc as *const ClassDesc as usize;
         let slot = match self.classes.iter().position(|c| c.desc == addr) {
             Some(slot) => slot,
