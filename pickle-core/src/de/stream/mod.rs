@@ -27,6 +27,7 @@ mod plan;
 mod read;
 mod scan;
 mod seq;
+mod tree;
 mod value;
 
 use std::cell::{Cell, OnceCell, RefCell};
@@ -180,5 +181,23 @@ impl<'a> StreamDecoder<'a> {
 
     pub(crate) fn offset(&self) -> u64 {
         self.pos as u64
+    }
+
+    /// The value as a [`crate::Value`]. Only the whole pickle (the root,
+    /// before anything is read) is built here, in one pass (see [`tree`]);
+    /// a value inside would need this reader's memo, so it gives up.
+    pub(crate) fn decode_value(&self) -> Result<crate::Value> {
+        self.here()?;
+        if self.depth != 0 || self.s.memo_len.get() != 0 {
+            return Err(self.s.bail());
+        }
+        let plan = self.s.plan()?;
+        match tree::decode(self.s.input, self.s.opts, plan) {
+            Some((value, stop)) => {
+                self.s.pos.set(stop);
+                Ok(value)
+            }
+            None => Err(self.s.bail()),
+        }
     }
 }
