@@ -3,11 +3,40 @@
 //! mutations of them, whenever the streaming reader returns a value, the
 //! general reader returns the same value. It also must actually stream the
 //! shapes CPython writes at protocol 2 and above.
+//!
+//! The same holds for the one-pass `Value` reader, which the streaming
+//! reader uses for a whole pickle read as a `Value`: its value must equal
+//! the general reader's and write back to the same bytes (which tells
+//! sharing apart, as equality does not).
 
 mod common;
 mod shop;
 
+use pickle_core::__private::{decode_general, decode_streaming};
+use pickle_core::{Protocol, Value};
 use shop::cases::Case;
+
+/// Checks the one-pass `Value` reader against the general reader on
+/// `bytes`: `Ok(true)` if it read the same value (equal, and written back
+/// at `proto` to the same bytes), `Ok(false)` if it gave up.
+fn value_check(bytes: &[u8], proto: u8) -> Result<bool, String> {
+    let Some(fast) = decode_streaming::<Value>(bytes) else {
+        return Ok(false);
+    };
+    let general = decode_general::<Value>(bytes)
+        .map_err(|e| format!("one-pass read {fast:?}, general failed: {e}"))?;
+    if fast != general {
+        return Err(format!("one-pass read {fast:?}, general read {general:?}"));
+    }
+    let proto = Protocol::try_from(proto).map_err(|e| e.to_string())?;
+    let written = |v: &Value| pickle_core::to_vec_with(v, proto).map_err(|e| e.to_string());
+    if written(&fast) != written(&general) {
+        return Err(format!(
+            "one-pass read {fast:?}, general read {general:?}: written back differently"
+        ));
+    }
+    Ok(true)
+}
 
 fn cases() -> Vec<Case> {
     shop::cases::all()
@@ -34,13 +63,18 @@ fn pickles() -> Vec<(String, u8, Vec<u8>)> {
 fn streams_what_cpython_writes_and_agrees() {
     let cases = cases();
     let mut disagreements = Vec::new();
-    let (mut modern, mut streamed) = (0, 0);
+    let (mut modern, mut streamed, mut values) = (0, 0, 0);
     for (name, proto, bytes) in pickles() {
         let case = cases.iter().find(|c| c.name == name).expect("a case");
         match (case.stream)(&bytes) {
             Ok(true) if proto >= 2 => streamed += 1,
             Ok(_) => {}
             Err(e) => disagreements.push(format!("{name} at protocol {proto}: {e}")),
+        }
+        match value_check(&bytes, proto) {
+            Ok(true) if proto >= 2 => values += 1,
+            Ok(_) => {}
+            Err(e) => disagreements.push(format!("{name} as a Value at protocol {proto}: {e}")),
         }
         if proto >= 2 {
             modern += 1;
@@ -51,6 +85,44 @@ fn streams_what_cpython_writes_and_agrees() {
         streamed * 10 >= modern * 9,
         "only {streamed} of {modern} pickles of protocol 2+ were read by the streaming reader"
     );
+    assert!(
+        values * 10 >= modern * 9,
+        "only {values} of {modern} pickles of protocol 2+ were read as a Value in one pass"
+    );
+}
+
+/// The one-pass `Value` reader reads what CPython writes for plain data,
+/// shared strings and tuples, globals and instances at protocols 2 to 5,
+/// and leaves a list or instance referenced twice, and a cycle, to the
+/// general reader (see `tests/python/value_fast_path.py`).
+#[test]
+fn reads_values_in_one_pass_where_it_can() {
+    let records = common::read_records(&common::python("value_fast_path.py", &[], b""));
+    let mut failures = Vec::new();
+    for r in records.chunks(4) {
+        let name = String::from_utf8_lossy(&r[0]);
+        let proto: u8 = String::from_utf8_lossy(&r[1]).parse().expect("a number");
+        let expect = String::from_utf8_lossy(&r[2]);
+        let bytes = &r[3];
+        if let Err(e) = decode_general::<Value>(bytes) {
+            failures.push(format!(
+                "{name} at protocol {proto}: general reader failed: {e}"
+            ));
+            continue;
+        }
+        match (value_check(bytes, proto), expect.as_ref()) {
+            (Err(e), _) => failures.push(format!("{name} at protocol {proto}: {e}")),
+            (Ok(false), "fast") => {
+                failures.push(format!("{name} at protocol {proto}: not read in one pass"))
+            }
+            (Ok(true), "bail") => failures.push(format!(
+                "{name} at protocol {proto}: read in one pass, but must be left to the general reader"
+            )),
+            _ => {}
+        }
+    }
+    assert!(records.len() >= 4 * 40, "only {} records", records.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -94,6 +166,11 @@ fn never_returns_a_value_the_general_reader_would_not() {
             if let Err(e) = (case.stream)(&mutated) {
                 disagreements.push(format!(
                     "{name} at protocol {proto}, mutated {mutated:?}: {e}"
+                ));
+            }
+            if let Err(e) = value_check(&mutated, proto) {
+                disagreements.push(format!(
+                    "{name} as a Value at protocol {proto}, mutated {mutated:?}: {e}"
                 ));
             }
         }
