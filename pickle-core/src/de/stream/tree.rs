@@ -78,47 +78,51 @@ enum Slot {
     Shared(Arc<Value>, u32),
 }
 
-/// The read entries, stored densely: the slot of entry `i` is the number of
-/// read entries before it (its rank in the plan's bitset).
-struct Memo<'p> {
-    words: &'p [u64],
-    /// The number of read entries before each word of `words`.
-    ranks: Vec<u32>,
+/// The read entries, stored densely, and where each memo index's is.
+struct Memo {
+    /// The slot of each memo index up to the last one read, [`NOT_READ`]
+    /// for the others (4 bytes an entry, as the general reader's memo).
+    map: Vec<u32>,
     slots: Vec<Slot>,
 }
 
-impl<'p> Memo<'p> {
-    fn new(plan: &'p Plan) -> Memo<'p> {
+/// In [`Memo::map`]: no `GET` reads the entry.
+const NOT_READ: u32 = u32::MAX;
+
+impl Memo {
+    fn new(plan: &Plan) -> Memo {
         let words = plan.words();
-        let mut ranks = Vec::with_capacity(words.len());
+        let last = words
+            .iter()
+            .rposition(|&w| w != 0)
+            .map_or(0, |i| i * 64 + 64 - words[i].leading_zeros() as usize);
+        let mut map = Vec::with_capacity(last);
         let mut total = 0u32;
-        for word in words {
-            ranks.push(total);
-            total += word.count_ones();
+        for index in 0..last {
+            if words[index / 64] & (1 << (index % 64)) != 0 {
+                map.push(total);
+                total += 1;
+            } else {
+                map.push(NOT_READ);
+            }
         }
         let slots = std::iter::repeat_with(|| Slot::Empty)
             .take(total as usize)
             .collect();
-        Memo {
-            words,
-            ranks,
-            slots,
-        }
+        Memo { map, slots }
     }
 
     /// The slot of entry `index`, if a `GET` reads it.
     #[inline]
     fn slot(&self, index: usize) -> Option<usize> {
-        let word = *self.words.get(index / 64)?;
-        let bit = 1u64 << (index % 64);
-        if word & bit == 0 {
-            return None;
+        match self.map.get(index) {
+            Some(&slot) if slot != NOT_READ => Some(slot as usize),
+            _ => None,
         }
-        Some(self.ranks[index / 64] as usize + (word & (bit - 1)).count_ones() as usize)
     }
 }
 
-struct Tree<'a, 'p> {
+struct Tree<'a> {
     input: &'a [u8],
     /// The next byte to read.
     pos: usize,
@@ -138,7 +142,7 @@ struct Tree<'a, 'p> {
     pending: Vec<(usize, usize)>,
     /// The stack length at each open mark.
     marks: Vec<usize>,
-    memo: Memo<'p>,
+    memo: Memo,
     /// Memo entries written so far (`MEMOIZE`'s index).
     written: usize,
 }
@@ -187,11 +191,20 @@ fn resolve(v: &Value) -> &Value {
 /// Whether Python could hash `v` (as the general reader's
 /// `Node::is_hashable` decides it); `false` also for tuples nested deeper
 /// than [`MAX_KEY_NESTING`], which makes the reader give up.
-fn hashable(v: &Value, nesting: usize) -> bool {
+#[inline]
+fn hashable(v: &Value) -> bool {
+    // Keys are nearly always text or numbers, shared or not.
+    match resolve(v) {
+        Value::Str(_) | Value::Int(_) => true,
+        v => hashable_in(v, 0),
+    }
+}
+
+fn hashable_in(v: &Value, nesting: usize) -> bool {
     match resolve(v) {
         Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_) => false,
         Value::Tuple(items) => {
-            nesting < MAX_KEY_NESTING && items.iter().all(|item| hashable(item, nesting + 1))
+            nesting < MAX_KEY_NESTING && items.iter().all(|item| hashable_in(item, nesting + 1))
         }
         _ => true,
     }
@@ -221,7 +234,7 @@ fn text(bytes: &[u8]) -> Option<Value> {
     }
 }
 
-impl<'a> Tree<'a, '_> {
+impl<'a> Tree<'a> {
     // --- input ----------------------------------------------------------
 
     #[inline]
@@ -471,7 +484,7 @@ impl<'a> Tree<'a, '_> {
                 O::Dict => {
                     let mark = self.marker()?;
                     let items = &self.stack[mark..];
-                    if items.len() % 2 != 0 || !items.iter().step_by(2).all(|k| hashable(k, 0)) {
+                    if items.len() % 2 != 0 || !items.chunks_exact(2).all(|kv| hashable(&kv[0])) {
                         return None;
                     }
                     self.collect(mark, |items| {
@@ -485,7 +498,7 @@ impl<'a> Tree<'a, '_> {
                 }
                 O::FrozenSet => {
                     let mark = self.marker()?;
-                    if !self.stack[mark..].iter().all(|item| hashable(item, 0)) {
+                    if !self.stack[mark..].iter().all(hashable) {
                         return None;
                     }
                     self.collect(mark, Value::FrozenSet)?;
@@ -700,7 +713,7 @@ impl<'a> Tree<'a, '_> {
         }
         match &self.stack[x - 1] {
             Value::Dict(_) => {
-                if !self.stack[x..].iter().step_by(2).all(|k| hashable(k, 0)) {
+                if !self.stack[x..].chunks_exact(2).all(|kv| hashable(&kv[0])) {
                     return None;
                 }
             }
@@ -710,7 +723,7 @@ impl<'a> Tree<'a, '_> {
         self.fill(x, |target, mut items| {
             match target {
                 Value::Dict(entries) => {
-                    entries.reserve(items.len() / 2);
+                    entries.reserve_exact(items.len() / 2);
                     while let (Some(k), Some(v)) = (items.next(), items.next()) {
                         entries.push((k, v));
                     }
@@ -737,7 +750,7 @@ impl<'a> Tree<'a, '_> {
         }
         match &self.stack[mark - 1] {
             Value::Set(_) | Value::FrozenSet(_) => {
-                if !self.stack[mark..].iter().all(|item| hashable(item, 0)) {
+                if !self.stack[mark..].iter().all(hashable) {
                     return None;
                 }
             }
@@ -909,7 +922,11 @@ impl<'a> Tree<'a, '_> {
         let (state, h) = self.pop()?;
         let at = self.stack.len() - 1;
         match self.stack.last_mut()? {
-            Value::Object(obj) => obj.ops.push(Op::Build(state)),
+            Value::Object(obj) => {
+                // Most objects get one BUILD and nothing else.
+                obj.ops.reserve_exact(1);
+                obj.ops.push(Op::Build(state));
+            }
             _ => return None,
         }
         self.raise(at, h + 1)
