@@ -37,6 +37,7 @@ def cases():
     point = Point(1, 2.5, "p")
     selfish = Plain(7)
     selfish.me = selfish
+    names = ["s%d" % i for i in range(40)]
     inside = {"k": 1}
     inside["self"] = inside
     return {
@@ -52,6 +53,10 @@ def cases():
         "ordered_dict": ("fast", collections.OrderedDict([("a", 1), ("b", [2])])),
         "bytes": ("any", [b"", b"abc", b"\x00\xff" * 200, bytearray(b"xyz")]),
         "sets": ("any", [{1, 2, 3}, frozenset({"a", "b"}), set()]),
+        # More entries read than the reader restarts for, and one read late
+        # in the pickle: both take the plan's pass instead.
+        "many_shared": ("fast", [names, list(names)]),
+        "late_shared": ("fast", [shared] + list(range(2000)) + [shared]),
         "shared_list": ("fast", [twice, twice, {"again": twice}]),
         "shared_instance": ("fast", [point, point]),
         "cycle": ("bail", looped),

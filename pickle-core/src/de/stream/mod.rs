@@ -191,7 +191,7 @@ impl<'a> StreamDecoder<'a> {
         if self.depth != 0 || self.s.memo_len.get() != 0 {
             return Err(self.s.bail());
         }
-        let plan = self.s.plan()?;
+        let plan = || self.s.plan().ok();
         match tree::decode(self.s.input, self.s.opts, plan) {
             Some((value, stop)) => {
                 self.s.pos.set(stop);

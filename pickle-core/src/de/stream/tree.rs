@@ -9,9 +9,10 @@
 //! It must return exactly what the general reader returns, sharing
 //! included. There, a node that two containers refer to becomes one
 //! [`Value::Shared`] at every reference, and so does the root if anything
-//! refers to it; only memo `GET`s make such references. So here the
-//! [`plan`](super::plan) says which memo entries are read; an entry that is
-//! not read is not kept at all. A read entry that nothing can change once it
+//! refers to it; only memo `GET`s make such references. So here only the
+//! memo entries that a `GET` reads are kept (see [`decode`] for how it
+//! knows which: a guess corrected by restarts, or the [`plan`](super::plan)).
+//! A read entry that nothing can change once it
 //! is memoized (text, bytes, big ints, globals, tuples) becomes one `Arc` at
 //! every reference, the first included; atoms (None, bools, numbers) are
 //! copied, as the general reader copies them. At `STOP` the count of each
@@ -90,26 +91,31 @@ struct Memo {
 const NOT_READ: u32 = u32::MAX;
 
 impl Memo {
-    fn new(plan: &Plan) -> Memo {
+    /// A memo that keeps the entries that `map` gives a slot.
+    fn new(map: Vec<u32>) -> Memo {
+        let read = map.iter().filter(|&&slot| slot != NOT_READ).count();
+        let slots = std::iter::repeat_with(|| Slot::Empty).take(read).collect();
+        Memo { map, slots }
+    }
+
+    /// The map of the entries that the plan's `GET`s read.
+    fn map_of(plan: &Plan) -> Vec<u32> {
         let words = plan.words();
         let last = words
             .iter()
             .rposition(|&w| w != 0)
             .map_or(0, |i| i * 64 + 64 - words[i].leading_zeros() as usize);
         let mut map = Vec::with_capacity(last);
-        let mut total = 0u32;
+        let mut read = 0u32;
         for index in 0..last {
             if words[index / 64] & (1 << (index % 64)) != 0 {
-                map.push(total);
-                total += 1;
+                map.push(read);
+                read += 1;
             } else {
                 map.push(NOT_READ);
             }
         }
-        let slots = std::iter::repeat_with(|| Slot::Empty)
-            .take(total as usize)
-            .collect();
-        Memo { map, slots }
+        map
     }
 
     /// The slot of entry `index`, if a `GET` reads it.
@@ -145,38 +151,81 @@ struct Tree<'a> {
     memo: Memo,
     /// Memo entries written so far (`MEMOIZE`'s index).
     written: usize,
+    /// Set when a `GET` read an entry that was written but not kept: the
+    /// run must start again, keeping it.
+    missed: Option<usize>,
 }
 
-/// Decodes the pickle at the start of `input` into a `Value`, with `plan`
-/// made for it; also returns the position of its `STOP`. `None` where it
-/// gives up.
-pub(crate) fn decode(input: &[u8], opts: &Options<'_>, plan: &Plan) -> Option<(Value, usize)> {
+/// How many times a run may start again to keep a memo entry it did not
+/// know a `GET` would read, before the reader asks the plan instead.
+const MAX_RESTARTS: usize = 16;
+
+/// Decodes the pickle at the start of `input` into a `Value`; also returns
+/// the position of its `STOP`. `None` where it gives up.
+///
+/// Which memo entries to keep is first guessed: none. A `GET` of an entry
+/// that was not kept starts the run again, keeping it. CPython reads back
+/// the few entries it reads (a class, field names) from early on, so this
+/// costs little and saves the plan's pass over the whole input; a pickle
+/// that needs more restarts, or restarts late, gets the plan (`plan`).
+pub(crate) fn decode<'p>(
+    input: &[u8],
+    opts: &Options<'_>,
+    plan: impl FnOnce() -> Option<&'p Plan>,
+) -> Option<(Value, usize)> {
     let limits = &opts.limits;
     if input.len() >= u32::MAX as usize / 2
         || input.len().saturating_mul(CHARGE_PER_BYTE) > limits.max_alloc
     {
         return None;
     }
-    let mut tree = Tree {
-        input,
-        pos: 0,
-        proto: 0,
-        fix_imports: opts.fix_imports,
-        encoding: opts.encoding,
-        max_height: u32::try_from(limits.max_depth)
-            .unwrap_or(MAX_HEIGHT)
-            .min(MAX_HEIGHT),
-        max_memo: limits.max_memo,
-        max_marks: limits.max_marks,
-        stack: Vec::with_capacity(64),
-        heights: Vec::with_capacity(64),
-        pending: Vec::new(),
-        marks: Vec::new(),
-        memo: Memo::new(plan),
-        written: 0,
-    };
+    let mut map = Vec::new();
+    let mut wasted = 0usize;
+    for _ in 0..MAX_RESTARTS {
+        let mut tree = Tree::new(input, opts, map);
+        if let Some(root) = tree.run() {
+            return Some((root, tree.pos - 1));
+        }
+        let index = tree.missed?;
+        wasted += tree.pos;
+        if wasted > input.len() / 4 {
+            break;
+        }
+        map = std::mem::take(&mut tree.memo.map);
+        let read = map.iter().filter(|&&slot| slot != NOT_READ).count();
+        if map.len() <= index {
+            map.resize(index + 1, NOT_READ);
+        }
+        map[index] = u32::try_from(read).ok()?;
+    }
+    let mut tree = Tree::new(input, opts, Memo::map_of(plan()?));
     let root = tree.run()?;
     Some((root, tree.pos - 1))
+}
+
+impl<'a> Tree<'a> {
+    fn new(input: &'a [u8], opts: &Options<'_>, map: Vec<u32>) -> Tree<'a> {
+        let limits = &opts.limits;
+        Tree {
+            input,
+            pos: 0,
+            proto: 0,
+            fix_imports: opts.fix_imports,
+            encoding: opts.encoding,
+            max_height: u32::try_from(limits.max_depth)
+                .unwrap_or(MAX_HEIGHT)
+                .min(MAX_HEIGHT),
+            max_memo: limits.max_memo,
+            max_marks: limits.max_marks,
+            stack: Vec::with_capacity(64),
+            heights: Vec::with_capacity(64),
+            pending: Vec::new(),
+            marks: Vec::new(),
+            memo: Memo::new(map),
+            written: 0,
+            missed: None,
+        }
+    }
 }
 
 /// `v`, or what the `Arc` it stands for holds.
@@ -768,6 +817,7 @@ impl<'a> Tree<'a> {
     }
 
     /// Memoizes the top item as entry `written`.
+    #[inline]
     fn memoize(&mut self) -> Option<()> {
         if self.stack.len() <= self.fence() || self.written >= self.max_memo {
             return None;
@@ -812,8 +862,14 @@ impl<'a> Tree<'a> {
         Some(())
     }
 
+    #[inline]
     fn get(&mut self, index: usize) -> Option<()> {
-        let slot = self.memo.slot(index)?;
+        let Some(slot) = self.memo.slot(index) else {
+            if index < self.written {
+                self.missed = Some(index);
+            }
+            return None;
+        };
         if let Slot::Pending = self.memo.slots[slot] {
             // Read while still on the stack: final from now on.
             let i = self.pending.iter().rposition(|&(_, s)| s == slot)?;
