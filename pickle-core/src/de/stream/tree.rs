@@ -739,7 +739,13 @@ impl<'a> Tree<'a> {
         }
         self.fill(x, |target, items| {
             match target {
-                Value::List(list) => list.extend(items),
+                Value::List(list) => {
+                    // Most lists are filled by one batch: no room to spare.
+                    if list.is_empty() {
+                        list.reserve_exact(items.len());
+                    }
+                    list.extend(items);
+                }
                 Value::Object(obj) => obj.ops.extend(items.map(Op::Append)),
                 _ => return None,
             }
@@ -760,32 +766,41 @@ impl<'a> Tree<'a> {
         if (len - x) % 2 != 0 {
             return None;
         }
-        match &self.stack[x - 1] {
+        let is_dict = match &self.stack[x - 1] {
             Value::Dict(_) => {
                 if !self.stack[x..].chunks_exact(2).all(|kv| hashable(&kv[0])) {
                     return None;
                 }
+                true
             }
-            Value::Object(_) => {}
+            Value::Object(_) => false,
+            _ => return None,
+        };
+        let height = self.close(x, 0)?;
+        let n = (len - x) / 2;
+        // Popped pair by pair from the top, then put back in order: cheaper
+        // than draining, and the dict's entries are allocated once.
+        let mut pairs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let v = self.stack.pop()?;
+            let k = self.stack.pop()?;
+            pairs.push((k, v));
+        }
+        pairs.reverse();
+        match &mut self.stack[x - 1] {
+            Value::Dict(entries) if is_dict => {
+                if entries.is_empty() {
+                    *entries = pairs;
+                } else {
+                    entries.append(&mut pairs);
+                }
+            }
+            Value::Object(obj) => obj
+                .ops
+                .extend(pairs.into_iter().map(|(k, v)| Op::SetItem(k, v))),
             _ => return None,
         }
-        self.fill(x, |target, mut items| {
-            match target {
-                Value::Dict(entries) => {
-                    entries.reserve_exact(items.len() / 2);
-                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                        entries.push((k, v));
-                    }
-                }
-                Value::Object(obj) => {
-                    while let (Some(k), Some(v)) = (items.next(), items.next()) {
-                        obj.ops.push(Op::SetItem(k, v));
-                    }
-                }
-                _ => return None,
-            }
-            Some(())
-        })
+        self.raise(x - 1, height)
     }
 
     /// `ADDITEMS`: the items `mark..` go into the set (or object) at `mark - 1`.
