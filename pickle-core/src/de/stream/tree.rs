@@ -885,18 +885,29 @@ impl<'a> Tree<'a> {
             }
             return None;
         };
-        if let Slot::Pending = self.memo.slots[slot] {
-            // Read while still on the stack: final from now on.
-            let i = self.pending.iter().rposition(|&(_, s)| s == slot)?;
-            self.freeze_at(self.pending[i].0)?;
-        }
         let (value, height) = match &self.memo.slots[slot] {
-            Slot::Empty | Slot::Pending => return None,
-            Slot::Atom(v) => (v.clone(), 0),
             Slot::Shared(arc, h) => (Value::Shared(Arc::clone(arc)), *h),
+            Slot::Atom(v) => (v.clone(), 0),
+            Slot::Pending => return self.get_pending(slot),
+            Slot::Empty => return None,
         };
         self.push(value, height);
         Some(())
+    }
+
+    /// `GET` of a pending entry: it is final from now on.
+    #[cold]
+    fn get_pending(&mut self, slot: usize) -> Option<()> {
+        let i = self.pending.iter().rposition(|&(_, s)| s == slot)?;
+        self.freeze_at(self.pending[i].0)?;
+        match &self.memo.slots[slot] {
+            Slot::Shared(arc, h) => {
+                let (value, height) = (Value::Shared(Arc::clone(arc)), *h);
+                self.push(value, height);
+                Some(())
+            }
+            _ => None,
+        }
     }
 
     /// `find_class`: renamed from Python 2 below protocol 3.
