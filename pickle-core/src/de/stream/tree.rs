@@ -148,6 +148,9 @@ struct Tree<'a> {
     pending: Vec<(usize, usize)>,
     /// The stack length at each open mark.
     marks: Vec<usize>,
+    /// The stack length at the topmost open mark, 0 if none: items below
+    /// it cannot be popped.
+    fence: usize,
     memo: Memo,
     /// Memo entries written so far (`MEMOIZE`'s index).
     written: usize,
@@ -221,6 +224,7 @@ impl<'a> Tree<'a> {
             heights: Vec::with_capacity(64),
             pending: Vec::new(),
             marks: Vec::new(),
+            fence: 0,
             memo: Memo::new(map),
             written: 0,
             missed: None,
@@ -333,7 +337,7 @@ impl<'a> Tree<'a> {
 
     #[inline]
     fn fence(&self) -> usize {
-        self.marks.last().copied().unwrap_or(0)
+        self.fence
     }
 
     #[inline]
@@ -403,7 +407,9 @@ impl<'a> Tree<'a> {
     /// Pops the topmost mark; the stack length it recorded.
     #[inline]
     fn marker(&mut self) -> Option<usize> {
-        self.marks.pop()
+        let mark = self.marks.pop()?;
+        self.fence = self.marks.last().copied().unwrap_or(0);
+        Some(mark)
     }
 
     /// Pushes a container made of the stack items `at..`.
@@ -438,6 +444,7 @@ impl<'a> Tree<'a> {
                         return None;
                     }
                     self.marks.push(self.stack.len());
+                    self.fence = self.stack.len();
                 }
 
                 // Atoms.
