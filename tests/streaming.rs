@@ -12,7 +12,10 @@
 mod common;
 mod shop;
 
-use pickle_core::__private::{decode_general, decode_streaming};
+use pickle_core::__private::{
+    decode_general, decode_general_with, decode_streaming, decode_streaming_with,
+};
+use pickle_core::de::{Limits, Options};
 use pickle_core::{Protocol, Value};
 use shop::cases::Case;
 
@@ -181,4 +184,74 @@ fn never_returns_a_value_the_general_reader_would_not() {
         "{}",
         disagreements[..disagreements.len().min(5)].join("\n")
     );
+}
+
+/// Near and at every limit (depth, memo entries, open marks, allocation),
+/// the one-pass `Value` reader returns what the general reader returns with
+/// the same limits, or gives up: it never returns a value where the general
+/// reader fails.
+#[test]
+fn one_pass_values_agree_at_the_limits() {
+    let mut pickles: Vec<Vec<u8>> = Vec::new();
+    for n in 1..12usize {
+        // n nested lists, built top-down: EMPTY_LIST * n, APPEND * (n - 1).
+        let mut p = b"\x80\x05".to_vec();
+        p.extend(std::iter::repeat(b']').take(n));
+        p.extend(std::iter::repeat(b'a').take(n - 1));
+        p.push(b'.');
+        pickles.push(p);
+        // n nested tuples, built bottom-up: EMPTY_TUPLE, TUPLE1 * (n - 1).
+        let mut p = b"\x80\x05)".to_vec();
+        p.extend(std::iter::repeat(0x85).take(n - 1));
+        p.push(b'.');
+        pickles.push(p);
+        // n nested lists, each filled under its own mark, the innermost
+        // holding a memoized string twice: EMPTY_LIST MARK * n, the string,
+        // MEMOIZE, BINGET 0, APPENDS * n.
+        let mut p = b"\x80\x05".to_vec();
+        for _ in 0..n {
+            p.extend(b"](");
+        }
+        p.extend(b"\x8c\x01a\x94h\x00");
+        p.extend(std::iter::repeat(b'e').take(n));
+        p.push(b'.');
+        pickles.push(p);
+    }
+    let records = common::read_records(&common::python("value_fast_path.py", &[], b""));
+    pickles.extend(records.chunks(4).map(|r| r[3].clone()));
+    let mut failures = Vec::new();
+    let mut agreed = 0;
+    for limit in [
+        0usize, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 64, 256, 1024, 4096, 65536,
+    ] {
+        let all = [
+            Limits::new().max_depth(limit),
+            Limits::new().max_memo(limit),
+            Limits::new().max_marks(limit),
+            Limits::new().max_alloc(limit),
+        ];
+        for limits in all {
+            let opts = Options::new().limits(limits);
+            for p in &pickles {
+                let Some(fast) = decode_streaming_with::<Value>(p, &opts) else {
+                    continue;
+                };
+                match decode_general_with::<Value>(p, &opts) {
+                    Ok(general) if general == fast => agreed += 1,
+                    Ok(general) => failures.push(format!(
+                        "{limits:?} {p:?}: one-pass read {fast:?}, general read {general:?}"
+                    )),
+                    Err(e) => failures.push(format!(
+                        "{limits:?} {p:?}: one-pass read {fast:?}, general failed: {e}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures[..failures.len().min(5)].join("\n")
+    );
+    assert!(agreed > 100, "only {agreed} pickles read in one pass");
 }
