@@ -839,16 +839,22 @@ impl<'a> Tree<'a> {
     }
 
     /// Memoizes the top item as entry `written`.
-    #[inline]
+    #[inline(always)]
     fn memoize(&mut self) -> Option<()> {
         if self.stack.len() <= self.fence() || self.written >= self.max_memo {
             return None;
         }
         let index = self.written;
         self.written += 1;
-        let Some(slot) = self.memo.slot(index) else {
-            return Some(());
-        };
+        match self.memo.slot(index) {
+            // Most entries are never read: nothing to keep.
+            None => Some(()),
+            Some(slot) => self.keep(slot),
+        }
+    }
+
+    /// Keeps the top item in memo slot `slot`, for the `GET`s that read it.
+    fn keep(&mut self, slot: usize) -> Option<()> {
         let height = *self.heights.last()?;
         if height & PENDING != 0 {
             return None;
