@@ -890,13 +890,10 @@ impl<'a> Tree<'a> {
         Some(())
     }
 
-    #[inline]
+    #[inline(always)]
     fn get(&mut self, index: usize) -> Option<()> {
         let Some(slot) = self.memo.slot(index) else {
-            if index < self.written {
-                self.missed = Some(index);
-            }
-            return None;
+            return self.miss(index);
         };
         let (value, height) = match &self.memo.slots[slot] {
             Slot::Shared(arc, h) => (Value::Shared(Arc::clone(arc)), *h),
@@ -906,6 +903,16 @@ impl<'a> Tree<'a> {
         };
         self.push(value, height);
         Some(())
+    }
+
+    /// `GET` of an entry not kept: if it was written, the run must start
+    /// again, keeping it.
+    #[cold]
+    fn miss(&mut self, index: usize) -> Option<()> {
+        if index < self.written {
+            self.missed = Some(index);
+        }
+        None
     }
 
     /// `GET` of a pending entry: it is final from now on.
