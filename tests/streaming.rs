@@ -329,3 +329,29 @@ fn snippet_mutations_agree() {
     );
     assert!(read > 500, "only {read} mutated pickles read in one pass");
 }
+
+/// Many lists memoized and read back while all are on the stack, read back
+/// either before or after they leave it: read in one pass, in agreement,
+/// and (since each pending entry is handled once) in linear time.
+#[test]
+fn many_pending_entries_agree() {
+    let n = 5000u32;
+    let gets: Vec<u8> = (0..n)
+        .flat_map(|i| std::iter::once(b'j').chain(i.to_le_bytes()))
+        .collect();
+    let lists: Vec<u8> = (0..n).flat_map(|_| *b"]\x94").collect();
+    // (lists..., gets...) LIST: every list read while on the stack.
+    let mut before = b"\x80\x05(".to_vec();
+    before.extend(&lists);
+    before.extend(&gets);
+    before.extend(b"l.");
+    // ((lists...) LIST, gets...) TUPLE: every list read after it left.
+    let mut after = b"\x80\x05((".to_vec();
+    after.extend(&lists);
+    after.push(b'l');
+    after.extend(&gets);
+    after.extend(b"t.");
+    for p in [before, after] {
+        assert_eq!(value_check(&p, 5), Ok(true));
+    }
+}

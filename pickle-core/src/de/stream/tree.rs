@@ -72,9 +72,8 @@ enum Slot {
     Empty,
     /// None, a bool or a number: each `GET` copies it.
     Atom(Value),
-    /// An object that may still change, on the stack (its position is
-    /// in [`Tree::pending`]).
-    Pending,
+    /// An object that may still change, on the stack at this position.
+    Pending(usize),
     /// An object that no longer changes, and how many containers deep it nests.
     Shared(Arc<Value>, u32),
 }
@@ -144,7 +143,11 @@ struct Tree<'a> {
     /// For each stack item, how many containers deep it nests (0 for atoms),
     /// with [`PENDING`] set for a pending memo entry.
     heights: Vec<u32>,
-    /// The pending memo entries: stack position and memo slot.
+    /// The pending memo entries, by stack position and memo slot, in the
+    /// order they were memoized. An entry whose item is no longer pending
+    /// (read by a `GET` since) stays until the stack shrinks below it; of
+    /// the entries above a position, only those after the last entry below
+    /// it can be live, since an item is memoized on top of the stack.
     pending: Vec<(usize, usize)>,
     /// The stack length at each open mark.
     marks: Vec<usize>,
@@ -354,7 +357,7 @@ impl<'a> Tree<'a> {
             return None;
         }
         if self.heights[top] & PENDING != 0 {
-            self.freeze_at(top)?;
+            self.release(top)?;
         }
         Some((self.stack.pop()?, self.heights.pop()?))
     }
@@ -368,35 +371,42 @@ impl<'a> Tree<'a> {
             .iter()
             .fold(floor, |h, &item| h.max(item + 1));
         if height > PENDING {
-            height = self.freeze_from(at, floor)?;
+            self.release(at)?;
+            height = self.heights[at..]
+                .iter()
+                .fold(floor, |h, &item| h.max(item + 1));
         }
         self.heights.truncate(at);
         (height < self.max_height).then_some(height)
     }
 
-    /// [`Tree::close`] for items among which are pending memo entries:
-    /// they are final now, since they leave the stack.
+    /// Freezes the pending memo entries at stack positions `at..`, which
+    /// are about to leave the stack: they are final from now on. Each entry
+    /// of [`Tree::pending`] is looked at once in all.
     #[cold]
-    fn freeze_from(&mut self, at: usize, floor: u32) -> Option<u32> {
-        for pos in at..self.stack.len() {
-            if self.heights[pos] & PENDING != 0 {
-                self.freeze_at(pos)?;
+    fn release(&mut self, at: usize) -> Option<()> {
+        while let Some(&(pos, slot)) = self.pending.last() {
+            if pos < at {
+                break;
+            }
+            self.pending.pop();
+            if self.heights.get(pos).is_some_and(|&h| h & PENDING != 0) {
+                self.freeze(pos, slot)?;
             }
         }
-        Some(
-            self.heights[at..]
-                .iter()
-                .fold(floor, |h, &item| h.max(item + 1)),
-        )
+        Some(())
     }
 
-    /// Makes the pending memo entry at stack position `pos` an `Arc`.
+    /// Makes the pending memo entry at stack position `pos`, in memo slot
+    /// `slot`, an `Arc`.
     #[cold]
-    fn freeze_at(&mut self, pos: usize) -> Option<()> {
-        let i = self.pending.iter().rposition(|&(p, _)| p == pos)?;
-        let (_, slot) = self.pending.swap_remove(i);
-        let height = self.heights[pos] & !PENDING;
-        self.heights[pos] = height;
+    fn freeze(&mut self, pos: usize, slot: usize) -> Option<()> {
+        let h = self.heights.get_mut(pos)?;
+        if *h & PENDING == 0 {
+            return None;
+        }
+        let height = *h & !PENDING;
+        *h = height;
         let item = &mut self.stack[pos];
         let arc = Arc::new(std::mem::replace(item, Value::None));
         *item = Value::Shared(Arc::clone(&arc));
@@ -881,7 +891,7 @@ impl<'a> Tree<'a> {
                 let top = self.stack.len() - 1;
                 self.heights[top] |= PENDING;
                 self.pending.push((top, slot));
-                Slot::Pending
+                Slot::Pending(top)
             }
             // Memoized twice, or not handled here.
             _ => return None,
@@ -898,7 +908,7 @@ impl<'a> Tree<'a> {
         let (value, height) = match &self.memo.slots[slot] {
             Slot::Shared(arc, h) => (Value::Shared(Arc::clone(arc)), *h),
             Slot::Atom(v) => (v.clone(), 0),
-            Slot::Pending => return self.get_pending(slot),
+            Slot::Pending(pos) => return self.get_pending(*pos, slot),
             Slot::Empty => return None,
         };
         self.push(value, height);
@@ -917,9 +927,8 @@ impl<'a> Tree<'a> {
 
     /// `GET` of a pending entry: it is final from now on.
     #[cold]
-    fn get_pending(&mut self, slot: usize) -> Option<()> {
-        let i = self.pending.iter().rposition(|&(_, s)| s == slot)?;
-        self.freeze_at(self.pending[i].0)?;
+    fn get_pending(&mut self, pos: usize, slot: usize) -> Option<()> {
+        self.freeze(pos, slot)?;
         match &self.memo.slots[slot] {
             Slot::Shared(arc, h) => {
                 let (value, height) = (Value::Shared(Arc::clone(arc)), *h);
