@@ -55,8 +55,10 @@ use crate::value::{i64_from_short_le, BigInt, Call, Global, Object, Op, PyStr, V
 /// general reader, which may fail on them.
 const CHARGE_PER_BYTE: usize = 2 * (NODE_COST + 4 * LINK_COST);
 
-/// How deep [`hashable`] looks into nested tuples before giving up.
-const MAX_KEY_NESTING: usize = 64;
+/// How many items of nested tuples [`hashable`] looks at before giving up:
+/// the general reader knows each tuple's answer from when it was made, and
+/// a key read back by `GET`s must not cost its size at every use.
+const MAX_KEY_ITEMS: usize = 64;
 
 /// Set in a stack item's height while it is a pending memo entry (see the
 /// module doc); heights themselves stay below [`MAX_HEIGHT`].
@@ -245,22 +247,29 @@ fn resolve(v: &Value) -> &Value {
 }
 
 /// Whether Python could hash `v` (as the general reader's
-/// `Node::is_hashable` decides it); `false` also for tuples nested deeper
-/// than [`MAX_KEY_NESTING`], which makes the reader give up.
+/// `Node::is_hashable` decides it); `false` also for tuples holding more
+/// than [`MAX_KEY_ITEMS`] items in all, which makes the reader give up.
 #[inline]
 fn hashable(v: &Value) -> bool {
     // Keys are nearly always text or numbers, shared or not.
     match resolve(v) {
         Value::Str(_) | Value::Int(_) => true,
-        v => hashable_in(v, 0),
+        v => {
+            let mut budget = MAX_KEY_ITEMS;
+            hashable_in(v, &mut budget)
+        }
     }
 }
 
-fn hashable_in(v: &Value, nesting: usize) -> bool {
+fn hashable_in(v: &Value, budget: &mut usize) -> bool {
     match resolve(v) {
         Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_) => false,
         Value::Tuple(items) => {
-            nesting < MAX_KEY_NESTING && items.iter().all(|item| hashable_in(item, nesting + 1))
+            if items.len() > *budget {
+                return false;
+            }
+            *budget -= items.len();
+            items.iter().all(|item| hashable_in(item, budget))
         }
         _ => true,
     }
