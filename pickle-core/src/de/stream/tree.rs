@@ -470,18 +470,7 @@ impl<'a> Tree<'a> {
                 O::None => self.push(Value::None, 0),
                 O::NewTrue => self.push(Value::Bool(true), 0),
                 O::NewFalse => self.push(Value::Bool(false), 0),
-                O::BinInt => {
-                    let v = i32::from_le_bytes(self.fixed::<4>()?);
-                    self.push(Value::Int(v.into()), 0);
-                }
-                O::BinInt1 => {
-                    let v = self.byte()?;
-                    self.push(Value::Int(v.into()), 0);
-                }
-                O::BinInt2 => {
-                    let v = u16::from_le_bytes(self.fixed::<2>()?);
-                    self.push(Value::Int(v.into()), 0);
-                }
+                O::BinInt | O::BinInt1 | O::BinInt2 => self.ints()?,
                 O::Long1 => {
                     let n = self.byte()?;
                     self.long(n.into())?;
@@ -642,6 +631,39 @@ impl<'a> Tree<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// A run of `BININT`, `BININT1` and `BININT2` opcodes (the first one's
+    /// byte just read), as CPython writes a list of small ints: one loop
+    /// over the input, not a dispatch per opcode.
+    fn ints(&mut self) -> Option<()> {
+        const BININT: u8 = Opcode::BinInt.byte();
+        const BININT1: u8 = Opcode::BinInt1.byte();
+        const BININT2: u8 = Opcode::BinInt2.byte();
+        let input = self.input;
+        let mut pos = self.pos - 1;
+        loop {
+            let (v, next) = match input.get(pos) {
+                Some(&BININT1) => (i64::from(*input.get(pos + 1)?), pos + 2),
+                Some(&BININT2) => {
+                    let b = input.get(pos + 1..pos + 3)?;
+                    (i64::from(u16::from_le_bytes([b[0], b[1]])), pos + 3)
+                }
+                Some(&BININT) => {
+                    let b = input.get(pos + 1..pos + 5)?;
+                    (
+                        i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                        pos + 5,
+                    )
+                }
+                _ => break,
+            };
+            self.stack.push(Value::Int(v));
+            self.heights.push(0);
+            pos = next;
+        }
+        self.pos = pos;
+        Some(())
     }
 
     /// `STOP` with exactly one value on the stack and no mark open; checks
