@@ -20,6 +20,10 @@
 //! its item or its next sibling depends on what comes after it. The
 //! [`scan`] module answers that by following stack heights ahead of the
 //! decoder, without building anything.
+//!
+//! A whole pickle read as a [`Value`](crate::Value) is the exception: no
+//! type asks for its parts, so [`tree`] runs the stack machine itself, on
+//! `Value`s, under the same rule (give up on anything doubtful).
 
 mod arg;
 mod class;
@@ -86,7 +90,8 @@ pub(crate) struct Stream<'a> {
     /// plan checked that no index is written twice).
     memo_len: Cell<usize>,
     /// Made at the first memo store, so that a type that does not stream
-    /// (a `Value`, which gives up at once) does not pay for it.
+    /// does not pay for it; a whole `Value` (see [`tree`]) makes it only if
+    /// guessing which entries are read fails.
     plan: OnceCell<Option<plan::Plan>>,
     /// Where the mark at a position is closed, as scans found out.
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
