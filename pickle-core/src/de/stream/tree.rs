@@ -52,7 +52,9 @@ use crate::value::{i64_from_short_le, BigInt, Call, Global, Object, Op, PyStr, V
 /// node, one stack slot and one reference from a container to what it
 /// pushed; marks, memo entries and decoded text cost less than that per
 /// byte. Pickles whose length times this exceeds the limit are left to the
-/// general reader, which may fail on them.
+/// general reader, which may fail on them. It also bounds this reader's own
+/// memory: a stack slot, a container's share or a copied byte is at most
+/// about 70 bytes per byte of input.
 const CHARGE_PER_BYTE: usize = 2 * (NODE_COST + 4 * LINK_COST);
 
 /// How many items of nested tuples [`hashable`] looks at before giving up:
