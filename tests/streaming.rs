@@ -3,11 +3,43 @@
 //! mutations of them, whenever the streaming reader returns a value, the
 //! general reader returns the same value. It also must actually stream the
 //! shapes CPython writes at protocol 2 and above.
+//!
+//! The same holds for the one-pass `Value` reader, which the streaming
+//! reader uses for a whole pickle read as a `Value`: its value must equal
+//! the general reader's and write back to the same bytes (which tells
+//! sharing apart, as equality does not).
 
 mod common;
 mod shop;
 
+use pickle_core::__private::{
+    decode_general, decode_general_with, decode_streaming, decode_streaming_with,
+};
+use pickle_core::de::{Limits, Options};
+use pickle_core::{Protocol, Value};
 use shop::cases::Case;
+
+/// Checks the one-pass `Value` reader against the general reader on
+/// `bytes`: `Ok(true)` if it read the same value (equal, and written back
+/// at `proto` to the same bytes), `Ok(false)` if it gave up.
+fn value_check(bytes: &[u8], proto: u8) -> Result<bool, String> {
+    let Some(fast) = decode_streaming::<Value>(bytes) else {
+        return Ok(false);
+    };
+    let general = decode_general::<Value>(bytes)
+        .map_err(|e| format!("one-pass read {fast:?}, general failed: {e}"))?;
+    if fast != general {
+        return Err(format!("one-pass read {fast:?}, general read {general:?}"));
+    }
+    let proto = Protocol::try_from(proto).map_err(|e| e.to_string())?;
+    let written = |v: &Value| pickle_core::to_vec_with(v, proto).map_err(|e| e.to_string());
+    if written(&fast) != written(&general) {
+        return Err(format!(
+            "one-pass read {fast:?}, general read {general:?}: written back differently"
+        ));
+    }
+    Ok(true)
+}
 
 fn cases() -> Vec<Case> {
     shop::cases::all()
@@ -34,7 +66,7 @@ fn pickles() -> Vec<(String, u8, Vec<u8>)> {
 fn streams_what_cpython_writes_and_agrees() {
     let cases = cases();
     let mut disagreements = Vec::new();
-    let (mut modern, mut streamed) = (0, 0);
+    let (mut modern, mut streamed, mut values) = (0, 0, 0);
     let mut big_streamed = 0;
     for (name, proto, bytes) in pickles() {
         let case = cases.iter().find(|c| c.name == name).expect("a case");
@@ -51,6 +83,11 @@ fn streams_what_cpython_writes_and_agrees() {
             Ok(_) => {}
             Err(e) => disagreements.push(format!("{name} at protocol {proto}: {e}")),
         }
+        match value_check(&bytes, proto) {
+            Ok(true) if proto >= 2 => values += 1,
+            Ok(_) => {}
+            Err(e) => disagreements.push(format!("{name} as a Value at protocol {proto}: {e}")),
+        }
         if proto >= 2 {
             modern += 1;
         }
@@ -64,6 +101,44 @@ fn streams_what_cpython_writes_and_agrees() {
         streamed * 10 >= modern * 9,
         "only {streamed} of {modern} pickles of protocol 2+ were read by the streaming reader"
     );
+    assert!(
+        values * 10 >= modern * 9,
+        "only {values} of {modern} pickles of protocol 2+ were read as a Value in one pass"
+    );
+}
+
+/// The one-pass `Value` reader reads what CPython writes for plain data,
+/// shared strings and tuples, globals and instances at protocols 2 to 5,
+/// and leaves a list or instance referenced twice, and a cycle, to the
+/// general reader (see `tests/python/value_fast_path.py`).
+#[test]
+fn reads_values_in_one_pass_where_it_can() {
+    let records = common::read_records(&common::python("value_fast_path.py", &[], b""));
+    let mut failures = Vec::new();
+    for r in records.chunks(4) {
+        let name = String::from_utf8_lossy(&r[0]);
+        let proto: u8 = String::from_utf8_lossy(&r[1]).parse().expect("a number");
+        let expect = String::from_utf8_lossy(&r[2]);
+        let bytes = &r[3];
+        if let Err(e) = decode_general::<Value>(bytes) {
+            failures.push(format!(
+                "{name} at protocol {proto}: general reader failed: {e}"
+            ));
+            continue;
+        }
+        match (value_check(bytes, proto), expect.as_ref()) {
+            (Err(e), _) => failures.push(format!("{name} at protocol {proto}: {e}")),
+            (Ok(false), "fast") => {
+                failures.push(format!("{name} at protocol {proto}: not read in one pass"))
+            }
+            (Ok(true), "bail") => failures.push(format!(
+                "{name} at protocol {proto}: read in one pass, but must be left to the general reader"
+            )),
+            _ => {}
+        }
+    }
+    assert!(records.len() >= 4 * 40, "only {} records", records.len());
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// A small deterministic generator (xorshift), so failures reproduce.
@@ -109,6 +184,11 @@ fn never_returns_a_value_the_general_reader_would_not() {
                     "{name} at protocol {proto}, mutated {mutated:?}: {e}"
                 ));
             }
+            if let Err(e) = value_check(&mutated, proto) {
+                disagreements.push(format!(
+                    "{name} as a Value at protocol {proto}, mutated {mutated:?}: {e}"
+                ));
+            }
         }
     }
     assert!(tried > 10_000, "only {tried} mutations");
@@ -117,4 +197,174 @@ fn never_returns_a_value_the_general_reader_would_not() {
         "{}",
         disagreements[..disagreements.len().min(5)].join("\n")
     );
+}
+
+/// Near and at every limit (depth, memo entries, open marks, allocation),
+/// the one-pass `Value` reader returns what the general reader returns with
+/// the same limits, or gives up: it never returns a value where the general
+/// reader fails.
+#[test]
+fn one_pass_values_agree_at_the_limits() {
+    let mut pickles: Vec<Vec<u8>> = Vec::new();
+    for n in 1..12usize {
+        // n nested lists, built top-down: EMPTY_LIST * n, APPEND * (n - 1).
+        let mut p = b"\x80\x05".to_vec();
+        p.extend(std::iter::repeat(b']').take(n));
+        p.extend(std::iter::repeat(b'a').take(n - 1));
+        p.push(b'.');
+        pickles.push(p);
+        // n nested tuples, built bottom-up: EMPTY_TUPLE, TUPLE1 * (n - 1).
+        let mut p = b"\x80\x05)".to_vec();
+        p.extend(std::iter::repeat(0x85).take(n - 1));
+        p.push(b'.');
+        pickles.push(p);
+        // n nested lists, each filled under its own mark, the innermost
+        // holding a memoized string twice: EMPTY_LIST MARK * n, the string,
+        // MEMOIZE, BINGET 0, APPENDS * n.
+        let mut p = b"\x80\x05".to_vec();
+        for _ in 0..n {
+            p.extend(b"](");
+        }
+        p.extend(b"\x8c\x01a\x94h\x00");
+        p.extend(std::iter::repeat(b'e').take(n));
+        p.push(b'.');
+        pickles.push(p);
+    }
+    let records = common::read_records(&common::python("value_fast_path.py", &[], b""));
+    pickles.extend(records.chunks(4).map(|r| r[3].clone()));
+    let mut failures = Vec::new();
+    let mut agreed = 0;
+    for limit in [
+        0usize, 1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 64, 256, 1024, 4096, 65536,
+    ] {
+        let all = [
+            Limits::new().max_depth(limit),
+            Limits::new().max_memo(limit),
+            Limits::new().max_marks(limit),
+            Limits::new().max_alloc(limit),
+        ];
+        for limits in all {
+            let opts = Options::new().limits(limits);
+            for p in &pickles {
+                let Some(fast) = decode_streaming_with::<Value>(p, &opts) else {
+                    continue;
+                };
+                match decode_general_with::<Value>(p, &opts) {
+                    Ok(general) if general == fast => agreed += 1,
+                    Ok(general) => failures.push(format!(
+                        "{limits:?} {p:?}: one-pass read {fast:?}, general read {general:?}"
+                    )),
+                    Err(e) => failures.push(format!(
+                        "{limits:?} {p:?}: one-pass read {fast:?}, general failed: {e}"
+                    )),
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures[..failures.len().min(5)].join("\n")
+    );
+    assert!(agreed > 100, "only {agreed} pickles read in one pass");
+}
+
+/// Opcodes (with arguments) that CPython writes, for [`snippet_mutations_agree`].
+const SNIPPETS: &[&[u8]] = &[
+    b"\x94",
+    b"h\x00",
+    b"h\x01",
+    b"h\x02",
+    b"h\x03",
+    b"N",
+    b"K\x05",
+    b"]",
+    b"}",
+    b"(",
+    b"e",
+    b"s",
+    b"u",
+    b"a",
+    b"t",
+    b"\x85",
+    b"\x86",
+    b"\x87",
+    b"0",
+    b"2",
+    b"1",
+    b"b",
+    b"R",
+    b"\x81",
+    b")",
+    b"\x8c\x01x",
+    b"\x8f",
+    b"\x90",
+    b"\x91",
+    b"l",
+    b"d",
+    b"\x93",
+    b"\x88",
+    b"\x89",
+    b"C\x01z",
+    b"c__builtin__\nset\n",
+    b"cbuiltins\nlen\n",
+    b"\x8a\x09\x01\x00\x00\x00\x00\x00\x00\x00\x80",
+];
+
+/// value_fast_path.py's pickles with one opcode inserted (a GET, MEMOIZE,
+/// POP, DUP, container, mark, call...) make many pickles that are still
+/// valid but share, discard or change things in ways CPython never writes:
+/// where the one-pass reader reads one, it must agree with the general
+/// reader.
+#[test]
+fn snippet_mutations_agree() {
+    let records = common::read_records(&common::python("value_fast_path.py", &[], b""));
+    let mut rng = Rng(0x9E37_79B9_1234_0001);
+    let (mut read, mut failures) = (0, Vec::new());
+    for _ in 0..400 {
+        for r in records.chunks(4) {
+            let proto: u8 = String::from_utf8_lossy(&r[1]).parse().expect("a number");
+            let mut mutated = r[3].clone();
+            let snippet = SNIPPETS[(rng.next() as usize) % SNIPPETS.len()];
+            let at = (rng.next() as usize) % mutated.len();
+            mutated.splice(at..at, snippet.iter().copied());
+            match value_check(&mutated, proto) {
+                Ok(true) => read += 1,
+                Ok(false) => {}
+                Err(e) => failures.push(format!("{mutated:?}: {e}")),
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{}",
+        failures[..failures.len().min(5)].join("\n")
+    );
+    assert!(read > 500, "only {read} mutated pickles read in one pass");
+}
+
+/// Many lists memoized and read back while all are on the stack, read back
+/// either before or after they leave it: read in one pass, in agreement,
+/// and (since each pending entry is handled once) in linear time.
+#[test]
+fn many_pending_entries_agree() {
+    let n = 5000u32;
+    let gets: Vec<u8> = (0..n)
+        .flat_map(|i| std::iter::once(b'j').chain(i.to_le_bytes()))
+        .collect();
+    let lists: Vec<u8> = (0..n).flat_map(|_| *b"]\x94").collect();
+    // (lists..., gets...) LIST: every list read while on the stack.
+    let mut before = b"\x80\x05(".to_vec();
+    before.extend(&lists);
+    before.extend(&gets);
+    before.extend(b"l.");
+    // ((lists...) LIST, gets...) TUPLE: every list read after it left.
+    let mut after = b"\x80\x05((".to_vec();
+    after.extend(&lists);
+    after.push(b'l');
+    after.extend(&gets);
+    after.extend(b"t.");
+    for p in [before, after] {
+        assert_eq!(value_check(&p, 5), Ok(true));
+    }
 }

@@ -152,6 +152,22 @@ pub fn decode_general<T: FromPickle>(bytes: &[u8]) -> crate::error::Result<T> {
     crate::de::Options::new().decode_general(bytes)
 }
 
+/// [`decode_streaming`] with `opts` (for tests of the limits).
+pub fn decode_streaming_with<T: FromPickle>(
+    bytes: &[u8],
+    opts: &crate::de::Options<'_>,
+) -> Option<T> {
+    crate::de::stream_only(bytes, opts)
+}
+
+/// [`decode_general`] with `opts` (for tests of the limits).
+pub fn decode_general_with<T: FromPickle>(
+    bytes: &[u8],
+    opts: &crate::de::Options<'_>,
+) -> crate::error::Result<T> {
+    opts.decode_general(bytes)
+}
+
 /// The annotations of one class's fields (or a type's arguments), from an
 /// array so that generated code needs no `vec!`.
 #[inline]

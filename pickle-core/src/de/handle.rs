@@ -222,7 +222,7 @@ impl<'a> Decoder<'a> {
     pub fn to_value(&self) -> Result<Value> {
         match self.0 {
             Src::Node(d) => d.value(),
-            Src::Stream(d) => Err(d.fail()),
+            Src::Stream(d) => d.decode_value(),
         }
     }
 

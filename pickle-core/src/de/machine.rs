@@ -18,9 +18,9 @@ use crate::text::{self, escape::EscapeError, float::FloatError, int::IntError};
 use crate::value::{BigInt, Buffer, Global, PyStr, MAX_STR_DIGITS};
 
 /// What one node costs against the allocation limit, roughly.
-const NODE_COST: usize = std::mem::size_of::<Node>() + 9;
+pub(crate) const NODE_COST: usize = std::mem::size_of::<Node>() + 9;
 /// What one reference from a container costs.
-const LINK_COST: usize = std::mem::size_of::<NodeId>();
+pub(crate) const LINK_COST: usize = std::mem::size_of::<NodeId>();
 
 /// What [`crate::scan`] needs to know of a run that the arena does not keep.
 ///

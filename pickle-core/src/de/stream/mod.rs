@@ -24,6 +24,10 @@
 //! Many instances of one class are the common large pickle: [`known`]
 //! remembers which memo entries are the class and its field names, so that
 //! every instance after the first is read without looking them up again.
+//!
+//! A whole pickle read as a [`Value`](crate::Value) is the exception: no
+//! type asks for its parts, so [`tree`] runs the stack machine itself, on
+//! `Value`s, under the same rule (give up on anything doubtful).
 
 mod arg;
 mod class;
@@ -32,6 +36,7 @@ mod plan;
 mod read;
 mod scan;
 mod seq;
+mod tree;
 mod value;
 
 use std::cell::{Cell, OnceCell, RefCell};
@@ -90,7 +95,8 @@ pub(crate) struct Stream<'a> {
     /// plan checked that no index is written twice).
     memo_len: Cell<usize>,
     /// Made at the first memo store, so that a type that does not stream
-    /// (a `Value`, which gives up at once) does not pay for it.
+    /// does not pay for it; a whole `Value` (see [`tree`]) makes it only if
+    /// guessing which entries are read fails.
     plan: OnceCell<Option<plan::Plan>>,
     /// Where the mark at a position is closed, as scans found out.
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
@@ -189,5 +195,23 @@ impl<'a> StreamDecoder<'a> {
 
     pub(crate) fn offset(&self) -> u64 {
         self.pos as u64
+    }
+
+    /// The value as a [`crate::Value`]. Only the whole pickle (the root,
+    /// before anything is read) is built here, in one pass (see [`tree`]);
+    /// a value inside would need this reader's memo, so it gives up.
+    pub(crate) fn decode_value(&self) -> Result<crate::Value> {
+        self.here()?;
+        if self.depth != 0 || self.s.memo_len.get() != 0 {
+            return Err(self.s.bail());
+        }
+        let plan = || self.s.plan().ok();
+        match tree::decode(self.s.input, self.s.opts, plan) {
+            Some((value, stop)) => {
+                self.s.pos.set(stop);
+                Ok(value)
+            }
+            None => Err(self.s.bail()),
+        }
     }
 }

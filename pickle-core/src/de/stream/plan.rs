@@ -91,6 +91,12 @@ impl Plan {
             .get(index / 64)
             .is_some_and(|word| word & (1 << (index % 64)) != 0)
     }
+
+    /// The read entries as a bitset: bit `i % 64` of word `i / 64` is
+    /// entry `i`.
+    pub(crate) fn words(&self) -> &[u64] {
+        &self.read
+    }
 }
 
 /// What the plan does at an opcode, by its byte.

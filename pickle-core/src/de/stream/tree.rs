@@ -1,0 +1,1078 @@
+//! A whole pickle as a [`Value`], in one pass, for the shapes CPython writes.
+//!
+//! The general reader makes a node for every object and then a `Value` of
+//! every node: two allocations per container, and a graph as large as the
+//! value kept alive until the end. This reader runs the same stack machine
+//! with `Value`s on its stack, so each container is allocated once, in its
+//! final form, and text is copied once, from the input into it.
+//!
+//! It must return exactly what the general reader returns, sharing
+//! included. There, a node that two containers refer to becomes one
+//! [`Value::Shared`] at every reference, and so does the root if anything
+//! refers to it; only memo `GET`s make such references. So here only the
+//! memo entries that a `GET` reads are kept (see [`decode`] for how it
+//! knows which: a guess corrected by restarts, or the [`plan`](super::plan)).
+//! A read entry that nothing can change once it
+//! is memoized (text, bytes, big ints, globals, tuples) becomes one `Arc` at
+//! every reference, the first included; atoms (None, bools, numbers) are
+//! copied, as the general reader copies them. At `STOP` the count of each
+//! `Arc` says how many containers hold it: an entry held by exactly one
+//! (its other references consumed by `STACK_GLOBAL`) would be a plain value
+//! there, so the reader gives up on it.
+//!
+//! A read entry that may still change after it is memoized (a list, dict,
+//! set, instance: `BUILD`, `APPENDS` and the like fill it while it is on
+//! the stack) stays a plain value, marked "pending", until it is first read
+//! by a `GET` or taken off the stack into a container; only then does it
+//! become an `Arc`, and any later change to it (through the memo, or a
+//! cycle back to it) makes the reader give up, since the general reader
+//! would show the change at every reference.
+//!
+//! It also gives up on anything else it does not handle or that would
+//! make the general reader fail: a stack or mark underflow, an
+//! unhashable key, a length past the end of the input, opcodes that discard
+//! or duplicate stack items, the text opcodes of protocols 0 and 1,
+//! persistent ids, out-of-band buffers, extension codes, calls that the
+//! general reader folds into plain values (`builtins.set(...)` below
+//! protocol 4), and anything near a limit. The general reader then decodes
+//! the pickle and has the last word, errors included.
+
+use std::sync::Arc;
+
+use super::plan::Plan;
+use crate::compat;
+use crate::de::fold::Constructor;
+use crate::de::machine::{LINK_COST, NODE_COST};
+use crate::de::options::{Options, StringEncoding};
+use crate::opcode::Opcode;
+use crate::value::{i64_from_short_le, BigInt, Call, Global, Object, Op, PyStr, Value};
+
+/// More than the general reader charges against `Limits::max_alloc` per
+/// byte of input. Every opcode is at least a byte, and makes at most one
+/// node, one stack slot and one reference from a container to what it
+/// pushed; marks, memo entries and decoded text cost less than that per
+/// byte. Pickles whose length times this exceeds the limit are left to the
+/// general reader, which may fail on them. It also bounds this reader's own
+/// memory: a stack slot, a container's share or a copied byte is at most
+/// about 70 bytes per byte of input.
+const CHARGE_PER_BYTE: usize = 2 * (NODE_COST + 4 * LINK_COST);
+
+/// How many items of nested tuples [`hashable`] looks at before giving up:
+/// the general reader knows each tuple's answer from when it was made, and
+/// a key read back by `GET`s must not cost its size at every use.
+const MAX_KEY_ITEMS: usize = 64;
+
+/// Set in a stack item's height while it is a pending memo entry (see the
+/// module doc); heights themselves stay below [`MAX_HEIGHT`].
+const PENDING: u32 = 1 << 31;
+
+/// The highest depth limit this reader checks against; the general reader
+/// reads pickles nested deeper.
+const MAX_HEIGHT: u32 = 1 << 30;
+
+/// A memo entry that a `GET` reads.
+enum Slot {
+    /// Not written yet.
+    Empty,
+    /// None, a bool or a number: each `GET` copies it.
+    Atom(Value),
+    /// An object that may still change, on the stack at this position.
+    Pending(usize),
+    /// An object that no longer changes, and how many containers deep it nests.
+    Shared(Arc<Value>, u32),
+}
+
+/// The read entries, stored densely, and where each memo index's is.
+struct Memo {
+    /// The slot of each memo index up to the last one read, [`NOT_READ`]
+    /// for the others (4 bytes an entry, as the general reader's memo).
+    map: Vec<u32>,
+    slots: Vec<Slot>,
+}
+
+/// In [`Memo::map`]: no `GET` reads the entry.
+const NOT_READ: u32 = u32::MAX;
+
+impl Memo {
+    /// A memo that keeps the entries that `map` gives a slot.
+    fn new(map: Vec<u32>) -> Memo {
+        let read = map.iter().filter(|&&slot| slot != NOT_READ).count();
+        let slots = std::iter::repeat_with(|| Slot::Empty).take(read).collect();
+        Memo { map, slots }
+    }
+
+    /// The map of the entries that the plan's `GET`s read.
+    fn map_of(plan: &Plan) -> Vec<u32> {
+        let words = plan.words();
+        let last = words
+            .iter()
+            .rposition(|&w| w != 0)
+            .map_or(0, |i| i * 64 + 64 - words[i].leading_zeros() as usize);
+        let mut map = Vec::with_capacity(last);
+        let mut read = 0u32;
+        for index in 0..last {
+            if words[index / 64] & (1 << (index % 64)) != 0 {
+                map.push(read);
+                read += 1;
+            } else {
+                map.push(NOT_READ);
+            }
+        }
+        map
+    }
+
+    /// The slot of entry `index`, if a `GET` reads it.
+    #[inline]
+    fn slot(&self, index: usize) -> Option<usize> {
+        match self.map.get(index) {
+            Some(&slot) if slot != NOT_READ => Some(slot as usize),
+            _ => None,
+        }
+    }
+}
+
+struct Tree<'a> {
+    input: &'a [u8],
+    /// The next byte to read.
+    pos: usize,
+    proto: u8,
+    fix_imports: bool,
+    encoding: StringEncoding,
+    /// A container nesting this many levels deep makes the reader give up
+    /// (the general reader's depth limit).
+    max_height: u32,
+    max_memo: usize,
+    max_marks: usize,
+    stack: Vec<Value>,
+    /// For each stack item, how many containers deep it nests (0 for atoms),
+    /// with [`PENDING`] set for a pending memo entry.
+    heights: Vec<u32>,
+    /// The pending memo entries, by stack position and memo slot, in the
+    /// order they were memoized. An entry whose item is no longer pending
+    /// (read by a `GET` since) stays until the stack shrinks below it; of
+    /// the entries above a position, only those after the last entry below
+    /// it can be live, since an item is memoized on top of the stack.
+    pending: Vec<(usize, usize)>,
+    /// The stack length at each open mark.
+    marks: Vec<usize>,
+    /// The stack length at the topmost open mark, 0 if none: items below
+    /// it cannot be popped.
+    fence: usize,
+    memo: Memo,
+    /// Memo entries written so far (`MEMOIZE`'s index).
+    written: usize,
+    /// Set when a `GET` read an entry that was written but not kept: the
+    /// run must start again, keeping it.
+    missed: Option<usize>,
+}
+
+/// How many times a run may start again to keep a memo entry it did not
+/// know a `GET` would read, before the reader asks the plan instead.
+const MAX_RESTARTS: usize = 16;
+
+/// Decodes the pickle at the start of `input` into a `Value`; also returns
+/// the position of its `STOP`. `None` where it gives up.
+///
+/// Which memo entries to keep is first guessed: none. A `GET` of an entry
+/// that was not kept starts the run again, keeping it. CPython reads back
+/// the few entries it reads (a class, field names) from early on, so this
+/// costs little and saves the plan's pass over the whole input; a pickle
+/// that needs more restarts, or restarts late, gets the plan (`plan`).
+pub(crate) fn decode<'p>(
+    input: &[u8],
+    opts: &Options<'_>,
+    plan: impl FnOnce() -> Option<&'p Plan>,
+) -> Option<(Value, usize)> {
+    let limits = &opts.limits;
+    if input.len() >= u32::MAX as usize / 2
+        || input.len().saturating_mul(CHARGE_PER_BYTE) > limits.max_alloc
+    {
+        return None;
+    }
+    let mut map = Vec::new();
+    let mut wasted = 0usize;
+    for _ in 0..MAX_RESTARTS {
+        let mut tree = Tree::new(input, opts, map);
+        if let Some(root) = tree.run() {
+            return Some((root, tree.pos - 1));
+        }
+        let index = tree.missed?;
+        wasted += tree.pos;
+        if wasted > input.len() / 4 {
+            break;
+        }
+        map = std::mem::take(&mut tree.memo.map);
+        let read = map.iter().filter(|&&slot| slot != NOT_READ).count();
+        if map.len() <= index {
+            map.resize(index + 1, NOT_READ);
+        }
+        map[index] = u32::try_from(read).ok()?;
+    }
+    let mut tree = Tree::new(input, opts, Memo::map_of(plan()?));
+    let root = tree.run()?;
+    Some((root, tree.pos - 1))
+}
+
+impl<'a> Tree<'a> {
+    fn new(input: &'a [u8], opts: &Options<'_>, map: Vec<u32>) -> Tree<'a> {
+        let limits = &opts.limits;
+        Tree {
+            input,
+            pos: 0,
+            proto: 0,
+            fix_imports: opts.fix_imports,
+            encoding: opts.encoding,
+            max_height: u32::try_from(limits.max_depth)
+                .unwrap_or(MAX_HEIGHT)
+                .min(MAX_HEIGHT),
+            max_memo: limits.max_memo,
+            max_marks: limits.max_marks,
+            stack: Vec::with_capacity(64),
+            heights: Vec::with_capacity(64),
+            pending: Vec::new(),
+            marks: Vec::new(),
+            fence: 0,
+            memo: Memo::new(map),
+            written: 0,
+            missed: None,
+        }
+    }
+}
+
+/// `v`, or what the `Arc` it stands for holds.
+#[inline]
+fn resolve(v: &Value) -> &Value {
+    match v {
+        Value::Shared(inner) => inner,
+        v => v,
+    }
+}
+
+/// Whether Python could hash `v` (as the general reader's
+/// `Node::is_hashable` decides it); `false` also for tuples holding more
+/// than [`MAX_KEY_ITEMS`] items in all, which makes the reader give up.
+#[inline]
+fn hashable(v: &Value) -> bool {
+    // Keys are nearly always text or numbers, shared or not.
+    match resolve(v) {
+        Value::Str(_) | Value::Int(_) => true,
+        v => {
+            let mut budget = MAX_KEY_ITEMS;
+            hashable_in(v, &mut budget)
+        }
+    }
+}
+
+fn hashable_in(v: &Value, budget: &mut usize) -> bool {
+    match resolve(v) {
+        Value::List(_) | Value::Dict(_) | Value::Set(_) | Value::ByteArray(_) => false,
+        Value::Tuple(items) => {
+            if items.len() > *budget {
+                return false;
+            }
+            *budget -= items.len();
+            items.iter().all(|item| hashable_in(item, budget))
+        }
+        _ => true,
+    }
+}
+
+/// Whether the general reader would accept `v` as what `REDUCE`, `NEWOBJ`
+/// or `OBJ` calls.
+#[inline]
+fn callable(v: &Value) -> bool {
+    matches!(
+        resolve(v),
+        Value::Global(_) | Value::Object(_) | Value::PersistentId(_)
+    )
+}
+
+#[inline]
+fn is_tuple(v: &Value) -> bool {
+    matches!(resolve(v), Value::Tuple(_))
+}
+
+/// A `str` from UTF-8 in which surrogates may be encoded (`surrogatepass`).
+#[inline]
+fn text(bytes: &[u8]) -> Option<Value> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => Some(Value::Str(PyStr::from(s))),
+        Err(_) => PyStr::from_utf8_surrogatepass(bytes).ok().map(Value::Str),
+    }
+}
+
+impl<'a> Tree<'a> {
+    // --- input ----------------------------------------------------------
+
+    #[inline]
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let bytes = self.input.get(self.pos..end)?;
+        self.pos = end;
+        Some(bytes)
+    }
+
+    #[inline]
+    fn fixed<const N: usize>(&mut self) -> Option<[u8; N]> {
+        self.take(N)?.try_into().ok()
+    }
+
+    #[inline]
+    fn byte(&mut self) -> Option<u8> {
+        let b = *self.input.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    /// A length of `width` bytes, unsigned little-endian; only lengths that
+    /// the rest of the input holds (the general reader reports the others).
+    #[inline]
+    fn length(&mut self, width: usize) -> Option<usize> {
+        let raw = self.take(width)?;
+        let mut buf = [0u8; 8];
+        buf[..width].copy_from_slice(raw);
+        let n = usize::try_from(u64::from_le_bytes(buf)).ok()?;
+        (n <= self.input.len() - self.pos).then_some(n)
+    }
+
+    /// A name line of `GLOBAL`: text up to a newline, at least one byte, UTF-8.
+    fn name_line(&mut self) -> Option<PyStr> {
+        let rest = self.input.get(self.pos..)?;
+        let len = rest.iter().position(|&b| b == b'\n')?;
+        if len == 0 {
+            return None;
+        }
+        let name = std::str::from_utf8(&rest[..len]).ok()?;
+        self.pos += len + 1;
+        Some(PyStr::from(name))
+    }
+
+    // --- the stack ------------------------------------------------------
+
+    #[inline]
+    fn fence(&self) -> usize {
+        self.fence
+    }
+
+    #[inline]
+    fn push(&mut self, value: Value, height: u32) {
+        self.stack.push(value);
+        self.heights.push(height);
+    }
+
+    /// Pops the top item, if it is above the topmost mark.
+    #[inline]
+    fn pop(&mut self) -> Option<(Value, u32)> {
+        let top = self.stack.len().checked_sub(1)?;
+        if top < self.fence() {
+            return None;
+        }
+        if self.heights[top] & PENDING != 0 {
+            self.release(top)?;
+        }
+        Some((self.stack.pop()?, self.heights.pop()?))
+    }
+
+    /// The height of a container holding the items `at..` of the stack,
+    /// which it is about to take, whose heights it forgets; `None` at the
+    /// depth limit.
+    #[inline]
+    fn close(&mut self, at: usize, floor: u32) -> Option<u32> {
+        let mut height = self.heights[at..]
+            .iter()
+            .fold(floor, |h, &item| h.max(item + 1));
+        if height > PENDING {
+            self.release(at)?;
+            height = self.heights[at..]
+                .iter()
+                .fold(floor, |h, &item| h.max(item + 1));
+        }
+        self.heights.truncate(at);
+        (height < self.max_height).then_some(height)
+    }
+
+    /// Freezes the pending memo entries at stack positions `at..`, which
+    /// are about to leave the stack: they are final from now on. Each entry
+    /// of [`Tree::pending`] is looked at once in all.
+    #[cold]
+    fn release(&mut self, at: usize) -> Option<()> {
+        while let Some(&(pos, slot)) = self.pending.last() {
+            if pos < at {
+                break;
+            }
+            self.pending.pop();
+            if self.heights.get(pos).is_some_and(|&h| h & PENDING != 0) {
+                self.freeze(pos, slot)?;
+            }
+        }
+        Some(())
+    }
+
+    /// Makes the pending memo entry at stack position `pos`, in memo slot
+    /// `slot`, an `Arc`.
+    #[cold]
+    fn freeze(&mut self, pos: usize, slot: usize) -> Option<()> {
+        let h = self.heights.get_mut(pos)?;
+        if *h & PENDING == 0 {
+            return None;
+        }
+        let height = *h & !PENDING;
+        *h = height;
+        let item = &mut self.stack[pos];
+        let arc = Arc::new(std::mem::replace(item, Value::None));
+        *item = Value::Shared(Arc::clone(&arc));
+        self.memo.slots[slot] = Slot::Shared(arc, height);
+        Some(())
+    }
+
+    /// Pops the topmost mark; the stack length it recorded.
+    #[inline]
+    fn marker(&mut self) -> Option<usize> {
+        let mark = self.marks.pop()?;
+        self.fence = self.marks.last().copied().unwrap_or(0);
+        Some(mark)
+    }
+
+    /// Pushes a container made of the stack items `at..`.
+    #[inline]
+    fn collect(&mut self, at: usize, make: impl FnOnce(Vec<Value>) -> Value) -> Option<()> {
+        let height = self.close(at, 1)?;
+        let items = self.stack.split_off(at);
+        self.push(make(items), height);
+        Some(())
+    }
+
+    // --- the loop -------------------------------------------------------
+
+    fn run(&mut self) -> Option<Value> {
+        use Opcode as O;
+        loop {
+            let op = Opcode::from_byte(self.byte()?)?;
+            match op {
+                O::Stop => return self.stop(),
+                O::Proto => {
+                    let p = self.byte()?;
+                    if p > 5 {
+                        return None;
+                    }
+                    self.proto = p;
+                }
+                O::Frame => {
+                    self.length(8)?;
+                }
+                O::Mark => {
+                    if self.marks.len() >= self.max_marks {
+                        return None;
+                    }
+                    self.marks.push(self.stack.len());
+                    self.fence = self.stack.len();
+                }
+
+                // Atoms.
+                O::None => self.push(Value::None, 0),
+                O::NewTrue => self.push(Value::Bool(true), 0),
+                O::NewFalse => self.push(Value::Bool(false), 0),
+                O::BinInt | O::BinInt1 | O::BinInt2 => self.ints()?,
+                O::Long1 => {
+                    let n = self.byte()?;
+                    self.long(n.into())?;
+                }
+                O::Long4 => {
+                    let n = usize::try_from(i32::from_le_bytes(self.fixed::<4>()?)).ok()?;
+                    self.long(n)?;
+                }
+                O::BinFloat => {
+                    let v = f64::from_bits(u64::from_be_bytes(self.fixed::<8>()?));
+                    self.push(Value::Float(v), 0);
+                }
+
+                // Text and bytes.
+                O::ShortBinUnicode => {
+                    let n = self.length(1)?;
+                    let v = text(self.take(n)?)?;
+                    self.push(v, 0);
+                }
+                O::BinUnicode => {
+                    let n = self.length(4)?;
+                    let v = text(self.take(n)?)?;
+                    self.push(v, 0);
+                }
+                O::BinUnicode8 => {
+                    let n = self.length(8)?;
+                    let v = text(self.take(n)?)?;
+                    self.push(v, 0);
+                }
+                O::ShortBinBytes => {
+                    let n = self.length(1)?;
+                    let v = Value::Bytes(self.take(n)?.to_vec());
+                    self.push(v, 0);
+                }
+                O::BinBytes => {
+                    let n = self.length(4)?;
+                    let v = Value::Bytes(self.take(n)?.to_vec());
+                    self.push(v, 0);
+                }
+                O::BinBytes8 => {
+                    let n = self.length(8)?;
+                    let v = Value::Bytes(self.take(n)?.to_vec());
+                    self.push(v, 0);
+                }
+                O::ByteArray8 => {
+                    let n = self.length(8)?;
+                    let v = Value::ByteArray(self.take(n)?.to_vec());
+                    self.push(v, 0);
+                }
+                O::ShortBinString => {
+                    let n = self.length(1)?;
+                    self.py2_str(n)?;
+                }
+                O::BinString => {
+                    let n = self.length(4)?;
+                    self.py2_str(n)?;
+                }
+
+                // Containers.
+                O::EmptyTuple => self.push(Value::Tuple(Vec::new()), 1),
+                O::Tuple1 => self.tuple(1)?,
+                O::Tuple2 => self.tuple(2)?,
+                O::Tuple3 => self.tuple(3)?,
+                O::Tuple => {
+                    let mark = self.marker()?;
+                    self.collect(mark, Value::Tuple)?;
+                }
+                O::EmptyList => self.push(Value::List(Vec::new()), 1),
+                O::EmptyDict => self.push(Value::Dict(Vec::new()), 1),
+                O::EmptySet => self.push(Value::Set(Vec::new()), 1),
+                O::List => {
+                    let mark = self.marker()?;
+                    self.collect(mark, Value::List)?;
+                }
+                O::Dict => {
+                    let mark = self.marker()?;
+                    let items = &self.stack[mark..];
+                    if items.len() % 2 != 0 || !items.chunks_exact(2).all(|kv| hashable(&kv[0])) {
+                        return None;
+                    }
+                    self.collect(mark, |items| {
+                        let mut entries = Vec::with_capacity(items.len() / 2);
+                        let mut items = items.into_iter();
+                        while let (Some(k), Some(v)) = (items.next(), items.next()) {
+                            entries.push((k, v));
+                        }
+                        Value::Dict(entries)
+                    })?;
+                }
+                O::FrozenSet => {
+                    let mark = self.marker()?;
+                    if !self.stack[mark..].iter().all(hashable) {
+                        return None;
+                    }
+                    self.collect(mark, Value::FrozenSet)?;
+                }
+                O::Append => {
+                    if self.stack.len() <= self.fence() + 1 {
+                        return None;
+                    }
+                    self.extend(self.stack.len() - 1)?;
+                }
+                O::Appends => {
+                    let mark = self.marker()?;
+                    self.appends(mark)?;
+                }
+                O::SetItem => self.setitems(self.stack.len().wrapping_sub(2))?,
+                O::SetItems => {
+                    let mark = self.marker()?;
+                    self.setitems(mark)?;
+                }
+                O::AddItems => {
+                    let mark = self.marker()?;
+                    self.additems(mark)?;
+                }
+
+                // Memo.
+                O::Memoize => self.memoize()?,
+                O::BinPut => {
+                    let index = self.byte()?;
+                    if usize::from(index) != self.written {
+                        return None;
+                    }
+                    self.memoize()?;
+                }
+                O::LongBinPut => {
+                    let index = u32::from_le_bytes(self.fixed::<4>()?);
+                    if usize::try_from(index).ok()? != self.written {
+                        return None;
+                    }
+                    self.memoize()?;
+                }
+                O::BinGet => {
+                    let index = self.byte()?;
+                    self.get(index.into())?;
+                }
+                O::LongBinGet => {
+                    let index = u32::from_le_bytes(self.fixed::<4>()?);
+                    self.get(usize::try_from(index).ok()?)?;
+                }
+
+                // Globals and objects.
+                O::Global => {
+                    let module = self.name_line()?;
+                    let name = self.name_line()?;
+                    let global = self.global(module, name);
+                    self.push(Value::Global(global), 0);
+                }
+                O::StackGlobal => self.stack_global()?,
+                O::NewObj => self.newobj(false)?,
+                O::NewObjEx => self.newobj(true)?,
+                O::Reduce => self.reduce()?,
+                O::Build => self.build()?,
+
+                // Left to the general reader: protocol 0 and 1 text forms,
+                // stack manipulation, persistent ids, extension codes,
+                // buffers, and the rest.
+                _ => return None,
+            }
+        }
+    }
+
+    /// A run of `BININT`, `BININT1` and `BININT2` opcodes (the first one's
+    /// byte just read), as CPython writes a list of small ints: one loop
+    /// over the input, not a dispatch per opcode.
+    fn ints(&mut self) -> Option<()> {
+        const BININT: u8 = Opcode::BinInt.byte();
+        const BININT1: u8 = Opcode::BinInt1.byte();
+        const BININT2: u8 = Opcode::BinInt2.byte();
+        let input = self.input;
+        let mut pos = self.pos - 1;
+        loop {
+            let (v, next) = match input.get(pos) {
+                Some(&BININT1) => (i64::from(*input.get(pos + 1)?), pos + 2),
+                Some(&BININT2) => {
+                    let b = input.get(pos + 1..pos + 3)?;
+                    (i64::from(u16::from_le_bytes([b[0], b[1]])), pos + 3)
+                }
+                Some(&BININT) => {
+                    let b = input.get(pos + 1..pos + 5)?;
+                    (
+                        i64::from(i32::from_le_bytes([b[0], b[1], b[2], b[3]])),
+                        pos + 5,
+                    )
+                }
+                _ => break,
+            };
+            self.stack.push(Value::Int(v));
+            self.heights.push(0);
+            pos = next;
+        }
+        self.pos = pos;
+        Some(())
+    }
+
+    /// `STOP` with exactly one value on the stack and no mark open; checks
+    /// the sharing of the memo's `Arc`s (see the module doc).
+    fn stop(&mut self) -> Option<Value> {
+        if !self.marks.is_empty() || self.stack.len() != 1 {
+            return None;
+        }
+        // Containers are checked against the depth limit as they grow; an
+        // empty one only here, at the root.
+        if self.heights.first().is_some_and(|&h| h >= self.max_height) {
+            return None;
+        }
+        let root = self.stack.pop()?;
+        let root_arc = match &root {
+            Value::Shared(arc) => Some(Arc::as_ptr(arc)),
+            _ => None,
+        };
+        for slot in &self.memo.slots {
+            if let Slot::Shared(arc, _) = slot {
+                // One count is the memo's own, one the root's if it is the root.
+                let is_root = root_arc == Some(Arc::as_ptr(arc));
+                let held = Arc::strong_count(arc) - 1 - usize::from(is_root);
+                if held == 1 && !is_root {
+                    return None;
+                }
+            }
+        }
+        self.memo.slots.clear();
+        match root {
+            // Nothing else refers to the root: the general reader does not share it.
+            Value::Shared(arc) => Some(Arc::try_unwrap(arc).unwrap_or_else(Value::Shared)),
+            root => Some(root),
+        }
+    }
+
+    fn long(&mut self, n: usize) -> Option<()> {
+        if n > self.input.len() - self.pos {
+            return None;
+        }
+        let bytes = self.take(n)?;
+        let v = match i64_from_short_le(bytes) {
+            Some(i) => Value::Int(i),
+            None => Value::from(BigInt::from_signed_bytes_le(bytes)),
+        };
+        self.push(v, 0);
+        Some(())
+    }
+
+    /// A Python 2 `str` of `n` bytes, decoded as the options say.
+    fn py2_str(&mut self, n: usize) -> Option<()> {
+        let raw = self.take(n)?;
+        let v = match self.encoding {
+            StringEncoding::Bytes => Value::Bytes(raw.to_vec()),
+            StringEncoding::Ascii if raw.is_ascii() => text(raw)?,
+            StringEncoding::Utf8 => Value::Str(PyStr::from(std::str::from_utf8(raw).ok()?)),
+            StringEncoding::Latin1 => Value::Str(PyStr::from(
+                raw.iter().map(|&b| b as char).collect::<String>(),
+            )),
+            StringEncoding::Ascii => return None,
+        };
+        self.push(v, 0);
+        Some(())
+    }
+
+    fn tuple(&mut self, n: usize) -> Option<()> {
+        let len = self.stack.len();
+        if len < n || len - n < self.fence() {
+            return None;
+        }
+        self.collect(len - n, Value::Tuple)
+    }
+
+    /// `APPEND` of the top item (`at` is its position).
+    fn extend(&mut self, at: usize) -> Option<()> {
+        let (item, h) = self.pop()?;
+        let height = h + 1;
+        match self.stack.last_mut()? {
+            Value::List(items) => items.push(item),
+            Value::Object(obj) => obj.ops.push(Op::Append(item)),
+            _ => return None,
+        }
+        self.raise(at - 1, height)
+    }
+
+    /// Makes the stack item at `at` at least `height` containers deep.
+    #[inline]
+    fn raise(&mut self, at: usize, height: u32) -> Option<()> {
+        let h = &mut self.heights[at];
+        let raised = (*h & !PENDING).max(height);
+        *h = raised | (*h & PENDING);
+        (raised < self.max_height).then_some(())
+    }
+
+    /// Moves the stack items `at..` into a container at `at - 1` with
+    /// `add`, which gives up (`None`) on anything but the right container.
+    /// The container is taken off the stack meanwhile, so that it and the
+    /// items can be borrowed at once.
+    #[inline]
+    fn fill(
+        &mut self,
+        at: usize,
+        add: impl FnOnce(&mut Value, std::vec::Drain<'_, Value>) -> Option<()>,
+    ) -> Option<()> {
+        let height = self.close(at, 0)?;
+        let mut target = std::mem::replace(&mut self.stack[at - 1], Value::None);
+        let done = add(&mut target, self.stack.drain(at..));
+        self.stack[at - 1] = target;
+        done?;
+        self.raise(at - 1, height)
+    }
+
+    /// `APPENDS`: the items `x..` go into the list (or object) at `x - 1`.
+    fn appends(&mut self, x: usize) -> Option<()> {
+        let len = self.stack.len();
+        if x > len || x <= self.fence() {
+            return None;
+        }
+        if x == len {
+            return Some(());
+        }
+        self.fill(x, |target, items| {
+            match target {
+                Value::List(list) => {
+                    // Most lists are filled by one batch: no room to spare.
+                    if list.is_empty() {
+                        list.reserve_exact(items.len());
+                    }
+                    list.extend(items);
+                }
+                Value::Object(obj) => obj.ops.extend(items.map(Op::Append)),
+                _ => return None,
+            }
+            Some(())
+        })
+    }
+
+    /// `SETITEMS`: the key and value pairs `x..` go into the dict (or
+    /// object) at `x - 1`.
+    fn setitems(&mut self, x: usize) -> Option<()> {
+        let len = self.stack.len();
+        if x > len || x <= self.fence() {
+            return None;
+        }
+        if x == len {
+            return Some(());
+        }
+        if (len - x) % 2 != 0 {
+            return None;
+        }
+        let is_dict = match &self.stack[x - 1] {
+            Value::Dict(_) => {
+                if !self.stack[x..].chunks_exact(2).all(|kv| hashable(&kv[0])) {
+                    return None;
+                }
+                true
+            }
+            Value::Object(_) => false,
+            _ => return None,
+        };
+        let height = self.close(x, 0)?;
+        let n = (len - x) / 2;
+        // Popped pair by pair from the top, then put back in order: cheaper
+        // than draining, and the dict's entries are allocated once.
+        let mut pairs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let v = self.stack.pop()?;
+            let k = self.stack.pop()?;
+            pairs.push((k, v));
+        }
+        pairs.reverse();
+        match &mut self.stack[x - 1] {
+            Value::Dict(entries) if is_dict => {
+                if entries.is_empty() {
+                    *entries = pairs;
+                } else {
+                    entries.append(&mut pairs);
+                }
+            }
+            Value::Object(obj) => obj
+                .ops
+                .extend(pairs.into_iter().map(|(k, v)| Op::SetItem(k, v))),
+            _ => return None,
+        }
+        self.raise(x - 1, height)
+    }
+
+    /// `ADDITEMS`: the items `mark..` go into the set (or object) at `mark - 1`.
+    fn additems(&mut self, mark: usize) -> Option<()> {
+        let len = self.stack.len();
+        if mark > len || mark <= self.fence() {
+            return None;
+        }
+        if mark == len {
+            return Some(());
+        }
+        match &self.stack[mark - 1] {
+            Value::Set(_) | Value::FrozenSet(_) => {
+                if !self.stack[mark..].iter().all(hashable) {
+                    return None;
+                }
+            }
+            Value::Object(_) => {}
+            _ => return None,
+        }
+        self.fill(mark, |target, items| {
+            match target {
+                Value::Set(set) | Value::FrozenSet(set) => set.extend(items),
+                Value::Object(obj) => obj.ops.extend(items.map(Op::Add)),
+                _ => return None,
+            }
+            Some(())
+        })
+    }
+
+    /// Memoizes the top item as entry `written`.
+    #[inline(always)]
+    fn memoize(&mut self) -> Option<()> {
+        if self.stack.len() <= self.fence() || self.written >= self.max_memo {
+            return None;
+        }
+        let index = self.written;
+        self.written += 1;
+        match self.memo.slot(index) {
+            // Most entries are never read: nothing to keep.
+            None => Some(()),
+            Some(slot) => self.keep(slot),
+        }
+    }
+
+    /// Keeps the top item in memo slot `slot`, for the `GET`s that read it.
+    fn keep(&mut self, slot: usize) -> Option<()> {
+        let height = *self.heights.last()?;
+        if height & PENDING != 0 {
+            return None;
+        }
+        let top = self.stack.last_mut()?;
+        let entry = match top {
+            Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+                Slot::Atom(top.clone())
+            }
+            Value::Str(_)
+            | Value::Bytes(_)
+            | Value::BigInt(_)
+            | Value::Global(_)
+            | Value::Tuple(_) => {
+                let arc = Arc::new(std::mem::replace(top, Value::None));
+                *top = Value::Shared(Arc::clone(&arc));
+                Slot::Shared(arc, height)
+            }
+            Value::List(_)
+            | Value::Dict(_)
+            | Value::Set(_)
+            | Value::FrozenSet(_)
+            | Value::Object(_) => {
+                let top = self.stack.len() - 1;
+                self.heights[top] |= PENDING;
+                self.pending.push((top, slot));
+                Slot::Pending(top)
+            }
+            // Memoized twice, or not handled here.
+            _ => return None,
+        };
+        self.memo.slots[slot] = entry;
+        Some(())
+    }
+
+    #[inline(always)]
+    fn get(&mut self, index: usize) -> Option<()> {
+        let Some(slot) = self.memo.slot(index) else {
+            return self.miss(index);
+        };
+        let (value, height) = match &self.memo.slots[slot] {
+            Slot::Shared(arc, h) => (Value::Shared(Arc::clone(arc)), *h),
+            Slot::Atom(v) => (v.clone(), 0),
+            Slot::Pending(pos) => return self.get_pending(*pos, slot),
+            Slot::Empty => return None,
+        };
+        self.push(value, height);
+        Some(())
+    }
+
+    /// `GET` of an entry not kept: if it was written, the run must start
+    /// again, keeping it.
+    #[cold]
+    fn miss(&mut self, index: usize) -> Option<()> {
+        if index < self.written {
+            self.missed = Some(index);
+        }
+        None
+    }
+
+    /// `GET` of a pending entry: it is final from now on.
+    #[cold]
+    fn get_pending(&mut self, pos: usize, slot: usize) -> Option<()> {
+        self.freeze(pos, slot)?;
+        match &self.memo.slots[slot] {
+            Slot::Shared(arc, h) => {
+                let (value, height) = (Value::Shared(Arc::clone(arc)), *h);
+                self.push(value, height);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    /// `find_class`: renamed from Python 2 below protocol 3.
+    fn global(&self, module: PyStr, name: PyStr) -> Global {
+        if self.proto < 3 && self.fix_imports {
+            if let (Some(m), Some(n)) = (module.as_str(), name.as_str()) {
+                if let Some((m3, n3)) = compat::to_python3(m, n) {
+                    return Global::new(m3, n3);
+                }
+            }
+        }
+        Global { module, name }
+    }
+
+    fn stack_global(&mut self) -> Option<()> {
+        fn into_str(v: Value) -> Option<PyStr> {
+            match v {
+                Value::Str(s) => Some(s),
+                Value::Shared(arc) => match &*arc {
+                    Value::Str(s) => Some(s.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        let (name, _) = self.pop()?;
+        let (module, _) = self.pop()?;
+        let global = self.global(into_str(module)?, into_str(name)?);
+        self.push(Value::Global(global), 0);
+        Some(())
+    }
+
+    fn newobj(&mut self, with_kwargs: bool) -> Option<()> {
+        let kwargs = if with_kwargs {
+            let (kwargs, h) = self.pop()?;
+            if !matches!(kwargs, Value::Dict(_)) {
+                return None;
+            }
+            Some((kwargs, h))
+        } else {
+            None
+        };
+        let (args, h_args) = self.pop()?;
+        let (cls, h_cls) = self.pop()?;
+        if !callable(&cls) || !is_tuple(&args) {
+            return None;
+        }
+        let mut height = h_args.max(h_cls);
+        let call = match kwargs {
+            Some((kwargs, h)) => {
+                height = height.max(h);
+                Call::NewObjEx { cls, args, kwargs }
+            }
+            None => Call::NewObj { cls, args },
+        };
+        self.object(call, height + 1)
+    }
+
+    fn reduce(&mut self) -> Option<()> {
+        let (args, h_args) = self.pop()?;
+        let (callable_, h_callable) = self.pop()?;
+        if !is_tuple(&args) || !callable(&callable_) {
+            return None;
+        }
+        // The general reader folds these calls into plain values.
+        if let Value::Global(g) = resolve(&callable_) {
+            if Constructor::of(g).is_some() {
+                return None;
+            }
+        }
+        let call = Call::Reduce {
+            callable: callable_,
+            args,
+        };
+        self.object(call, h_args.max(h_callable) + 1)
+    }
+
+    fn object(&mut self, call: Call, height: u32) -> Option<()> {
+        if height >= self.max_height {
+            return None;
+        }
+        let obj = Object {
+            call,
+            ops: Vec::new(),
+        };
+        self.push(Value::Object(Box::new(obj)), height);
+        Some(())
+    }
+
+    fn build(&mut self) -> Option<()> {
+        if self.stack.len() < self.fence() + 2 {
+            return None;
+        }
+        let (state, h) = self.pop()?;
+        let at = self.stack.len() - 1;
+        match self.stack.last_mut()? {
+            Value::Object(obj) => {
+                // Most objects get one BUILD and nothing else.
+                obj.ops.reserve_exact(1);
+                obj.ops.push(Op::Build(state));
+            }
+            _ => return None,
+        }
+        self.raise(at, h + 1)
+    }
+}
