@@ -135,6 +135,25 @@ fn alloc_limit() {
 }
 
 #[test]
+fn globals_named_by_a_long_memoized_string_are_charged() {
+    let _alone = common::memory::exclusive();
+    // A 1 MB string, memoized, then 10,000 globals whose module and name
+    // are `GET`s of it: 5 bytes of input each, 2 MB of names each once
+    // copied into the global.
+    let mut data = b"\x80\x04X".to_vec();
+    data.extend(u32::to_le_bytes(1 << 20));
+    data.extend(std::iter::repeat(b'a').take(1 << 20));
+    data.extend(b"\x94](");
+    for _ in 0..10_000 {
+        data.extend(b"h\x00h\x00\x93");
+    }
+    data.extend(b"e.");
+    let opts = Options::new().limits(Limits::new().max_alloc(64 << 20));
+    refused::<Value>(&opts, &data, ErrorKind::AllocLimit);
+    refused::<Vec<pickle_core::Global>>(&opts, &data, ErrorKind::AllocLimit);
+}
+
+#[test]
 fn shared_dag_is_shared_in_value_and_bounded_in_typed_decoding() {
     let _alone = common::memory::exclusive();
     let start = Instant::now();

@@ -21,6 +21,15 @@ pub(crate) enum Text {
     Heap(Span),
 }
 
+impl Text {
+    /// The length of the text, in bytes.
+    pub(crate) fn len(self) -> usize {
+        match self {
+            Text::Input(span) | Text::Heap(span) => span.len,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub(crate) enum Node {
     None,

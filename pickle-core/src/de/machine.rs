@@ -502,6 +502,10 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
                     return Err(self.err(ErrorKind::InvalidOperation, "STACK_GLOBAL requires str"));
                 };
                 let (m, n) = (*m, *n);
+                // The names are copied into the global (and into each
+                // `Value` made of it), though the strings may be memo `GET`s
+                // of a few bytes: charged before they are copied.
+                self.charge(m.len() + n.len())?;
                 let module = self.py_str(m);
                 let name = self.py_str(n);
                 self.push_global(module, name)?;

@@ -164,6 +164,11 @@ struct Tree<'a> {
     /// Set when a `GET` read an entry that was written but not kept: the
     /// run must start again, keeping it.
     missed: Option<usize>,
+    /// Bytes of memoized strings copied into globals: a `STACK_GLOBAL` of
+    /// two memo `GET`s copies any length for a few bytes of input, outside
+    /// the charge per input byte. Past the input's length, the general
+    /// reader (which charges each copy against `max_alloc`) takes over.
+    copied: usize,
 }
 
 /// How many times a run may start again to keep a memo entry it did not
@@ -235,6 +240,7 @@ impl<'a> Tree<'a> {
             memo: Memo::new(map),
             written: 0,
             missed: None,
+            copied: 0,
         }
     }
 }
@@ -997,7 +1003,12 @@ impl<'a> Tree<'a> {
         }
         let (name, _) = self.pop()?;
         let (module, _) = self.pop()?;
-        let global = self.global(into_str(module)?, into_str(name)?);
+        let (module, name) = (into_str(module)?, into_str(name)?);
+        self.copied = self.copied.checked_add(module.len() + name.len())?;
+        if self.copied > self.input.len() {
+            return None;
+        }
+        let global = self.global(module, name);
         self.push(Value::Global(global), 0);
         Some(())
     }
