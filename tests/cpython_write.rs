@@ -81,6 +81,19 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
                 ['x', 'x', '\u{ff}', '\u{ff}'],
             )),
         ),
+        // Every length the writer builds in registers (up to 16 bytes) and
+        // past it, in one- to four-byte UTF-8.
+        (
+            "strings by length",
+            Box::new(
+                (0..=20)
+                    .map(|n| "abcdefghijklmnopqrstuvwxyz"[..n].to_owned())
+                    .chain((1..=9).map(|k| "\u{e9}".repeat(k)))
+                    .chain((1..=6).map(|k| "\u{20ac}".repeat(k)))
+                    .chain((1..=5).map(|k| "\u{1f600}".repeat(k)))
+                    .collect::<Vec<String>>(),
+            ),
+        ),
         ("str 300", Box::new("s".repeat(300))),
         ("string 70k", Box::new("é".repeat(35000))),
         ("unit", Box::new(())),

@@ -55,6 +55,12 @@ EXPECTED = {
         + fresh_list(["ab", "ab"]),
         [chr(120), chr(120), chr(0xFF), chr(0xFF)],
     ),
+    "strings by length": fresh_list(
+        ["abcdefghijklmnopqrstuvwxyz"[:n] for n in range(21)]
+        + ["\u00e9" * k for k in range(1, 10)]
+        + ["\u20ac" * k for k in range(1, 7)]
+        + ["\U0001f600" * k for k in range(1, 6)]
+    ),
     "str 300": "s" * 300,
     "string 70k": "é" * 35000,
     "unit": None,

@@ -108,6 +108,20 @@ pub fn all() -> Vec<Case> {
             },
         ),
         case(
+            "pairs_by_length",
+            (0..18)
+                .map(|n| "abcdefghijklmnopq"[..n].to_owned())
+                .chain((1..9).map(|k| "\u{e9}".repeat(k)))
+                .chain((1..6).map(|k| "\u{20ac}".repeat(k)))
+                .chain((1..5).map(|k| "\u{1f600}".repeat(k)))
+                .enumerate()
+                .map(|(left, right)| Pair {
+                    left: left as i64,
+                    right,
+                })
+                .collect::<Vec<_>>(),
+        ),
+        case(
             "pairs_one_object",
             [(1, "x"), (2, "x"), (3, ""), (4, "")].map(|(left, right)| Pair {
                 left,

@@ -83,16 +83,9 @@ impl<'w> Framer<'w> {
     pub(crate) fn short_str(&mut self, text: &[u8]) {
         let len = text.len();
         if len <= 16 {
-            // Most strings in records are this short: built in a fixed-size
-            // buffer and appended with a fixed-size copy, then cut to length,
-            // instead of a call to `memcpy` for a few bytes.
-            let mut buf = [0u8; 24];
-            buf[0] = Opcode::ShortBinUnicode.byte();
-            buf[1] = len as u8;
-            copy_short(&mut buf[2..18], text);
-            buf[2 + len] = Opcode::Memoize.byte();
-            let end = self.out.len() + len + 3;
-            self.out.extend_from_slice(&buf);
+            self.out
+                .extend_from_slice(&short_str_window([0; 2], 0, text));
+            let end = self.out.len() - 24 + len + 3;
             self.out.truncate(end);
             return;
         }
@@ -109,14 +102,9 @@ impl<'w> Framer<'w> {
     #[inline(always)]
     pub(crate) fn short_str_after(&mut self, prefix: [u8; 2], text: &[u8]) {
         let len = text.len();
-        let mut buf = [0u8; 24];
-        buf[..2].copy_from_slice(&prefix);
-        buf[2] = Opcode::ShortBinUnicode.byte();
-        buf[3] = len as u8;
-        copy_short(&mut buf[4..20], text);
-        buf[4 + len] = Opcode::Memoize.byte();
-        let end = self.out.len() + len + 5;
-        self.out.extend_from_slice(&buf);
+        self.out
+            .extend_from_slice(&short_str_window(prefix, 2, text));
+        let end = self.out.len() - 24 + len + 5;
         self.out.truncate(end);
     }
 
@@ -219,20 +207,59 @@ impl<'w> Framer<'w> {
     }
 }
 
-/// Copies `src` (at most 16 bytes) to the start of `dst` (16 bytes) with a
-/// few fixed-size moves, overlapping where `src` is not a power of two long.
+/// 24 bytes that begin with `prefix[..skip]` (its first `skip` bytes, 0
+/// or 2), then `SHORT_BINUNICODE`, the length, `text` (at most 16 bytes)
+/// and `MEMOIZE`; what follows is filler, to be cut off. The bytes are
+/// put together in registers, from whole-word loads of `text`: built in
+/// a buffer in memory with stores of several sizes, they were then read
+/// back whole, and the processor stalled on every string.
 #[inline(always)]
-fn copy_short(dst: &mut [u8], src: &[u8]) {
-    let n = src.len();
-    if n >= 8 {
-        dst[..8].copy_from_slice(&src[..8]);
-        dst[n - 8..n].copy_from_slice(&src[n - 8..]);
-    } else if n >= 4 {
-        dst[..4].copy_from_slice(&src[..4]);
-        dst[n - 4..n].copy_from_slice(&src[n - 4..]);
-    } else if n > 0 {
-        dst[0] = src[0];
-        dst[n / 2] = src[n / 2];
-        dst[n - 1] = src[n - 1];
-    }
+fn short_str_window(prefix: [u8; 2], skip: usize, text: &[u8]) -> [u8; 24] {
+    let len = text.len();
+    // `text` as a little-endian number of `len` bytes.
+    let t: u128 = if len >= 8 {
+        let head = u64::from_le_bytes(text[..8].try_into().unwrap_or([0; 8]));
+        let tail = u64::from_le_bytes(text[len - 8..].try_into().unwrap_or([0; 8]));
+        // The tail's bytes from 8 on, where they belong (it overlaps the head).
+        u128::from(head) | (u128::from(tail) << (8 * (len - 8)))
+    } else if len >= 4 {
+        let head = u32::from_le_bytes(text[..4].try_into().unwrap_or([0; 4]));
+        let tail = u32::from_le_bytes(text[len - 4..].try_into().unwrap_or([0; 4]));
+        u128::from(head) | (u128::from(tail) << (8 * (len - 4)))
+    } else {
+        text.iter()
+            .rev()
+            .fold(0u128, |acc, &b| (acc << 8) | u128::from(b))
+    };
+    let header = u128::from(prefix[0])
+        | u128::from(prefix[1]) << 8
+        | u128::from(Opcode::ShortBinUnicode.byte()) << (8 * skip)
+        | (len as u128) << (8 * skip + 8);
+    // `text`, then `MEMOIZE`, from byte `skip + 2` on: up to 18 bytes, as
+    // a 192-bit number in three words.
+    let body_at = 8 * (skip + 2);
+    let memo_at = 8 * (skip + 2 + len);
+    let mut words = [0u64; 3];
+    let mut put = |value: u128, at: usize| {
+        // `value` shifted left by `at` bits, into the three words.
+        let lo = if at < 128 { value << at } else { 0 };
+        let hi = if at == 0 {
+            0
+        } else if at < 128 {
+            value >> (128 - at)
+        } else {
+            value << (at - 128)
+        };
+        words[0] |= lo as u64;
+        words[1] |= (lo >> 64) as u64;
+        words[2] |= hi as u64;
+    };
+    put(header, 0);
+    put(t, body_at);
+    put(u128::from(Opcode::Memoize.byte()), memo_at);
+    let mut out = [0u8; 24];
+    out[..8].copy_from_slice(&words[0].to_le_bytes());
+    out[8..16].copy_from_slice(&words[1].to_le_bytes());
+    out[16..].copy_from_slice(&words[2].to_le_bytes());
+    out
 }

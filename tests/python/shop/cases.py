@@ -66,6 +66,16 @@ CASES = {
     "customer": lambda: customer(3),
     "slotted": lambda: Slotted(-5, s("slots")),
     "pair": lambda: Pair(10, s("ten")),
+    # Attribute values of every length up to 17 bytes, one- to four-byte UTF-8.
+    "pairs_by_length": lambda: [
+        Pair(n, "".join(list(t)) if len(t) > 1 else t)
+        for n, t in enumerate(
+            ["abcdefghijklmnopq"[:n] for n in range(18)]
+            + ["\u00e9" * k for k in range(1, 9)]
+            + ["\u20ac" * k for k in range(1, 6)]
+            + ["\U0001f600" * k for k in range(1, 5)]
+        )
+    ],
     # "" and one-character strings below U+0100 are one object each in CPython.
     "pairs_one_object": lambda: [Pair(1, chr(120)), Pair(2, chr(120)), Pair(3, str()), Pair(4, str())],
     "coord": lambda: Coord(1.5, -2.5),
