@@ -7,6 +7,8 @@
 //! the [`Decoder`](crate::Decoder) reads them back, accepting only that class
 //! (and its aliases).
 
+use crate::opcode::Opcode;
+
 /// How instances of a Python class are pickled: what the class's
 /// `__reduce_ex__` returns, and so what CPython writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -108,6 +110,21 @@ impl ClassDesc {
         format!("{}.{}", self.module, self.name)
     }
 }
+
+/// What CPython writes after the class of an instance of a plain class
+/// (`Repr::State`) with attributes, at protocol 4 and above: `()`, `NEWOBJ`,
+/// `MEMOIZE` (the instance), `{}`, `MEMOIZE` (its state), `MARK` (the
+/// first batch of attributes). The writer writes it after the class's memo
+/// `GET` from the second instance on, and the streaming reader recognizes
+/// it there.
+pub(crate) const STATE_INSTANCE_HEAD: [u8; 6] = [
+    Opcode::EmptyTuple.byte(),
+    Opcode::NewObj.byte(),
+    Opcode::Memoize.byte(),
+    Opcode::EmptyDict.byte(),
+    Opcode::Memoize.byte(),
+    Opcode::Mark.byte(),
+];
 
 /// Whether CPython's compiler interns a string constant with this text (it
 /// interns constants made only of ASCII letters, digits and underscores).

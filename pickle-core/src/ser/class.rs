@@ -2,7 +2,7 @@
 
 use super::seq::BATCH_SIZE;
 use super::{Key, Pickler};
-use crate::class::{interned_by_python, ClassDesc, MemberValue, Repr};
+use crate::class::{interned_by_python, ClassDesc, MemberValue, Repr, STATE_INSTANCE_HEAD};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::ToPickle;
@@ -172,22 +172,14 @@ impl<'w> Pickler<'w> {
         self.depth += 2;
         // The class, `()`, NEWOBJ, MEMOIZE, `{}`, MEMOIZE, MARK: fixed-size
         // writes, which compile to a few stores.
-        const TAIL: [u8; 6] = [
-            Opcode::EmptyTuple.byte(),
-            Opcode::NewObj.byte(),
-            Opcode::Memoize.byte(),
-            Opcode::EmptyDict.byte(),
-            Opcode::Memoize.byte(),
-            Opcode::Mark.byte(),
-        ];
         if cls < 256 {
-            let [a, b, c, d, e, f] = TAIL;
+            let [a, b, c, d, e, f] = STATE_INSTANCE_HEAD;
             self.out
                 .write(&[Opcode::BinGet.byte(), cls as u8, a, b, c, d, e, f]);
         } else {
             let [i0, i1, i2, i3] = cls.to_le_bytes();
             self.out.write(&[Opcode::LongBinGet.byte(), i0, i1, i2, i3]);
-            self.out.write(&TAIL);
+            self.out.write(&STATE_INSTANCE_HEAD);
         }
         Some(slot)
     }
@@ -324,11 +316,7 @@ impl<'w> Pickler<'w> {
     /// `save_tuple` of `len` constructor arguments, up to the first one.
     fn tuple_start(&mut self, len: usize) -> Result<()> {
         if len == 0 {
-            if self.proto >= 1 {
-                self.out.op(Opcode::EmptyTuple);
-            } else {
-                self.out.write(&[Opcode::Mark.byte(), Opcode::Tuple.byte()]);
-            }
+            self.empty_tuple();
             return Ok(());
         }
         self.enter()?;

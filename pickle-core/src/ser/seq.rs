@@ -283,6 +283,15 @@ impl Pickler<'_> {
         self.tuple_with(None, items.len(), |p, i| items[i].to_pickle(p))
     }
 
+    /// `()`: not memoized, as CPython writes the empty tuple (one object).
+    pub(crate) fn empty_tuple(&mut self) {
+        if self.proto >= 1 {
+            self.out.op(Opcode::EmptyTuple);
+        } else {
+            self.out.write(&[Opcode::Mark.byte(), Opcode::Tuple.byte()]);
+        }
+    }
+
     /// `save_tuple`, including its handling of a tuple that contains itself
     /// (possible only for shared values): if writing the items memoized the
     /// tuple, the items are popped and the tuple fetched from the memo.
@@ -299,11 +308,7 @@ impl Pickler<'_> {
             return Ok(());
         }
         if len == 0 {
-            if self.proto >= 1 {
-                self.out.op(Opcode::EmptyTuple);
-            } else {
-                self.out.write(&[Opcode::Mark.byte(), Opcode::Tuple.byte()]);
-            }
+            self.empty_tuple();
             return Ok(());
         }
         self.enter()?;

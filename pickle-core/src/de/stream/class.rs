@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use super::seq::{StreamMap, StreamSeq};
 use super::{Entry, StreamDecoder};
-use crate::class::{ClassDesc, MemberValue};
+use crate::class::{ClassDesc, MemberValue, STATE_INSTANCE_HEAD};
 use crate::error::Result;
 use crate::opcode::Opcode;
 
@@ -73,14 +73,6 @@ impl<'a> StreamDecoder<'a> {
     /// opcodes are read as [`instance`](Self::instance) reads, with the
     /// same memo stores; `None`, having read nothing, for anything else.
     fn known_instance(&self, class: &'static ClassDesc) -> Result<Option<StreamInstance<'a>>> {
-        const SHAPE: [u8; 6] = [
-            Opcode::EmptyTuple.byte(),
-            Opcode::NewObj.byte(),
-            Opcode::Memoize.byte(),
-            Opcode::EmptyDict.byte(),
-            Opcode::Memoize.byte(),
-            Opcode::Mark.byte(),
-        ];
         let s = self.s;
         let pos = self.pos;
         // A class without fields has no state to expect (see `after_args`).
@@ -90,7 +82,9 @@ impl<'a> StreamDecoder<'a> {
         let Some(&[op, index, ref rest @ ..]) = s.input.get(pos..pos + 8) else {
             return Ok(None);
         };
-        if op != Opcode::BinGet.byte() || *rest != SHAPE || !s.known.borrow().is_class(index, class)
+        if op != Opcode::BinGet.byte()
+            || *rest != STATE_INSTANCE_HEAD
+            || !s.known.borrow().is_class(index, class)
         {
             return Ok(None);
         }
