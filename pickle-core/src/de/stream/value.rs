@@ -119,8 +119,27 @@ impl<'a> StreamDecoder<'a> {
     }
 
     fn int(&self) -> Result<Int<'a>> {
-        self.here()?;
+        const BININT1: u8 = Opcode::BinInt1.byte();
+        const BININT2: u8 = Opcode::BinInt2.byte();
+        const BININT: u8 = Opcode::BinInt.byte();
         let s = self.s;
+        let pos = self.pos;
+        // The common cases first, read in place: `BININT1`, `BININT2`, `BININT`.
+        if s.pos() == pos && !s.bailed.get() {
+            let small = match *s.input.get(pos..).unwrap_or_default() {
+                [BININT1, b, ..] => Some((i64::from(b), 2)),
+                [BININT2, b0, b1, ..] => Some((i64::from(u16::from_le_bytes([b0, b1])), 3)),
+                [BININT, b0, b1, b2, b3, ..] => {
+                    Some((i64::from(i32::from_le_bytes([b0, b1, b2, b3])), 5))
+                }
+                _ => None,
+            };
+            if let Some((v, len)) = small {
+                self.took(len, || Entry::Int(v))?;
+                return Ok(Int::Small(v));
+            }
+        }
+        self.here()?;
         let pos = s.pos();
         let (v, len) = match s.peek()? {
             Opcode::BinInt1 => (Int::Small(s.u8_at(pos + 1)? as i64), 2),
