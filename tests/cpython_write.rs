@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use pickle_core::{BigInt, ByteArray, ByteBuf, Bytes, Pickler, Protocol, ToPickle, Value};
+use pickle_core::{BigInt, ByteArray, ByteBuf, Bytes, Pickler, Protocol, PyStr, ToPickle, Value};
 
 /// A value written by a function, for the writer's lower-level calls.
 struct Written(fn(&mut Pickler<'_>) -> pickle_core::Result<()>);
@@ -79,6 +79,7 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
                 ]
                 .map(str::to_owned),
                 ['x', 'x', '\u{ff}', '\u{ff}'],
+                [PyStr::from("y"), PyStr::from("y")],
             )),
         ),
         // Every length the writer builds in registers (up to 16 bytes) and

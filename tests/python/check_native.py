@@ -54,6 +54,7 @@ EXPECTED = {
         [chr(97), chr(97), str(), str(), chr(0xE9), chr(0xE9), chr(0x100), chr(0x100)]
         + fresh_list(["ab", "ab"]),
         [chr(120), chr(120), chr(0xFF), chr(0xFF)],
+        [chr(121), chr(121)],
     ),
     "strings by length": fresh_list(
         ["abcdefghijklmnopqrstuvwxyz"[:n] for n in range(21)]

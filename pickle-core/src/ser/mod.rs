@@ -641,8 +641,10 @@ impl<'w> Pickler<'w> {
     /// [`write_str`](Self::write_str) shares strings).
     pub fn write_py_str(&mut self, v: &PyStr) -> Result<()> {
         self.out.boundary()?;
-        let key = std::str::from_utf8(v.as_bytes())
-            .ok()
+        // Only strings of up to 2 bytes can be one of those objects.
+        let short = Some(v.as_bytes()).filter(|b| b.len() <= 2);
+        let key = short
+            .and_then(|b| std::str::from_utf8(b).ok())
             .and_then(one_object_str)
             .map(Key::OneObjectStr);
         self.py_str(v, key)
