@@ -144,16 +144,7 @@ impl Pickler<'_> {
     pub fn write_slice<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
         self.out.boundary()?;
         if self.slice_in_one_batch(items.len()) {
-            let head = [
-                Opcode::EmptyList.byte(),
-                Opcode::Memoize.byte(),
-                Opcode::Mark.byte(),
-            ];
-            if items.len() > 1 {
-                self.out.write(&head);
-            } else {
-                self.out.write(&head[..2]);
-            }
+            self.list_head(None, items.len());
             return self.slice_items(items);
         }
         if self.proto >= 1 {
@@ -185,23 +176,30 @@ impl Pickler<'_> {
         Ok(())
     }
 
+    /// An attribute name's `BINGET` (if `name`), then the head of a list of
+    /// `len` items written in one batch: `EMPTY_LIST MEMOIZE`, and `MARK`
+    /// unless a single `APPEND` will follow. Fixed-size writes, which
+    /// compile to a few stores.
+    #[inline(always)]
+    fn list_head(&mut self, name: Option<[u8; 2]>, len: usize) {
+        let [a, b, c] = [
+            Opcode::EmptyList.byte(),
+            Opcode::Memoize.byte(),
+            Opcode::Mark.byte(),
+        ];
+        match (name, len > 1) {
+            (Some([g, i]), true) => self.out.write(&[g, i, a, b, c]),
+            (Some([g, i]), false) => self.out.write(&[g, i, a, b]),
+            (None, true) => self.out.write(&[a, b, c]),
+            (None, false) => self.out.write(&[a, b]),
+        }
+    }
+
     /// An attribute name, then [`Pickler::write_slice`].
     #[inline]
     pub(crate) fn slice_after<T: ToPickle>(&mut self, name: AttrName, items: &[T]) -> Result<()> {
         if self.name_fits() && self.slice_in_one_batch(items.len()) {
-            let [g, i] = name.get;
-            let head = [
-                g,
-                i,
-                Opcode::EmptyList.byte(),
-                Opcode::Memoize.byte(),
-                Opcode::Mark.byte(),
-            ];
-            if items.len() > 1 {
-                self.out.write(&head);
-            } else {
-                self.out.write(&head[..4]);
-            }
+            self.list_head(Some(name.get), items.len());
             return self.slice_items(items);
         }
         self.write_attr_name(name)?;
