@@ -80,10 +80,7 @@ fn wide_instances_are_written_as_cpython_writes_them() {
         }
     }
     let count = records.len() / 4;
-    let report = common::python_text("wide_instances.py", &[], &common::write_records(&records));
-    let failures: Vec<&str> = report.lines().filter(|l| *l != "ok").collect();
-    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
-    assert_eq!(report.lines().count(), count);
+    common::assert_python_ok_for_each("wide_instances.py", &records, count);
 }
 
 /// An instance of `wide.State7`, whose fields are of types with their own
@@ -136,10 +133,7 @@ fn fields_in_the_steady_state_are_written_as_cpython_writes_them() {
         }
     }
     let count = records.len() / 4;
-    let report = common::python_text("wide_instances.py", &[], &common::write_records(&records));
-    let failures: Vec<&str> = report.lines().filter(|l| *l != "ok").collect();
-    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
-    assert_eq!(report.lines().count(), count);
+    common::assert_python_ok_for_each("wide_instances.py", &records, count);
 }
 
 /// An instance of a 2-field class, written with `given` fields.

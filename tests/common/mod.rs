@@ -52,6 +52,15 @@ pub fn python_text(script: &str, args: &[&str], stdin: &[u8]) -> String {
     String::from_utf8(python(script, args, stdin)).expect("python3 prints UTF-8")
 }
 
+/// Runs a checking script on `records` (which it reads as `count` pickles
+/// with their labels) and asserts that it printed `ok` for every one.
+pub fn assert_python_ok_for_each(script: &str, records: &[Vec<u8>], count: usize) {
+    let report = python_text(script, &[], &write_records(records));
+    let failures: Vec<&str> = report.lines().filter(|l| *l != "ok").collect();
+    assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
+    assert_eq!(report.lines().count(), count);
+}
+
 /// A fresh, empty scratch directory for one test, under `target/`.
 pub fn scratch_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
