@@ -100,12 +100,6 @@ impl<'a> Stream<'a> {
     }
 
     #[inline]
-    pub(crate) fn u16_at(&self, at: usize) -> Result<u16> {
-        let b = self.slice_at(at, 2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-
-    #[inline]
     pub(crate) fn u32_at(&self, at: usize) -> Result<u32> {
         let b = self.slice_at(at, 4)?;
         Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))

@@ -141,10 +141,8 @@ impl<'a> StreamDecoder<'a> {
         }
         self.here()?;
         let pos = s.pos();
+        // `BININT*` were read above, or are cut short (and give up below).
         let (v, len) = match s.peek()? {
-            Opcode::BinInt1 => (Int::Small(s.u8_at(pos + 1)? as i64), 2),
-            Opcode::BinInt2 => (Int::Small(s.u16_at(pos + 1)? as i64), 3),
-            Opcode::BinInt => (Int::Small(s.u32_at(pos + 1)? as i32 as i64), 5),
             Opcode::Long1 => {
                 let n = s.u8_at(pos + 1)? as usize;
                 let bytes = s.slice_at(pos + 2, n)?;
