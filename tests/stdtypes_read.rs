@@ -631,19 +631,25 @@ fn all_cases() -> Vec<ReadCase> {
     cases
 }
 
-#[test]
-fn cpython_pickles_of_standard_types_read_as_rust_values() {
-    let cases = all_cases();
+/// CPython's pickles of every case's Python expression: per case, six
+/// records of four (one per protocol), as `stdtypes.py dump` writes them.
+fn cpython_pickles(cases: &[ReadCase]) -> Vec<Vec<u8>> {
     let mut input = Vec::new();
-    for case in &cases {
+    for case in cases {
         input.push(case.name.as_bytes().to_vec());
         input.push(case.expr.as_bytes().to_vec());
     }
-    let records = common::read_records(&common::python(
+    common::read_records(&common::python(
         "stdtypes.py",
         &["dump"],
         &common::write_records(&input),
-    ));
+    ))
+}
+
+#[test]
+fn cpython_pickles_of_standard_types_read_as_rust_values() {
+    let cases = all_cases();
+    let records = cpython_pickles(&cases);
     assert_eq!(records.len(), cases.len() * 6 * 4, "six pickles per case");
     let (mut values, mut errors, mut failures) = (0, 0, Vec::new());
     for (case, pickles) in cases.iter().zip(records.chunks(6 * 4)) {
@@ -705,16 +711,7 @@ fn cpython_pickles_of_standard_types_read_as_rust_values() {
 #[test]
 fn readers_never_panic_on_other_or_mutated_pickles() {
     let cases = all_cases();
-    let mut input = Vec::new();
-    for case in &cases {
-        input.push(case.name.as_bytes().to_vec());
-        input.push(case.expr.as_bytes().to_vec());
-    }
-    let records = common::read_records(&common::python(
-        "stdtypes.py",
-        &["dump"],
-        &common::write_records(&input),
-    ));
+    let records = cpython_pickles(&cases);
     // Protocols 0 and 5 of each case: the text and the framed binary forms.
     let pickles: Vec<&[u8]> = records
         .chunks(4)
