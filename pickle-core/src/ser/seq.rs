@@ -99,6 +99,7 @@ impl Pickler<'_> {
             return Ok(());
         }
         let generic = matches!(kind, SeqKind::ObjectItems | SeqKind::ObjectEntries);
+        let start = self.out.buffered();
         let mut done = 0;
         loop {
             let batch = (len - done).min(BATCH_SIZE);
@@ -113,6 +114,7 @@ impl Pickler<'_> {
                 self.out.op(kind.batch_op());
             }
             done += batch;
+            self.out.expect_more(start, done, len);
             let more = match kind {
                 SeqKind::Dict | SeqKind::Set => batch == BATCH_SIZE,
                 _ => done < len,
@@ -164,12 +166,16 @@ impl Pickler<'_> {
             item.to_pickle(self)?;
             self.out.op(Opcode::Append);
         } else {
+            let start = self.out.buffered();
+            let mut done = 0;
             for batch in items.chunks(BATCH_SIZE) {
                 self.out.op(Opcode::Mark);
                 for item in batch {
                     item.to_pickle(self)?;
                 }
                 self.out.op(Opcode::Appends);
+                done += batch.len();
+                self.out.expect_more(start, done, items.len());
             }
         }
         self.leave();
