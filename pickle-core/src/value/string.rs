@@ -11,15 +11,42 @@ use std::fmt;
 /// as UTF-8 with the `surrogatepass` error handler, and so does `PyStr`: it is
 /// a plain `String` unless the text holds a surrogate, so that reading and
 /// writing it back never loses a code point.
-#[derive(Clone, PartialEq, Eq, Hash)]
+///
+/// Text of up to 15 bytes made from a `&str`, a `char` or bytes (what the
+/// readers make) is kept in place, without a heap allocation: most strings
+/// in a pickle (keys, names, tags) are that short. `PyStr` is as large as a
+/// `String` either way.
+#[derive(Clone)]
 pub struct PyStr(Repr);
 
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// The most bytes of text a [`PyStr`] keeps in place.
+const INLINE: usize = 15;
+
+#[derive(Clone)]
 enum Repr {
+    /// Valid UTF-8 (no surrogates) of at most [`INLINE`] bytes: `bytes[..len]`.
+    Inline { len: u8, bytes: [u8; INLINE] },
     /// Valid UTF-8 (no surrogates).
     Utf8(String),
     /// UTF-8 that encodes at least one surrogate code point.
     Surrogates(Box<[u8]>),
+}
+
+impl Repr {
+    /// `text` in place if it fits, else in a `String`.
+    fn of_str(text: &str) -> Repr {
+        let len = text.len();
+        if len <= INLINE {
+            let mut bytes = [0; INLINE];
+            bytes[..len].copy_from_slice(text.as_bytes());
+            Repr::Inline {
+                len: len as u8,
+                bytes,
+            }
+        } else {
+            Repr::Utf8(text.to_owned())
+        }
+    }
 }
 
 /// The position of the first byte that is not UTF-8 with `surrogatepass`.
@@ -42,7 +69,7 @@ impl PyStr {
     /// three bytes (what CPython writes for a `str` holding lone surrogates).
     pub fn from_utf8_surrogatepass(bytes: &[u8]) -> Result<PyStr, InvalidText> {
         match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(PyStr(Repr::Utf8(s.to_owned()))),
+            Ok(s) => Ok(PyStr(Repr::of_str(s))),
             Err(_) => {
                 validate_surrogatepass(bytes)?;
                 Ok(PyStr(Repr::Surrogates(bytes.into())))
@@ -75,13 +102,16 @@ impl PyStr {
             PyStr(Repr::Surrogates(bytes.into_boxed_slice()))
         } else {
             // Only whole chars were encoded above.
-            PyStr(Repr::Utf8(String::from_utf8(bytes).unwrap_or_default()))
+            PyStr::from(String::from_utf8(bytes).unwrap_or_default())
         })
     }
 
     /// The text as a Rust `str`, unless it holds a lone surrogate.
     pub fn as_str(&self) -> Option<&str> {
         match &self.0 {
+            // Always `Some`: only valid UTF-8 is kept in place (checked
+            // again because this crate has no `unsafe` to skip it).
+            Repr::Inline { len, bytes } => std::str::from_utf8(&bytes[..*len as usize]).ok(),
             Repr::Utf8(s) => Some(s),
             Repr::Surrogates(_) => None,
         }
@@ -91,6 +121,7 @@ impl PyStr {
     /// `BINUNICODE` opcode carries.
     pub fn as_bytes(&self) -> &[u8] {
         match &self.0 {
+            Repr::Inline { len, bytes } => &bytes[..*len as usize],
             Repr::Utf8(s) => s.as_bytes(),
             Repr::Surrogates(b) => b,
         }
@@ -121,6 +152,7 @@ impl PyStr {
     /// The text with every lone surrogate replaced by U+FFFD.
     pub fn to_string_lossy(&self) -> Cow<'_, str> {
         match &self.0 {
+            Repr::Inline { .. } => Cow::Borrowed(self.as_str().unwrap_or_default()),
             Repr::Utf8(s) => Cow::Borrowed(s),
             Repr::Surrogates(b) => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
         }
@@ -129,6 +161,7 @@ impl PyStr {
     /// Converts into a `String`, or gives the string back if it holds a surrogate.
     pub fn into_string(self) -> Result<String, PyStr> {
         match self.0 {
+            Repr::Inline { .. } => Ok(self.as_str().unwrap_or_default().to_owned()),
             Repr::Utf8(s) => Ok(s),
             repr @ Repr::Surrogates(_) => Err(PyStr(repr)),
         }
@@ -178,6 +211,22 @@ impl Iterator for CodePoints<'_> {
     }
 }
 
+// Equal text is equal whether it is kept in place or not: compared and
+// hashed as the bytes (which also say whether it holds a surrogate).
+impl PartialEq for PyStr {
+    fn eq(&self, other: &PyStr) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for PyStr {}
+
+impl std::hash::Hash for PyStr {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_bytes().hash(state);
+    }
+}
+
 impl PartialOrd for PyStr {
     fn partial_cmp(&self, other: &PyStr) -> Option<Ordering> {
         Some(self.cmp(other))
@@ -194,7 +243,7 @@ impl Ord for PyStr {
 
 impl Default for PyStr {
     fn default() -> PyStr {
-        PyStr(Repr::Utf8(String::new()))
+        PyStr(Repr::of_str(""))
     }
 }
 
@@ -206,13 +255,13 @@ impl From<String> for PyStr {
 
 impl From<&str> for PyStr {
     fn from(s: &str) -> PyStr {
-        PyStr(Repr::Utf8(s.to_owned()))
+        PyStr(Repr::of_str(s))
     }
 }
 
 impl From<char> for PyStr {
     fn from(c: char) -> PyStr {
-        PyStr(Repr::Utf8(c.to_string()))
+        PyStr(Repr::of_str(c.encode_utf8(&mut [0; 4])))
     }
 }
 
@@ -238,7 +287,9 @@ impl fmt::Display for PyStr {
 impl fmt::Debug for PyStr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0 {
-            Repr::Utf8(s) => fmt::Debug::fmt(s, f),
+            Repr::Inline { .. } | Repr::Utf8(_) => {
+                fmt::Debug::fmt(self.as_str().unwrap_or_default(), f)
+            }
             Repr::Surrogates(_) => {
                 f.write_str("\"")?;
                 for cp in self.code_points() {
@@ -279,6 +330,38 @@ mod tests {
         );
         assert!(PyStr::from_utf8_surrogatepass(b"\xed\xa0").is_err());
         assert!(PyStr::from_code_points([0x110000]).is_none());
+    }
+
+    #[test]
+    fn text_kept_in_place_equals_the_same_text_in_a_string() {
+        use std::collections::hash_map::DefaultHasher;
+        use std::hash::{Hash, Hasher};
+        let hash = |s: &PyStr| {
+            let mut h = DefaultHasher::new();
+            s.hash(&mut h);
+            h.finish()
+        };
+        for text in ["", "a", "é€", "fifteen bytes!!", "sixteen bytes!!!", "𝄞 and more text"] {
+            let short = PyStr::from(text);
+            let long = PyStr::from(text.to_owned());
+            assert_eq!(
+                matches!(short.0, Repr::Inline { .. }),
+                text.len() <= INLINE,
+                "{text:?}"
+            );
+            assert!(matches!(long.0, Repr::Utf8(_)));
+            assert_eq!(short, long);
+            assert_eq!(hash(&short), hash(&long));
+            assert_eq!(short.cmp(&long), Ordering::Equal);
+            assert_eq!(short.as_str(), Some(text));
+            assert_eq!(short.as_bytes(), text.as_bytes());
+            assert_eq!(format!("{short:?}"), format!("{text:?}"));
+            assert_eq!(short.to_string(), text);
+            assert_eq!(short.clone().into_string(), Ok(text.to_owned()));
+            assert_eq!(PyStr::from_utf8_surrogatepass(text.as_bytes()), Ok(short));
+        }
+        assert_eq!(PyStr::from('€').as_str(), Some("€"));
+        assert_ne!(PyStr::from("ab"), PyStr::from("abc".to_owned()));
     }
 
     #[test]
