@@ -341,7 +341,14 @@ mod tests {
             s.hash(&mut h);
             h.finish()
         };
-        for text in ["", "a", "é€", "fifteen bytes!!", "sixteen bytes!!!", "𝄞 and more text"] {
+        for text in [
+            "",
+            "a",
+            "é€",
+            "fifteen bytes!!",
+            "sixteen bytes!!!",
+            "𝄞 and more text",
+        ] {
             let short = PyStr::from(text);
             let long = PyStr::from(text.to_owned());
             assert_eq!(

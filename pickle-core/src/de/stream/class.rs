@@ -42,12 +42,12 @@ pub(crate) struct StreamInstance<'a> {
 impl<'a> StreamDecoder<'a> {
     /// The class the object at the read position is an instance of, read
     /// and checked against `class`.
-    fn class_of(&self, class: &'static ClassDesc) -> Result<Rc<(String, String)>> {
+    fn class_of(self, class: &'static ClassDesc) -> Result<Rc<(String, String)>> {
         self.here()?;
         let s = self.s;
         // A one-byte `GET` of the global itself (not of a string that
         // starts a `STACK_GLOBAL`) is remembered once accepted.
-        let get = match s.input.get(self.pos..self.pos + 2) {
+        let get = match s.input.get(self.pos()..self.pos() + 2) {
             Some(&[op, index]) if op == Opcode::BinGet.byte() => {
                 matches!(s.get_at(Opcode::BinGet)?, Some((Entry::Global(_), _))).then_some(index)
             }
@@ -72,9 +72,10 @@ impl<'a> StreamDecoder<'a> {
     /// side by side, then the state's first batch of entries. The same
     /// opcodes are read as [`instance`](Self::instance) reads, with the
     /// same memo stores; `None`, having read nothing, for anything else.
-    fn known_instance(&self, class: &'static ClassDesc) -> Result<Option<StreamInstance<'a>>> {
+    #[inline(always)]
+    fn known_instance(self, class: &'static ClassDesc) -> Result<Option<StreamInstance<'a>>> {
         let s = self.s;
-        let pos = self.pos;
+        let pos = self.pos();
         // A class without fields has no state to expect (see `after_args`).
         if class.fields.is_empty() || s.pos() != pos {
             return Ok(None);
@@ -96,14 +97,10 @@ impl<'a> StreamDecoder<'a> {
         s.memo_stores(|| Entry::Other)?;
         s.skip(1);
         Ok(Some(StreamInstance {
-            d: *self,
+            d: self,
             class,
             phase: Phase::State {
-                map: StreamDecoder {
-                    pos: pos + 5,
-                    ..state
-                }
-                .map_in_batch(),
+                map: state.at(pos + 5).map_in_batch(),
                 tuple: false,
                 slots: false,
             },
@@ -112,7 +109,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// The argument tuple of a constructor call, as a sequence of its items.
-    fn call_args(&self) -> Result<StreamSeq<'a>> {
+    fn call_args(self) -> Result<StreamSeq<'a>> {
         match self.s.peek()? {
             Opcode::EmptyTuple | Opcode::Mark => self.next()?.seq(None),
             // `TUPLE1`-`TUPLE3`, which must take as many arguments as come.
@@ -121,15 +118,24 @@ impl<'a> StreamDecoder<'a> {
         }
     }
 
-    /// The object as an instance of `class`.
-    pub(crate) fn instance(&self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
+    /// The object as an instance of `class`. In line, for the common case
+    /// of an instance of a known class (its result is then made in place,
+    /// not copied out of a call).
+    #[inline(always)]
+    pub(crate) fn instance(self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
         if let Some(instance) = self.known_instance(class)? {
             return Ok(instance);
         }
+        self.instance_in_general(class)
+    }
+
+    /// [`instance`](Self::instance) of a class not known yet.
+    #[inline(never)]
+    fn instance_in_general(self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
         self.class_of(class)?;
         let items = self.call_args()?;
         Ok(StreamInstance {
-            d: *self,
+            d: self,
             class,
             phase: Phase::Args { items, index: 0 },
             hint: 0,
@@ -137,10 +143,10 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// A plain dict of the fields of `class`.
-    pub(crate) fn field_dict(&self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
+    pub(crate) fn field_dict(self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
         let map = self.map()?;
         Ok(StreamInstance {
-            d: *self,
+            d: self,
             class,
             phase: Phase::Dict { map },
             hint: 0,
@@ -148,7 +154,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// The member of the `enum.Enum` class `class` that the object is.
-    pub(crate) fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
+    pub(crate) fn enum_member(self, class: &'static ClassDesc) -> Result<usize> {
         self.here()?;
         let s = self.s;
         // A member is one object: after its first use it is a memo `GET`.
@@ -188,7 +194,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// Which of `classes` the object is an instance of; reads nothing.
-    pub(crate) fn variant(&self, classes: &[&'static ClassDesc]) -> Result<usize> {
+    pub(crate) fn variant(self, classes: &[&'static ClassDesc]) -> Result<usize> {
         self.here()?;
         let (module, name) = self.s.peek_global().ok_or_else(|| self.fail())?;
         classes
@@ -211,8 +217,19 @@ impl<'a> StreamInstance<'a> {
         self.next_field_in_general()
     }
 
+    /// A known field name, as in every instance after the first: the
+    /// common case of [`next_field`](Self::next_field), in line.
+    #[inline(always)]
+    pub(crate) fn next_known_field(&mut self) -> Option<(usize, StreamDecoder<'a>)> {
+        match &mut self.phase {
+            Phase::State { map, .. } => map.next_known_field(self.class),
+            _ => None,
+        }
+    }
+
     /// [`next_field`](Self::next_field) when the field is not a known one.
-    fn next_field_in_general(&mut self) -> Result<Option<(usize, StreamDecoder<'a>)>> {
+    #[inline(never)]
+    pub(crate) fn next_field_in_general(&mut self) -> Result<Option<(usize, StreamDecoder<'a>)>> {
         let d = self.d;
         loop {
             match &mut self.phase {

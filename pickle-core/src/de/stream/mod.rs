@@ -111,6 +111,9 @@ pub(crate) struct Stream<'a> {
 /// Decodes `T` from `input` with this reader; `None` if it gave up or met an
 /// error (the general reader then decodes it, and reports any error).
 pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Option<T> {
+    if input.len() as u64 >= 1 << POS_BITS {
+        return None;
+    }
     let stream = Stream {
         input,
         opts,
@@ -133,11 +136,7 @@ pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) ->
 
 impl<'a> Stream<'a> {
     fn root(&'a self) -> crate::de::Decoder<'a> {
-        crate::de::Decoder::stream(StreamDecoder {
-            s: self,
-            pos: self.pos.get(),
-            depth: 0,
-        })
+        crate::de::Decoder::stream(StreamDecoder::new(self, self.pos.get(), 0))
     }
 
     /// Which memo entries a `GET` reads; the reader gives up on a pickle
@@ -160,20 +159,62 @@ impl<'a> Stream<'a> {
     }
 }
 
-/// One value of the stream, not yet read: the value that starts at `pos`.
+/// One value of the stream, not yet read: the value that starts at
+/// [`pos`](Self::pos), [`depth`](Self::depth) containers deep.
+///
+/// Two words, so that it is passed and returned in registers: as three,
+/// each call copied it through memory in pieces of another size than it
+/// was stored in, and the processor stalled on the copy (a tenth of a
+/// typed decode of many records).
 #[derive(Clone, Copy)]
 pub(crate) struct StreamDecoder<'a> {
     pub(crate) s: &'a Stream<'a>,
-    pub(crate) pos: usize,
-    pub(crate) depth: usize,
+    /// The position in the low [`POS_BITS`] bits, the depth above them.
+    at: u64,
 }
 
+/// Bits of [`StreamDecoder::at`] that hold the position: inputs of
+/// `2^48` bytes (256 TiB) or more are left to the general reader.
+const POS_BITS: u32 = 48;
+/// The deepest value this reader reads; deeper ones are left to the
+/// general reader, whatever the depth limit.
+const MAX_STREAM_DEPTH: usize = (1 << (64 - POS_BITS)) - 1;
+
 impl<'a> StreamDecoder<'a> {
+    /// The handle of the value at `pos`, `depth` containers deep (at most
+    /// [`MAX_STREAM_DEPTH`]; `pos` below `2^48`, which `try_from_slice`
+    /// checks of the whole input).
+    #[inline(always)]
+    pub(crate) fn new(s: &'a Stream<'a>, pos: usize, depth: usize) -> StreamDecoder<'a> {
+        StreamDecoder {
+            s,
+            at: pos as u64 | (depth as u64) << POS_BITS,
+        }
+    }
+
+    /// Where the value starts.
+    #[inline(always)]
+    pub(crate) fn pos(self) -> usize {
+        (self.at & ((1 << POS_BITS) - 1)) as usize
+    }
+
+    /// How many containers deep the value is.
+    #[inline(always)]
+    pub(crate) fn depth(self) -> usize {
+        (self.at >> POS_BITS) as usize
+    }
+
+    /// The handle of the value at `pos`, as deep as this one.
+    #[inline(always)]
+    pub(crate) fn at(self, pos: usize) -> StreamDecoder<'a> {
+        StreamDecoder::new(self.s, pos, self.depth())
+    }
+
     /// Checks that this handle still stands for the next value (it was not
     /// read already, and the value before it was read whole).
     #[inline]
-    pub(crate) fn here(&self) -> Result<()> {
-        if self.s.bailed.get() || self.s.pos.get() != self.pos {
+    pub(crate) fn here(self) -> Result<()> {
+        if self.s.bailed.get() || self.s.pos.get() != self.pos() {
             return Err(self.s.bail());
         }
         Ok(())
@@ -181,28 +222,24 @@ impl<'a> StreamDecoder<'a> {
 
     /// A handle for the value that starts where the stream is now, one level deeper.
     #[inline]
-    pub(crate) fn next(&self) -> Result<StreamDecoder<'a>> {
-        let depth = self.depth + 1;
-        if depth > self.s.opts.limits.max_depth {
+    pub(crate) fn next(self) -> Result<StreamDecoder<'a>> {
+        let depth = self.depth() + 1;
+        if depth > self.s.opts.limits.max_depth || depth > MAX_STREAM_DEPTH {
             return Err(self.s.bail());
         }
-        Ok(StreamDecoder {
-            s: self.s,
-            pos: self.s.pos.get(),
-            depth,
-        })
+        Ok(StreamDecoder::new(self.s, self.s.pos.get(), depth))
     }
 
-    pub(crate) fn offset(&self) -> u64 {
-        self.pos as u64
+    pub(crate) fn offset(self) -> u64 {
+        self.pos() as u64
     }
 
     /// The value as a [`crate::Value`]. Only the whole pickle (the root,
     /// before anything is read) is built here, in one pass (see [`tree`]);
     /// a value inside would need this reader's memo, so it gives up.
-    pub(crate) fn decode_value(&self) -> Result<crate::Value> {
+    pub(crate) fn decode_value(self) -> Result<crate::Value> {
         self.here()?;
-        if self.depth != 0 || self.s.memo_len.get() != 0 {
+        if self.depth() != 0 || self.s.memo_len.get() != 0 {
             return Err(self.s.bail());
         }
         let plan = || self.s.plan().ok();

@@ -64,12 +64,12 @@ const SET_BATCH: (Opcode, Option<Opcode>) = (Opcode::AddItems, None);
 impl<'a> StreamDecoder<'a> {
     /// A list, tuple, set or frozenset; with `len`, a tuple or list of
     /// exactly that many items (a Rust tuple or array).
-    pub(crate) fn seq(&self, len: Option<usize>) -> Result<StreamSeq<'a>> {
+    pub(crate) fn seq(self, len: Option<usize>) -> Result<StreamSeq<'a>> {
         self.here()?;
         let s = self.s;
         let op = s.peek()?;
         let mut seq = StreamSeq {
-            d: *self,
+            d: self,
             mode: Mode::Done,
             batch: LIST_BATCH,
             tail: Tail::None,
@@ -119,13 +119,13 @@ impl<'a> StreamDecoder<'a> {
 
     /// A tuple of one to three items built by `TUPLE1`-`TUPLE3`, of as many
     /// items as come before it.
-    pub(crate) fn short_tuple(&self) -> Result<StreamSeq<'a>> {
+    pub(crate) fn short_tuple(self) -> Result<StreamSeq<'a>> {
         self.here()?;
         if self.s.protocol() < 2 {
             return Err(self.fail());
         }
         Ok(StreamSeq {
-            d: *self,
+            d: self,
             mode: Mode::Short { read: 0 },
             batch: LIST_BATCH,
             tail: Tail::None,
@@ -137,7 +137,7 @@ impl<'a> StreamDecoder<'a> {
     /// The name of the global that starts at the read position (`GLOBAL`,
     /// `STACK_GLOBAL` of two strings, or a `GET` of one), read past it and its
     /// memo stores; `None` if no global starts here.
-    pub(crate) fn read_global(&self) -> Result<Option<std::rc::Rc<(String, String)>>> {
+    pub(crate) fn read_global(self) -> Result<Option<std::rc::Rc<(String, String)>>> {
         let s = self.s;
         let pos = s.pos();
         let op = s.peek()?;
@@ -171,7 +171,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// `module name STACK_GLOBAL`, the two strings possibly from the memo.
-    fn stack_global(&self) -> Result<(String, String)> {
+    fn stack_global(self) -> Result<(String, String)> {
         let s = self.s;
         let module = self.next()?.decode_str()?;
         let name = self.next()?.decode_str()?;
@@ -418,12 +418,12 @@ pub(crate) struct StreamMap<'a> {
 
 impl<'a> StreamDecoder<'a> {
     /// A dict (`EMPTY_DICT` and batches of `SETITEMS`, or `MARK DICT`).
-    pub(crate) fn map(&self) -> Result<StreamMap<'a>> {
+    pub(crate) fn map(self) -> Result<StreamMap<'a>> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
         let mut items = StreamSeq {
-            d: *self,
+            d: self,
             mode: Mode::Between,
             batch: (Opcode::SetItems, Some(Opcode::SetItem)),
             tail: Tail::None,
@@ -447,10 +447,10 @@ impl<'a> StreamDecoder<'a> {
 
     /// The entries of a dict whose first batch's `MARK` was just read
     /// (`self` stands for the dict).
-    pub(crate) fn map_in_batch(&self) -> StreamMap<'a> {
+    pub(crate) fn map_in_batch(self) -> StreamMap<'a> {
         StreamMap {
             items: StreamSeq {
-                d: *self,
+                d: self,
                 mode: Mode::Batch,
                 batch: (Opcode::SetItems, Some(Opcode::SetItem)),
                 tail: Tail::None,
@@ -463,7 +463,7 @@ impl<'a> StreamDecoder<'a> {
 
     /// Where the value after a key that starts at `pos` begins: keys are
     /// atoms, strings or memo `GET`s, which end with their opcode.
-    fn after_key(&self, pos: usize) -> Result<usize> {
+    fn after_key(self, pos: usize) -> Result<usize> {
         self.s.after_atom(pos).ok_or_else(|| self.fail())
     }
 }
@@ -480,11 +480,11 @@ impl<'a> StreamMap<'a> {
             return Ok(None);
         };
         let name = key.decode_name()?;
-        self.last_key = key.pos;
+        self.last_key = key.pos();
         // The value is the item after the key: it is not handed out as an item.
         let value = key.s.pos();
         self.items.last = Some(value);
-        Ok(Some((name, StreamDecoder { pos: value, ..key })))
+        Ok(Some((name, key.at(value))))
     }
 
     /// The memo index of the last key handed out, if it was a one-byte `GET`.
@@ -525,7 +525,7 @@ impl<'a> StreamMap<'a> {
         let value = s.pos();
         items.last = Some(value);
         self.last_key = pos;
-        Some((field, StreamDecoder { pos: value, ..key }))
+        Some((field, key.at(value)))
     }
 
     /// Reads the `SETITEMS` that ends a batch and the `then` after it, when
@@ -549,13 +549,10 @@ impl<'a> StreamMap<'a> {
         let Some(key) = self.items.next_item()? else {
             return Ok(None);
         };
-        let value_pos = key.after_key(key.pos)?;
+        let value_pos = key.after_key(key.pos())?;
         // The value is the item after the key: it is not handed out as an item.
         self.items.last = Some(value_pos);
-        let value = StreamDecoder {
-            pos: value_pos,
-            ..key
-        };
+        let value = key.at(value_pos);
         Ok(Some((key, value)))
     }
 }

@@ -20,19 +20,19 @@ enum Int<'a> {
 impl<'a> StreamDecoder<'a> {
     /// Any error ends streaming: the general reader gives the answer.
     #[cold]
-    pub(crate) fn fail(&self) -> Error {
+    pub(crate) fn fail(self) -> Error {
         self.s.bail()
     }
 
     /// Consumes `len` bytes of a value and the memo stores after it.
     #[inline]
-    fn took(&self, len: usize, entry: impl FnOnce() -> Entry) -> Result<()> {
+    fn took(self, len: usize, entry: impl FnOnce() -> Entry) -> Result<()> {
         self.s.skip(len);
         self.s.memo_stores(entry)
     }
 
     /// The Python type of the value, where its first opcode says it alone.
-    pub(crate) fn kind(&self) -> Kind {
+    pub(crate) fn kind(self) -> Kind {
         use Opcode as O;
         if self.here().is_err() {
             return Kind::None;
@@ -71,7 +71,7 @@ impl<'a> StreamDecoder<'a> {
         }
     }
 
-    pub(crate) fn is_none(&self) -> bool {
+    pub(crate) fn is_none(self) -> bool {
         if self.here().is_err() {
             return false;
         }
@@ -82,7 +82,7 @@ impl<'a> StreamDecoder<'a> {
         }
     }
 
-    pub(crate) fn decode_none(&self) -> Result<()> {
+    pub(crate) fn decode_none(self) -> Result<()> {
         self.here()?;
         match self.s.peek()? {
             Opcode::None => self.took(1, || Entry::None),
@@ -93,7 +93,7 @@ impl<'a> StreamDecoder<'a> {
         }
     }
 
-    pub(crate) fn decode_bool(&self) -> Result<bool> {
+    pub(crate) fn decode_bool(self) -> Result<bool> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
@@ -118,12 +118,12 @@ impl<'a> StreamDecoder<'a> {
         Ok(v)
     }
 
-    fn int(&self) -> Result<Int<'a>> {
+    fn int(self) -> Result<Int<'a>> {
         const BININT1: u8 = Opcode::BinInt1.byte();
         const BININT2: u8 = Opcode::BinInt2.byte();
         const BININT: u8 = Opcode::BinInt.byte();
         let s = self.s;
-        let pos = self.pos;
+        let pos = self.pos();
         // The common cases first, read in place: `BININT1`, `BININT2`, `BININT`.
         if s.pos() == pos && !s.bailed.get() {
             let small = match *s.input.get(pos..).unwrap_or_default() {
@@ -185,7 +185,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// Whether an int (or a memo `GET` of one) starts here.
-    pub(crate) fn is_int(&self) -> bool {
+    pub(crate) fn is_int(self) -> bool {
         match self.s.peek() {
             Ok(
                 Opcode::BinInt
@@ -201,14 +201,14 @@ impl<'a> StreamDecoder<'a> {
         }
     }
 
-    pub(crate) fn decode_i64(&self) -> Result<i64> {
+    pub(crate) fn decode_i64(self) -> Result<i64> {
         match self.int()? {
             Int::Small(i) => Ok(i),
             _ => Err(self.fail()),
         }
     }
 
-    pub(crate) fn decode_big_int(&self) -> Result<BigInt> {
+    pub(crate) fn decode_big_int(self) -> Result<BigInt> {
         Ok(match self.int()? {
             Int::Small(i) => BigInt::from(i),
             Int::Big(bytes) => BigInt::from_signed_bytes_le(bytes),
@@ -216,7 +216,7 @@ impl<'a> StreamDecoder<'a> {
         })
     }
 
-    pub(crate) fn decode_f64(&self) -> Result<f64> {
+    pub(crate) fn decode_f64(self) -> Result<f64> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
@@ -256,7 +256,7 @@ impl<'a> StreamDecoder<'a> {
 
     /// The text of a string value: where it is in the input, its length and
     /// the length of its opcode, or `None` when it is not a plain string.
-    fn text(&self) -> Result<(usize, usize, usize)> {
+    fn text(self) -> Result<(usize, usize, usize)> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
@@ -291,13 +291,13 @@ impl<'a> StreamDecoder<'a> {
         Ok((start, len, start + len - pos))
     }
 
-    pub(crate) fn decode_str(&self) -> Result<&'a str> {
+    pub(crate) fn decode_str(self) -> Result<&'a str> {
         // The common case first: a `SHORT_BINUNICODE` right here.
         let s = self.s;
-        if let Some(&[op, len]) = s.input.get(self.pos..self.pos + 2) {
-            let start = self.pos + 2;
+        if let Some(&[op, len]) = s.input.get(self.pos()..self.pos() + 2) {
+            let start = self.pos() + 2;
             let len = len as usize;
-            if op == Opcode::ShortBinUnicode.byte() && s.pos() == self.pos && !s.bailed.get() {
+            if op == Opcode::ShortBinUnicode.byte() && s.pos() == self.pos() && !s.bailed.get() {
                 let bytes = s.slice_at(start, len)?;
                 let text = std::str::from_utf8(bytes).map_err(|_| self.fail())?;
                 self.took(2 + len, || Entry::Str { start, len })?;
@@ -313,13 +313,13 @@ impl<'a> StreamDecoder<'a> {
 
     /// The bytes of a string value, not checked to be UTF-8: for comparing
     /// with known names, which are.
-    pub(crate) fn decode_name(&self) -> Result<&'a [u8]> {
+    pub(crate) fn decode_name(self) -> Result<&'a [u8]> {
         let (start, len, oplen) = self.text()?;
         self.took(oplen, || Entry::Str { start, len })?;
         Ok(&self.s.input[start..start + len])
     }
 
-    pub(crate) fn decode_py_str(&self) -> Result<PyStr> {
+    pub(crate) fn decode_py_str(self) -> Result<PyStr> {
         let (start, len, oplen) = self.text()?;
         let text = PyStr::from_utf8_surrogatepass(&self.s.input[start..start + len])
             .map_err(|_| self.fail())?;
@@ -327,7 +327,7 @@ impl<'a> StreamDecoder<'a> {
         Ok(text)
     }
 
-    pub(crate) fn decode_bytes(&self) -> Result<&'a [u8]> {
+    pub(crate) fn decode_bytes(self) -> Result<&'a [u8]> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
