@@ -13,7 +13,8 @@ use shop::*;
 
 /// The objects of `READ_CASES` in `cases.py`, only read.
 fn read_only() -> Vec<Case> {
-    vec![
+    let mut cases = shop::cases::sharing();
+    cases.extend([
         case("shared_items", vec![item(1), item(1), item(1)]),
         case(
             "shared_orders",
@@ -72,7 +73,8 @@ fn read_only() -> Vec<Case> {
                 Coord(0.5, 1.5),
             ),
         ),
-    ]
+    ]);
+    cases
 }
 
 #[test]

@@ -239,6 +239,52 @@ pub fn bulk_orders() -> Vec<Order> {
         .collect()
 }
 
+/// The objects of `orders_sharing` in `cases.py`: `n` orders whose
+/// customers are `customers` strings in turn (in Python, as many objects,
+/// shared: memo `GET`s); with `late`, one more order, whose customer is
+/// the first order's.
+pub fn orders_sharing(customers: i64, n: i64, late: bool) -> Vec<Order> {
+    let order_of = |k: i64, c: i64| Order {
+        customer: format!("customer {c}"),
+        ..order(k, Status::New, 0, false)
+    };
+    let mut orders: Vec<Order> = (0..n).map(|k| order_of(k, k % customers)).collect();
+    if late {
+        orders.push(order_of(n, 0));
+    }
+    orders
+}
+
+/// The cases of `names_then_shuffled`, `orders_late_member` and
+/// `orders_sharing` in `cases.py` (only read: Rust strings are not shared
+/// objects).
+pub fn sharing() -> Vec<Case> {
+    let late_member: Vec<Order> = (0..2002)
+        .map(|k| {
+            order(
+                k,
+                if k >= 2000 {
+                    Status::Shipped
+                } else {
+                    Status::New
+                },
+                0,
+                false,
+            )
+        })
+        .collect();
+    let names: Vec<String> = (0..3000).map(|i| format!("name {i}")).collect();
+    let scattered = (0..3000).map(|i| names[i * 7919 % 3000].clone());
+    let names_then_shuffled: Vec<String> = names.iter().cloned().chain(scattered).collect();
+    vec![
+        case("names_then_shuffled", names_then_shuffled),
+        case("orders_late_member", late_member),
+        case("orders_sharing_few", orders_sharing(3, 300, false)),
+        case("orders_sharing_many", orders_sharing(40, 300, false)),
+        case("orders_sharing_late", orders_sharing(2000, 2000, true)),
+    ]
+}
+
 /// Distinct strings written first, so that the classes and attribute
 /// names of what follows get memo indices of 256 and more (`LONG_BINGET`).
 pub fn padding(n: usize) -> Vec<String> {

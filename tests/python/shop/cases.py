@@ -125,7 +125,36 @@ def _read_cases():
     def blob_bytearray():
         return Blob(bytearray(b"xyz"), bytes([1, 2, 3, 4]), bytearray(b"ab"))
 
+    def orders_sharing(customers, n, late=False):
+        """`n` orders whose customers are `customers` string objects in
+        turn, so that CPython writes each after its first as a memo `GET`;
+        with `late`, one more order, whose customer is the first order's."""
+        names = [s(f"customer {i}") for i in range(customers)]
+        orders = [order(k, Status.NEW, items=0, note=False) for k in range(n)]
+        for k, o in enumerate(orders):
+            o.customer = names[k % customers]
+        if late:
+            orders.append(order(n, Status.NEW, items=0, note=False))
+            orders[-1].customer = orders[0].customer
+        return orders
+
+    def orders_late_member(n):
+        """`n` new orders, then two shipped ones: the enum member first
+        appears late, and the second is a memo `GET` of it."""
+        return [order(k, Status.SHIPPED if k >= n else Status.NEW, items=0, note=False)
+                for k in range(n + 2)]
+
+    def names_then_shuffled(n):
+        """`n` strings, then each again (memo `GET`s) in a scattered order."""
+        names = [s(f"name {i}") for i in range(n)]
+        return names + [names[i * 7919 % n] for i in range(n)]
+
     return {
+        "names_then_shuffled": lambda: names_then_shuffled(3000),
+        "orders_late_member": lambda: orders_late_member(2000),
+        "orders_sharing_few": lambda: orders_sharing(3, 300),
+        "orders_sharing_many": lambda: orders_sharing(40, 300),
+        "orders_sharing_late": lambda: orders_sharing(2000, 2000, late=True),
         "shared_items": shared_items,
         "shared_orders": shared_orders,
         "legacy_order": lambda: legacy.Order(1, s("customer 1"), 10.5, [s("gift"), s("tag1")],

@@ -34,6 +34,7 @@ mod class;
 mod known;
 mod plan;
 mod read;
+mod recover;
 mod scan;
 mod seq;
 mod tree;
@@ -87,17 +88,25 @@ pub(crate) struct Stream<'a> {
     /// The next byte to read.
     pos: Cell<usize>,
     proto: Cell<u8>,
-    /// The memo entries that a `GET` reads later (see [`plan`]). The input
-    /// names the indices, but the plan admits only 0, 1, 2... in order, so a
-    /// fast hash cannot be flooded; nor can `closers`, keyed by positions.
+    /// The memo entries that a `GET` reads later, as guessed, found again
+    /// (see [`recover`]) or planned (see [`plan`]). The input names the
+    /// indices, but the reader admits only 0, 1, 2... in order, so a fast
+    /// hash cannot be flooded; nor can `closers`, keyed by positions.
     memo: RefCell<HashMap<u32, Entry, BuildHasherDefault<FxHasher>>>,
     /// Memo entries written so far (what `MEMOIZE` uses as its index: the
     /// plan checked that no index is written twice).
     memo_len: Cell<usize>,
-    /// Made at the first memo store, so that a type that does not stream
-    /// does not pay for it; a whole `Value` (see [`tree`]) makes it only if
-    /// guessing which entries are read fails.
+    /// Made only when guessing which entries are read fails (see
+    /// [`try_from_slice`]), for a typed value as for a whole `Value` (see
+    /// [`tree`]).
     plan: OnceCell<Option<plan::Plan>>,
+    /// The entries this run keeps: a guess, or `None` to follow the plan.
+    guess: Option<plan::Plan>,
+    /// A memo entry that a `GET` read, that the guess did not keep, and
+    /// that could not be found again (see [`recover`]).
+    missed: Cell<Option<usize>>,
+    /// Where memo writes are, to find entries not kept (see [`recover`]).
+    walks: RefCell<recover::Walks>,
     /// Where the mark at a position is closed, as scans found out.
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
     /// Classes and field names matched to memo indices (see [`known`]).
@@ -110,31 +119,62 @@ pub(crate) struct Stream<'a> {
 
 /// Decodes `T` from `input` with this reader; `None` if it gave up or met an
 /// error (the general reader then decodes it, and reports any error).
+///
+/// Which memo entries to keep is first guessed: none. A `GET` of an entry
+/// that was not kept starts the decoding again, keeping it, while that is
+/// [worth it](plan::worth_restarting); then the plan decides.
 pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Option<T> {
     if input.len() as u64 >= 1 << POS_BITS {
         return None;
     }
-    let stream = Stream {
-        input,
-        opts,
-        pos: Cell::new(0),
-        proto: Cell::new(0),
-        memo: RefCell::new(HashMap::default()),
-        memo_len: Cell::new(0),
-        plan: OnceCell::new(),
-        closers: RefCell::new(HashMap::default()),
-        known: RefCell::default(),
-        work: Cell::new(0),
-        max_work: input.len().saturating_mul(8).saturating_add(4096),
-        bailed: Cell::new(false),
-    };
-    stream.past_frames();
-    let value = T::from_pickle(stream.root()).ok()?;
-    let at_stop = stream.peek().ok() == Some(crate::opcode::Opcode::Stop);
-    (at_stop && !stream.bailed.get()).then_some(value)
+    let mut kept = Vec::new();
+    let mut wasted = 0usize;
+    for restarts in 0.. {
+        let guess =
+            plan::worth_restarting(restarts, wasted, input.len()).then(|| plan::Plan::guess(&kept));
+        let guessing = guess.is_some();
+        let stream = Stream::new(input, opts, guess);
+        match stream.decode::<T>() {
+            Some(value) => return Some(value),
+            None if !guessing => return None,
+            None => {
+                kept.push(stream.missed.get()?);
+                wasted += stream.pos.get();
+            }
+        }
+    }
+    None
 }
 
 impl<'a> Stream<'a> {
+    fn new(input: &'a [u8], opts: &'a Options<'a>, guess: Option<plan::Plan>) -> Stream<'a> {
+        Stream {
+            input,
+            opts,
+            pos: Cell::new(0),
+            proto: Cell::new(0),
+            memo: RefCell::new(HashMap::default()),
+            memo_len: Cell::new(0),
+            plan: OnceCell::new(),
+            guess,
+            missed: Cell::new(None),
+            walks: RefCell::new(recover::Walks::new(input.len())),
+            closers: RefCell::new(HashMap::default()),
+            known: RefCell::default(),
+            work: Cell::new(0),
+            max_work: input.len().saturating_mul(8).saturating_add(4096),
+            bailed: Cell::new(false),
+        }
+    }
+
+    /// The whole pickle as a `T`, if this reader reads it.
+    fn decode<T: FromPickle>(&'a self) -> Option<T> {
+        self.past_frames();
+        let value = T::from_pickle(self.root()).ok()?;
+        let at_stop = self.peek().ok() == Some(crate::opcode::Opcode::Stop);
+        (at_stop && !self.bailed.get()).then_some(value)
+    }
+
     fn root(&'a self) -> crate::de::Decoder<'a> {
         crate::de::Decoder::stream(StreamDecoder::new(self, self.pos.get(), 0))
     }
@@ -144,6 +184,15 @@ impl<'a> Stream<'a> {
     pub(crate) fn plan(&self) -> Result<&plan::Plan> {
         let plan = self.plan.get_or_init(|| plan::Plan::of(self.input));
         plan.as_ref().ok_or_else(|| self.bail())
+    }
+
+    /// Whether to keep memo entry `index`: as guessed, or as planned.
+    #[inline(always)]
+    pub(crate) fn keeps(&self, index: usize) -> Result<bool> {
+        match &self.guess {
+            Some(guess) => Ok(guess.is_read(index)),
+            None => Ok(self.plan()?.is_read(index)),
+        }
     }
 
     /// Gives up: marks the stream so that its result is not used, and returns

@@ -1,9 +1,12 @@
-//! A first, quick pass over the opcodes: which memo entries are ever read.
+//! A quick pass over the opcodes: which memo entries are ever read.
 //!
 //! CPython memoizes nearly every object it writes, but reads few of them
 //! back (a class, the field names, shared objects). Knowing which ones
 //! before decoding lets the reader keep only those, so that its memory
 //! does not grow with the pickle: the decoded value is the only large thing.
+//! The readers first guess instead (nothing is read back, corrected as
+//! they go), which saves this pass (a tenth of a typed decode); the plan
+//! decides when guessing costs more (see [`worth_restarting`]).
 
 use super::arg::{end_of, memo_index};
 use crate::opcode::{Opcode, FIXED_ARG, NO_OPCODE, SHORT_ARG, VARIABLE_ARG};
@@ -84,6 +87,19 @@ impl Plan {
         }
     }
 
+    /// A guess: no entry is read but `indices`.
+    pub(crate) fn guess(indices: &[usize]) -> Plan {
+        let mut plan = Plan { read: Vec::new() };
+        for &index in indices {
+            let word = index / 64;
+            if word >= plan.read.len() {
+                plan.read.resize(word + 1, 0);
+            }
+            plan.read[word] |= 1 << (index % 64);
+        }
+        plan
+    }
+
     /// Whether a `GET` reads the memo entry `index`.
     #[inline]
     pub(crate) fn is_read(&self, index: usize) -> bool {
@@ -99,9 +115,23 @@ impl Plan {
     }
 }
 
+/// How many times a run may start again to keep a memo entry it did not
+/// know a `GET` would read, before the reader makes the plan instead.
+pub(crate) const MAX_RESTARTS: usize = 16;
+
+/// Whether a run that kept a guessed set of memo entries, and missed one,
+/// is worth starting again keeping that one too: after `restarts` restarts
+/// that together read `wasted` bytes of an `input_len`-byte pickle. CPython
+/// reads back the few entries it reads (a class, field names) from early
+/// on, so a guess costs little and saves the plan's pass over the whole
+/// input; a pickle that needs many restarts, or restarts late, gets the plan.
+pub(crate) fn worth_restarting(restarts: usize, wasted: usize, input_len: usize) -> bool {
+    restarts < MAX_RESTARTS && wasted <= input_len / 4
+}
+
 /// What the plan does at an opcode, by its byte.
 #[derive(Clone, Copy)]
-enum Step {
+pub(super) enum Step {
     /// Steps over the opcode and its fixed-size argument: `n` bytes in all.
     Skip(u8),
     /// Steps over an argument of a one-byte length and that many bytes.
@@ -117,6 +147,12 @@ enum Step {
     BinGet,
     Stop,
     Invalid,
+}
+
+/// What the plan does at the opcode `byte`.
+#[inline]
+pub(super) fn step(byte: u8) -> Step {
+    STEPS[byte as usize]
 }
 
 static STEPS: [Step; 256] = {

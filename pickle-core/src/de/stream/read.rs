@@ -149,10 +149,11 @@ impl<'a> Stream<'a> {
                 ) =>
             {
                 let idx = self.memo_len.get();
-                if idx >= self.opts.limits.max_memo || self.plan()?.is_read(idx) {
+                if idx >= self.opts.limits.max_memo || self.keeps(idx)? {
                     return self.memo_stores_from(entry);
                 }
                 self.memo_len.set(idx + 1);
+                self.mark(idx, pos);
                 self.skip(1);
                 Ok(())
             }
@@ -174,13 +175,16 @@ impl<'a> Stream<'a> {
                 }
                 _ => return Ok(()),
             };
+            // Entries are written in order, as CPython writes them (the
+            // plan checks this of the whole pickle, a guess as it goes).
             let count = self.memo_len.get() + 1;
-            if count > self.opts.limits.max_memo {
+            if idx != count - 1 || count > self.opts.limits.max_memo {
                 return Err(self.bail());
             }
             self.memo_len.set(count);
+            self.mark(idx, pos);
             // Only entries that a `GET` reads later are kept.
-            if self.plan()?.is_read(idx) {
+            if self.keeps(idx)? {
                 let made = made.get_or_insert_with(|| entry.take().map_or(Entry::Other, |f| f()));
                 // `is_read` holds only for indices that fit a `u32`.
                 self.memo.borrow_mut().insert(idx as u32, made.clone());
@@ -234,7 +238,7 @@ impl<'a> Stream<'a> {
 
     /// The string value at `at` (a string opcode or a `GET` of one) and
     /// where the opcode after it and its memo stores is.
-    fn peek_text(&self, at: usize) -> Option<(&'a str, usize)> {
+    pub(super) fn peek_text(&self, at: usize) -> Option<(&'a str, usize)> {
         let op = self.input.get(at).copied().and_then(Opcode::from_byte)?;
         let (start, len) = match op {
             Opcode::ShortBinUnicode => (at + 2, self.u8_at(at + 1).ok()? as usize),
@@ -286,14 +290,25 @@ impl<'a> Stream<'a> {
         let len = end - pos;
         match self.memo_entry(idx) {
             Some(entry) => Ok(Some((entry, len))),
-            None => Err(self.bail()),
+            None => Err(self.miss(idx)),
         }
     }
 
-    /// The memo entry `idx`, if it was written and is kept.
+    /// Gives up at a `GET` of entry `idx`, which was not kept: if it was
+    /// written, a guess missed it, and the decoding may start again.
+    #[cold]
+    fn miss(&self, idx: usize) -> crate::Error {
+        if self.guess.is_some() && idx < self.memo_len.get() {
+            self.missed.set(Some(idx));
+        }
+        self.bail()
+    }
+
+    /// The memo entry `idx`, if it was written and is kept, or can be
+    /// found again (see `recover.rs`).
     #[inline]
     fn memo_entry(&self, idx: usize) -> Option<Entry> {
-        let idx = u32::try_from(idx).ok()?;
-        self.memo.borrow().get(&idx).cloned()
+        let kept = self.memo.borrow().get(&u32::try_from(idx).ok()?).cloned();
+        kept.or_else(|| self.recover(idx))
     }
 }

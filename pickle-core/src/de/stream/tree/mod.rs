@@ -39,7 +39,7 @@
 
 use std::sync::Arc;
 
-use super::plan::Plan;
+use super::plan::{worth_restarting, Plan};
 use crate::de::machine::{LINK_COST, NODE_COST};
 use crate::de::options::{Options, StringEncoding};
 use crate::opcode::Opcode;
@@ -114,18 +114,12 @@ struct Tree<'a> {
     copied: usize,
 }
 
-/// How many times a run may start again to keep a memo entry it did not
-/// know a `GET` would read, before the reader asks the plan instead.
-const MAX_RESTARTS: usize = 16;
-
 /// Decodes the pickle at the start of `input` into a `Value`; also returns
 /// the position of its `STOP`. `None` where it gives up.
 ///
 /// Which memo entries to keep is first guessed: none. A `GET` of an entry
-/// that was not kept starts the run again, keeping it. CPython reads back
-/// the few entries it reads (a class, field names) from early on, so this
-/// costs little and saves the plan's pass over the whole input; a pickle
-/// that needs more restarts, or restarts late, gets the plan (`plan`).
+/// that was not kept starts the run again, keeping it, while that is
+/// [worth it](worth_restarting); then the plan decides (`plan`).
 pub(crate) fn decode<'p>(
     input: &[u8],
     opts: &Options<'_>,
@@ -139,14 +133,14 @@ pub(crate) fn decode<'p>(
     }
     let mut map = Vec::new();
     let mut wasted = 0usize;
-    for _ in 0..MAX_RESTARTS {
+    for restarts in 0.. {
         let mut tree = Tree::new(input, opts, map);
         if let Some(root) = tree.run() {
             return Some((root, tree.pos - 1));
         }
         let index = tree.missed?;
         wasted += tree.pos;
-        if wasted > input.len() / 4 {
+        if !worth_restarting(restarts, wasted, input.len()) {
             break;
         }
         map = std::mem::take(&mut tree.memo.map);
