@@ -12,6 +12,7 @@ mod items;
 mod memo;
 mod object;
 mod seq;
+pub(crate) use seq::BATCH_SIZE;
 mod value;
 
 use std::io::Write;

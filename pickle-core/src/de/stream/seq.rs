@@ -4,6 +4,7 @@ use super::{Entry, StreamDecoder};
 use crate::class::ClassDesc;
 use crate::error::Result;
 use crate::opcode::{Opcode, StackEffect};
+use crate::ser::BATCH_SIZE;
 
 /// Where a sequence's items come from.
 ///
@@ -56,6 +57,8 @@ pub(crate) struct StreamSeq<'a> {
     /// Where the last item handed out started, to catch one not read.
     last: Option<usize>,
     len_hint: usize,
+    /// Items handed out in the current batch.
+    in_batch: usize,
 }
 
 const LIST_BATCH: (Opcode, Option<Opcode>) = (Opcode::Appends, Some(Opcode::Append));
@@ -75,6 +78,7 @@ impl<'a> StreamDecoder<'a> {
             tail: Tail::None,
             last: None,
             len_hint: 0,
+            in_batch: 0,
         };
         match op {
             Opcode::EmptyList | Opcode::EmptySet => {
@@ -131,6 +135,7 @@ impl<'a> StreamDecoder<'a> {
             tail: Tail::None,
             last: None,
             len_hint: 0,
+            in_batch: 0,
         })
     }
 
@@ -225,6 +230,18 @@ impl<'a> StreamSeq<'a> {
                 Mode::Done => return Ok(None),
                 Mode::Batch if op == self.batch.0 => {
                     s.skip(1);
+                    if self.batch == LIST_BATCH
+                        && self.in_batch < BATCH_SIZE
+                        && s.peek()? != Opcode::Mark
+                    {
+                        // CPython writes a list's items in batches of
+                        // 1000, so a shorter one is the last. Another
+                        // writer's item after it (`item APPEND`) cannot be
+                        // misread: whatever reads the item as the next
+                        // value then meets an `APPEND`, which nothing but
+                        // this list takes, and gives up.
+                        return self.finish();
+                    }
                     self.mode = Mode::Between;
                     continue;
                 }
@@ -280,6 +297,7 @@ impl<'a> StreamSeq<'a> {
                         // is not the batch's, and the reader gives up there.
                         s.skip(1);
                         self.mode = Mode::Batch;
+                        self.in_batch = 0;
                         continue;
                     }
                     match self.single(pos, op)? {
@@ -299,6 +317,7 @@ impl<'a> StreamSeq<'a> {
             return Err(self.d.fail());
         }
         self.last = Some(pos);
+        self.in_batch += 1;
         self.d.next().map(Some)
     }
 
@@ -429,6 +448,7 @@ impl<'a> StreamDecoder<'a> {
             tail: Tail::None,
             last: None,
             len_hint: 0,
+            in_batch: 0,
         };
         match s.peek()? {
             Opcode::EmptyDict => {
@@ -456,6 +476,7 @@ impl<'a> StreamDecoder<'a> {
                 tail: Tail::None,
                 last: None,
                 len_hint: 0,
+                in_batch: 0,
             },
             last_key: 0,
         }
