@@ -353,6 +353,9 @@ impl<'a> Seq<'a> {
     /// Decodes every remaining item with `f`, adding the item's index to
     /// the path of any error.
     pub fn decode_each<T>(mut self, mut f: impl FnMut(Decoder<'a>) -> Result<T>) -> Result<Vec<T>> {
+        if let SeqSrc::Stream(s) = self.0 {
+            return s.decode_each(|item| f(Decoder::stream(item)));
+        }
         let mut out = Vec::with_capacity(self.len());
         while let Some(item) = self.next_item()? {
             let index = out.len();

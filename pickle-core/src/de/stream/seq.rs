@@ -3,7 +3,7 @@
 use super::{Entry, StreamDecoder};
 use crate::class::ClassDesc;
 use crate::error::Result;
-use crate::opcode::{Opcode, StackEffect};
+use crate::opcode::{effect_of_byte, Opcode, StackEffect};
 use crate::ser::BATCH_SIZE;
 
 /// Where a sequence's items come from.
@@ -66,8 +66,36 @@ const SET_BATCH: (Opcode, Option<Opcode>) = (Opcode::AddItems, None);
 
 impl<'a> StreamDecoder<'a> {
     /// A list, tuple, set or frozenset; with `len`, a tuple or list of
-    /// exactly that many items (a Rust tuple or array).
+    /// exactly that many items (a Rust tuple or array). In line for the
+    /// common case, a list of any length, so that its state is made in
+    /// place rather than copied out of a call.
+    #[inline(always)]
     pub(crate) fn seq(self, len: Option<usize>) -> Result<StreamSeq<'a>> {
+        let s = self.s;
+        let pos = self.pos();
+        if len.is_none()
+            && s.pos() == pos
+            && !s.bailed.get()
+            && s.input.get(pos) == Some(&Opcode::EmptyList.byte())
+        {
+            s.skip(1);
+            s.memo_stores(|| Entry::Other)?;
+            return Ok(StreamSeq {
+                d: self,
+                mode: Mode::Between,
+                batch: LIST_BATCH,
+                tail: Tail::None,
+                last: None,
+                len_hint: 0,
+                in_batch: 0,
+            });
+        }
+        self.seq_in_general(len)
+    }
+
+    /// [`seq`](Self::seq) in general.
+    #[inline(never)]
+    fn seq_in_general(self, len: Option<usize>) -> Result<StreamSeq<'a>> {
         self.here()?;
         let s = self.s;
         let op = s.peek()?;
@@ -307,6 +335,37 @@ impl<'a> StreamSeq<'a> {
                 }
             }
             return self.item(pos);
+        }
+    }
+
+    /// Decodes every remaining item with `f` into a vector, adding the
+    /// item's index to the path of an error: [`next_item`](Self::next_item)
+    /// in a loop, with its common case, the next item of a batch, in line.
+    pub(crate) fn decode_each<T>(
+        mut self,
+        mut f: impl FnMut(StreamDecoder<'a>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        let s = self.d.s;
+        let mut out = Vec::with_capacity(self.len());
+        loop {
+            let pos = s.pos();
+            let in_line = matches!(self.mode, Mode::Batch)
+                && self.last != Some(pos)
+                && s.input
+                    .get(pos)
+                    .is_some_and(|&op| effect_of_byte(op).starts_value());
+            let item = if in_line {
+                self.last = Some(pos);
+                self.in_batch += 1;
+                self.d.next()?
+            } else {
+                match self.next_item()? {
+                    Some(item) => item,
+                    None => return Ok(out),
+                }
+            };
+            let index = out.len();
+            out.push(f(item).map_err(|e| e.in_index(index))?);
         }
     }
 
