@@ -176,6 +176,19 @@ impl<'a> Decoder<'a> {
         }))
     }
 
+    /// `self.seq()?.decode_each(f)`, without handing the streaming
+    /// reader's state from one to the other (a copy the processor stalls on).
+    #[inline]
+    pub(crate) fn seq_each<T>(
+        &self,
+        mut f: impl FnMut(Decoder<'a>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        match self.0 {
+            Src::Stream(d) => d.seq(None)?.decode_each(|item| f(Decoder::stream(item))),
+            Src::Node(_) => self.seq()?.decode_each(f),
+        }
+    }
+
     /// The items of a `tuple` or `list` of exactly `len` items (a Rust tuple or array).
     #[inline]
     pub fn fixed_seq(&self, len: usize) -> Result<Seq<'a>> {

@@ -68,7 +68,7 @@ impl<T: ToPickle> ToPickle for Vec<T> {
 
 impl<T: FromPickle> FromPickle for Vec<T> {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        d.seq()?.decode_each(T::from_pickle)
+        d.seq_each(T::from_pickle)
     }
 }
 
@@ -158,7 +158,7 @@ impl<T: ToPickle, S> ToPickle for HashSet<T, S> {
 
 impl<T: FromPickle + Eq + Hash, S: BuildHasher + Default> FromPickle for HashSet<T, S> {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        Ok(d.seq()?.decode_each(T::from_pickle)?.into_iter().collect())
+        Ok(d.seq_each(T::from_pickle)?.into_iter().collect())
     }
 }
 
@@ -171,7 +171,7 @@ impl<T: ToPickle> ToPickle for BTreeSet<T> {
 
 impl<T: FromPickle + Ord> FromPickle for BTreeSet<T> {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        Ok(d.seq()?.decode_each(T::from_pickle)?.into_iter().collect())
+        Ok(d.seq_each(T::from_pickle)?.into_iter().collect())
     }
 }
 

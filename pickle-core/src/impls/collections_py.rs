@@ -200,7 +200,7 @@ impl<T: FromPickle> FromPickle for Deque<T> {
     /// From a `collections.deque`, or a `list` or `tuple`.
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
         if d.kind() != Kind::Object {
-            let items = d.seq()?.decode_each(T::from_pickle)?;
+            let items = d.seq_each(T::from_pickle)?;
             return Ok(Deque::from(items));
         }
         // `deque(iterable=(), maxlen=None)`, then the appended items.
@@ -286,9 +286,7 @@ where
 {
     /// From a `frozenset`, `set`, `list` or `tuple`.
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        Ok(FrozenSet(
-            d.seq()?.decode_each(T::from_pickle)?.into_iter().collect(),
-        ))
+        Ok(FrozenSet(d.seq_each(T::from_pickle)?.into_iter().collect()))
     }
 }
 

@@ -69,7 +69,7 @@ where
     S: BuildHasher + Default,
 {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        let items = d.seq()?.decode_each(T::from_pickle)?;
+        let items = d.seq_each(T::from_pickle)?;
         let mut out = IndexSet::with_capacity_and_hasher(items.len(), S::default());
         out.extend(items);
         Ok(out)
