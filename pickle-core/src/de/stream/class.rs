@@ -130,7 +130,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// [`instance`](Self::instance) of a class not known yet.
-    #[inline(never)]
+    #[inline(always)]
     fn instance_in_general(self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
         self.class_of(class)?;
         let items = self.call_args()?;
