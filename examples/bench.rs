@@ -354,8 +354,10 @@ fn print_copy_floor(floor: f64, rows: &[Row]) {
         return;
     };
     println!(
-        "
-memory floor of an encode of the records: copying their fields and the          bytes of their strings into one buffer (reading the same memory, no format)          takes {floor:.4} s; pickle-core takes {:.4} s (floor + {:.4} s), serde-pickle          {:.4} s (floor + {:.4} s); 2x serde-pickle would be {:.4} s",
+        "\nmemory floor of an encode of the records: copying their fields and the \
+         bytes of their strings into one buffer (reading the same memory, no format) \
+         takes {floor:.4} s; pickle-core takes {:.4} s (floor + {:.4} s), serde-pickle \
+         {:.4} s (floor + {:.4} s); 2x serde-pickle would be {:.4} s",
         encode.ours,
         encode.ours - floor,
         encode.serde,

@@ -85,10 +85,7 @@ impl<'w> Framer<'w> {
     pub(crate) fn short_str(&mut self, text: &[u8]) {
         let len = text.len();
         if len <= 16 {
-            self.out
-                .extend_from_slice(&short_str_window([0; 2], 0, text));
-            let end = self.out.len() - 24 + len + 3;
-            self.out.truncate(end);
+            self.short_str_in_place(&[], text);
             return;
         }
         self.out.reserve(len + 3);
@@ -103,11 +100,40 @@ impl<'w> Framer<'w> {
     /// [`Framer::short_str`] does.
     #[inline(always)]
     pub(crate) fn short_str_after(&mut self, prefix: [u8; 2], text: &[u8]) {
+        self.short_str_in_place(&prefix, text);
+    }
+
+    /// `prefix` (empty or two bytes), `SHORT_BINUNICODE`, the length,
+    /// `text` (at most 16 bytes) and `MEMOIZE`, written over 24 bytes
+    /// appended at once and then cut to length: `text` goes in as two
+    /// overlapping whole-word copies, so that no write depends on the
+    /// length but where it goes. (Assembled in a buffer and copied, the
+    /// bytes were read back before their writes were done, and the
+    /// processor stalled on every string.)
+    #[inline(always)]
+    fn short_str_in_place(&mut self, prefix: &[u8], text: &[u8]) {
         let len = text.len();
-        self.out
-            .extend_from_slice(&short_str_window(prefix, 2, text));
-        let end = self.out.len() - 24 + len + 5;
-        self.out.truncate(end);
+        let start = self.out.len();
+        self.out.extend_from_slice(&[0; 24]);
+        let Some(window) = self.out.get_mut(start..start + 24) else {
+            return;
+        };
+        let at = prefix.len() + 2;
+        window[..at - 2].copy_from_slice(prefix);
+        window[at - 2] = Opcode::ShortBinUnicode.byte();
+        window[at - 1] = len as u8;
+        let body = &mut window[at..at + 16];
+        if len >= 8 {
+            body[..8].copy_from_slice(&text[..8]);
+            body[len - 8..len].copy_from_slice(&text[len - 8..]);
+        } else if len >= 4 {
+            body[..4].copy_from_slice(&text[..4]);
+            body[len - 4..len].copy_from_slice(&text[len - 4..]);
+        } else {
+            body[..len].copy_from_slice(text);
+        }
+        window[at + len] = Opcode::Memoize.byte();
+        self.out.truncate(start + at + len + 1);
     }
 
     /// How many bytes the buffer holds (all the output so far, for `to_vec`).
@@ -247,61 +273,4 @@ impl<'w> Framer<'w> {
         }
         Ok(self.out)
     }
-}
-
-/// 24 bytes that begin with `prefix[..skip]` (its first `skip` bytes, 0
-/// or 2), then `SHORT_BINUNICODE`, the length, `text` (at most 16 bytes)
-/// and `MEMOIZE`; what follows is filler, to be cut off. The bytes are
-/// put together in registers, from whole-word loads of `text`: built in
-/// a buffer in memory with stores of several sizes, they were then read
-/// back whole, and the processor stalled on every string.
-#[inline(always)]
-fn short_str_window(prefix: [u8; 2], skip: usize, text: &[u8]) -> [u8; 24] {
-    let len = text.len();
-    // `text` as a little-endian number of `len` bytes.
-    let t: u128 = if len >= 8 {
-        let head = u64::from_le_bytes(text[..8].try_into().unwrap_or([0; 8]));
-        let tail = u64::from_le_bytes(text[len - 8..].try_into().unwrap_or([0; 8]));
-        // The tail's bytes from 8 on, where they belong (it overlaps the head).
-        u128::from(head) | (u128::from(tail) << (8 * (len - 8)))
-    } else if len >= 4 {
-        let head = u32::from_le_bytes(text[..4].try_into().unwrap_or([0; 4]));
-        let tail = u32::from_le_bytes(text[len - 4..].try_into().unwrap_or([0; 4]));
-        u128::from(head) | (u128::from(tail) << (8 * (len - 4)))
-    } else {
-        text.iter()
-            .rev()
-            .fold(0u128, |acc, &b| (acc << 8) | u128::from(b))
-    };
-    let header = u128::from(prefix[0])
-        | u128::from(prefix[1]) << 8
-        | u128::from(Opcode::ShortBinUnicode.byte()) << (8 * skip)
-        | (len as u128) << (8 * skip + 8);
-    // `text`, then `MEMOIZE`, from byte `skip + 2` on: up to 18 bytes, as
-    // a 192-bit number in three words.
-    let body_at = 8 * (skip + 2);
-    let memo_at = 8 * (skip + 2 + len);
-    let mut words = [0u64; 3];
-    let mut put = |value: u128, at: usize| {
-        // `value` shifted left by `at` bits, into the three words.
-        let lo = if at < 128 { value << at } else { 0 };
-        let hi = if at == 0 {
-            0
-        } else if at < 128 {
-            value >> (128 - at)
-        } else {
-            value << (at - 128)
-        };
-        words[0] |= lo as u64;
-        words[1] |= (lo >> 64) as u64;
-        words[2] |= hi as u64;
-    };
-    put(header, 0);
-    put(t, body_at);
-    put(u128::from(Opcode::Memoize.byte()), memo_at);
-    let mut out = [0u8; 24];
-    out[..8].copy_from_slice(&words[0].to_le_bytes());
-    out[8..16].copy_from_slice(&words[1].to_le_bytes());
-    out[16..].copy_from_slice(&words[2].to_le_bytes());
-    out
 }
