@@ -345,12 +345,15 @@ fn copy_fields(data: &[Order], capacity: usize) -> Vec<u8> {
     out
 }
 
+/// The row of the records' `direction`.
+fn records_row<'r>(rows: &'r [Row], direction: &str) -> Option<&'r Row> {
+    rows.iter()
+        .find(|r| r.workload == "records" && r.direction == direction)
+}
+
 /// The memory floor of the records' encode, beside the encoders' times.
 fn print_copy_floor(floor: f64, rows: &[Row]) {
-    let Some(encode) = rows
-        .iter()
-        .find(|r| r.workload == "records" && r.direction == "encode")
-    else {
+    let Some(encode) = records_row(rows, "encode") else {
         return;
     };
     println!(
@@ -368,10 +371,7 @@ fn print_copy_floor(floor: f64, rows: &[Row]) {
 
 /// The allocation floor of the records' typed decode, beside the decoders' times.
 fn print_floor(floor: f64, rows: &[Row]) {
-    let Some(decode) = rows
-        .iter()
-        .find(|r| r.workload == "records" && r.direction == "decode typed")
-    else {
+    let Some(decode) = records_row(rows, "decode typed") else {
         return;
     };
     println!(

@@ -26,13 +26,18 @@ fn a_long_list_of_alike_items_is_written_into_one_allocation_of_about_its_size()
         assert_eq!(bytes, bytes_by_writer(&items, protocol), "{protocol:?}");
         // Grown by doubling it would end between 1x and 2x its length
         // (1.6x for these lengths).
-        assert!(
-            bytes.capacity() <= bytes.len() + bytes.len() / 8,
-            "{protocol:?}: {} bytes in a buffer of {}",
-            bytes.len(),
-            bytes.capacity()
-        );
+        assert_about_its_size(&bytes);
     }
+}
+
+/// At most an eighth more room than the bytes take.
+fn assert_about_its_size(bytes: &Vec<u8>) {
+    assert!(
+        bytes.capacity() <= bytes.len() + bytes.len() / 8,
+        "{} bytes in a buffer of {}",
+        bytes.len(),
+        bytes.capacity()
+    );
 }
 
 #[test]
@@ -40,12 +45,7 @@ fn a_large_dict_is_written_into_one_allocation_of_about_its_size() {
     let entries: BTreeMap<i32, String> = (0..50_000).map(|i| (i, format!("value {i}"))).collect();
     let bytes = pickle_core::to_vec(&entries).expect("writes");
     assert_eq!(bytes, bytes_by_writer(&entries, Protocol::V5));
-    assert!(
-        bytes.capacity() <= bytes.len() + bytes.len() / 8,
-        "{} bytes in a buffer of {}",
-        bytes.len(),
-        bytes.capacity()
-    );
+    assert_about_its_size(&bytes);
 }
 
 #[test]
