@@ -94,7 +94,8 @@ pub(crate) struct Stream<'a> {
     /// hash cannot be flooded; nor can `closers`, keyed by positions.
     memo: RefCell<HashMap<u32, Entry, BuildHasherDefault<FxHasher>>>,
     /// Memo entries written so far (what `MEMOIZE` uses as its index: the
-    /// plan checked that no index is written twice).
+    /// reader checks that every `PUT` writes the next one, so that no index
+    /// is written twice).
     memo_len: Cell<usize>,
     /// Made only when guessing which entries are read fails (see
     /// [`try_from_slice`]), for a typed value as for a whole `Value` (see
@@ -121,29 +122,24 @@ pub(crate) struct Stream<'a> {
 /// error (the general reader then decodes it, and reports any error).
 ///
 /// Which memo entries to keep is first guessed: none. A `GET` of an entry
-/// that was not kept starts the decoding again, keeping it, while that is
-/// [worth it](plan::worth_restarting); then the plan decides.
+/// that was not kept finds it again (see [`recover`]) or, failing that,
+/// starts the decoding again keeping it, while that is [worth
+/// it](plan::worth_restarting); then the plan decides.
 pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Option<T> {
     if input.len() as u64 >= 1 << POS_BITS {
         return None;
     }
     let mut kept = Vec::new();
     let mut wasted = 0usize;
-    for restarts in 0.. {
-        let guess =
-            plan::worth_restarting(restarts, wasted, input.len()).then(|| plan::Plan::guess(&kept));
-        let guessing = guess.is_some();
-        let stream = Stream::new(input, opts, guess);
-        match stream.decode::<T>() {
-            Some(value) => return Some(value),
-            None if !guessing => return None,
-            None => {
-                kept.push(stream.missed.get()?);
-                wasted += stream.pos.get();
-            }
+    while plan::worth_restarting(kept.len(), wasted, input.len()) {
+        let stream = Stream::new(input, opts, Some(plan::Plan::guess(&kept)));
+        if let Some(value) = stream.decode::<T>() {
+            return Some(value);
         }
+        kept.push(stream.missed.get()?);
+        wasted += stream.pos.get();
     }
-    None
+    Stream::new(input, opts, None).decode::<T>()
 }
 
 impl<'a> Stream<'a> {

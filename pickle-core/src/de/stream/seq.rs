@@ -63,6 +63,7 @@ pub(crate) struct StreamSeq<'a> {
 
 const LIST_BATCH: (Opcode, Option<Opcode>) = (Opcode::Appends, Some(Opcode::Append));
 const SET_BATCH: (Opcode, Option<Opcode>) = (Opcode::AddItems, None);
+const DICT_BATCH: (Opcode, Option<Opcode>) = (Opcode::SetItems, Some(Opcode::SetItem));
 
 impl<'a> StreamDecoder<'a> {
     /// A list, tuple, set or frozenset; with `len`, a tuple or list of
@@ -80,15 +81,7 @@ impl<'a> StreamDecoder<'a> {
         {
             s.skip(1);
             s.memo_stores(|| Entry::Other)?;
-            return Ok(StreamSeq {
-                d: self,
-                mode: Mode::Between,
-                batch: LIST_BATCH,
-                tail: Tail::None,
-                last: None,
-                len_hint: 0,
-                in_batch: 0,
-            });
+            return Ok(StreamSeq::new(self, Mode::Between, LIST_BATCH));
         }
         self.seq_in_general(len)
     }
@@ -99,15 +92,7 @@ impl<'a> StreamDecoder<'a> {
         self.here()?;
         let s = self.s;
         let op = s.peek()?;
-        let mut seq = StreamSeq {
-            d: self,
-            mode: Mode::Done,
-            batch: LIST_BATCH,
-            tail: Tail::None,
-            last: None,
-            len_hint: 0,
-            in_batch: 0,
-        };
+        let mut seq = StreamSeq::new(self, Mode::Done, LIST_BATCH);
         match op {
             Opcode::EmptyList | Opcode::EmptySet => {
                 s.skip(1);
@@ -156,15 +141,7 @@ impl<'a> StreamDecoder<'a> {
         if self.s.protocol() < 2 {
             return Err(self.fail());
         }
-        Ok(StreamSeq {
-            d: self,
-            mode: Mode::Short { read: 0 },
-            batch: LIST_BATCH,
-            tail: Tail::None,
-            last: None,
-            len_hint: 0,
-            in_batch: 0,
-        })
+        Ok(StreamSeq::new(self, Mode::Short { read: 0 }, LIST_BATCH))
     }
 
     /// The name of the global that starts at the read position (`GLOBAL`,
@@ -217,6 +194,21 @@ impl<'a> StreamDecoder<'a> {
 }
 
 impl<'a> StreamSeq<'a> {
+    /// The items of the container `d`, read from `mode` on, closed by
+    /// `batch`'s opcodes.
+    #[inline(always)]
+    fn new(d: StreamDecoder<'a>, mode: Mode, batch: (Opcode, Option<Opcode>)) -> StreamSeq<'a> {
+        StreamSeq {
+            d,
+            mode,
+            batch,
+            tail: Tail::None,
+            last: None,
+            len_hint: 0,
+            in_batch: 0,
+        }
+    }
+
     /// `builtins.set(list)` or `builtins.frozenset(list)`, as protocols below 4 write sets.
     fn set_call(&mut self) -> Result<()> {
         let d = self.d;
@@ -500,15 +492,7 @@ impl<'a> StreamDecoder<'a> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
-        let mut items = StreamSeq {
-            d: self,
-            mode: Mode::Between,
-            batch: (Opcode::SetItems, Some(Opcode::SetItem)),
-            tail: Tail::None,
-            last: None,
-            len_hint: 0,
-            in_batch: 0,
-        };
+        let mut items = StreamSeq::new(self, Mode::Between, DICT_BATCH);
         match s.peek()? {
             Opcode::EmptyDict => {
                 s.skip(1);
@@ -528,15 +512,7 @@ impl<'a> StreamDecoder<'a> {
     /// (`self` stands for the dict).
     pub(crate) fn map_in_batch(self) -> StreamMap<'a> {
         StreamMap {
-            items: StreamSeq {
-                d: self,
-                mode: Mode::Batch,
-                batch: (Opcode::SetItems, Some(Opcode::SetItem)),
-                tail: Tail::None,
-                last: None,
-                len_hint: 0,
-                in_batch: 0,
-            },
+            items: StreamSeq::new(self, Mode::Batch, DICT_BATCH),
             last_key: 0,
         }
     }
