@@ -81,7 +81,7 @@ impl<'a> Stream<'a> {
     /// have one), or from the start.
     fn walk_to(&self, index: usize) -> Option<([usize; 3], usize)> {
         // The number of the next memo write at or after `pos`.
-        let (mut number, mut pos) = {
+        let (mut number, mut pos, budget) = {
             let walks = self.walks.borrow();
             let mut from = (0, 0);
             if let Some(target) = index.checked_sub(3) {
@@ -94,18 +94,23 @@ impl<'a> Stream<'a> {
                     from = (n, p);
                 }
             }
-            from
+            (from.0, from.1, walks.budget)
         };
         let start = pos;
         let mut values = [usize::MAX; 3];
         loop {
+            if pos - start > budget {
+                // Spent: later misses restart instead of walking.
+                self.walks.borrow_mut().budget = 0;
+                return None;
+            }
             let byte = *self.input.get(pos)?;
             let op = Opcode::from_byte(byte)?;
             match step(byte) {
                 Step::Memoize | Step::Put => {
                     if number == index {
                         let mut walks = self.walks.borrow_mut();
-                        walks.budget = walks.budget.checked_sub(pos - start)?;
+                        walks.budget -= pos - start;
                         walks.last = (number, pos);
                         return Some((values, pos));
                     }
