@@ -142,13 +142,15 @@ impl<'w> Framer<'w> {
         self.out.len()
     }
 
-    /// After `done` of `total` items of a sequence were written from
-    /// `start` on, makes room for the rest at the rate so far (and an
-    /// eighth more), when writing to a `Vec` that has less: growing by
-    /// doubling instead copies the whole output about once more, a fifth
-    /// of the time of a large `to_vec`. An estimate that turns out too
-    /// large is given back by [`Framer::finish`]; one beyond
-    /// [`MAX_EXPECTED`] is not made.
+    /// After `done` of `total` items of a slice were written from `start`
+    /// on, makes room for the rest at the rate so far (and an eighth more),
+    /// when writing to a `Vec` that has less: growing by doubling instead
+    /// copies the whole output about once more, a fifth of the time of a
+    /// large `to_vec` of records once the heap is warm. An estimate that
+    /// turns out too large is given back by [`Framer::finish`]; one beyond
+    /// [`MAX_EXPECTED`] is not made. (Dicts and `Value` lists do not ask:
+    /// for a tree of `Value`s, the early large buffer measured slower than
+    /// doubling.)
     #[inline]
     pub(crate) fn expect_more(&mut self, start: usize, done: usize, total: usize) {
         if self.sink.is_some() || done == 0 {
@@ -164,7 +166,10 @@ impl<'w> Framer<'w> {
     #[cold]
     #[inline(never)]
     fn reserve_ahead(&mut self, rest: usize) {
-        let rest = rest.saturating_add(rest / 8);
+        // At least half again the buffer: estimates that each ask a little
+        // more (many long lists one after another) must not copy the whole
+        // output each time.
+        let rest = rest.saturating_add(rest / 8).max(self.out.capacity() / 2);
         if rest <= MAX_EXPECTED {
             // Only a hint: on failure, the writes grow the buffer as usual.
             let _ = self.out.try_reserve_exact(rest);

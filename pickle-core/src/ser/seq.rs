@@ -99,7 +99,6 @@ impl Pickler<'_> {
             return Ok(());
         }
         let generic = matches!(kind, SeqKind::ObjectItems | SeqKind::ObjectEntries);
-        let start = self.out.buffered();
         let mut done = 0;
         loop {
             let batch = (len - done).min(BATCH_SIZE);
@@ -114,7 +113,6 @@ impl Pickler<'_> {
                 self.out.op(kind.batch_op());
             }
             done += batch;
-            self.out.expect_more(start, done, len);
             let more = match kind {
                 SeqKind::Dict | SeqKind::Set => batch == BATCH_SIZE,
                 _ => done < len,
