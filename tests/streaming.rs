@@ -144,6 +144,24 @@ fn lists_in_smaller_batches_than_cpython_s_agree() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
+/// A short list of strings, numbers or memo `GET`s is read into a vector
+/// with room for as many items as it holds (a vector grown item by item
+/// starts with room for four): the orders' tags, one or two strings each.
+#[test]
+fn short_lists_of_atoms_are_read_into_vectors_of_their_length() {
+    let (_, _, bytes) = pickles()
+        .into_iter()
+        .find(|(name, proto, _)| name == "bulk_orders" && *proto == 5)
+        .expect("CPython's pickle of `bulk_orders`");
+    let orders: Vec<shop::Order> =
+        pickle_core::__private::decode_streaming(&bytes).expect("streams");
+    let tagged = orders.iter().filter(|o| !o.tags.is_empty()).count();
+    assert!(tagged > 500, "only {tagged} orders have tags");
+    for order in &orders {
+        assert_eq!(order.tags.capacity(), order.tags.len(), "{:?}", order.tags);
+    }
+}
+
 #[test]
 fn streams_what_cpython_writes_and_agrees() {
     let cases = cases();

@@ -357,8 +357,37 @@ impl<'a> StreamSeq<'a> {
                 }
             };
             let index = out.len();
+            if index == 0 {
+                // CPython writes a list of one item with `APPEND`.
+                match self.mode {
+                    Mode::Batch => out.reserve_exact(self.short_batch_len(item.pos())),
+                    Mode::Single { .. } => out.reserve_exact(1),
+                    _ => {}
+                }
+            }
             out.push(f(item).map_err(|e| e.in_index(index))?);
         }
+    }
+
+    /// How many items a batch that starts at `pos` holds, if they are a
+    /// few values of one opcode each (strings, numbers, memo `GET`s) that
+    /// end with the batch's opcode: so that a short list of them is made
+    /// with room for as many as it holds (a vector grown item by item
+    /// starts with room for four). 0 for anything else.
+    fn short_batch_len(&self, pos: usize) -> usize {
+        const MOST: usize = 8;
+        let s = self.d.s;
+        let mut at = pos;
+        for n in 0..=MOST {
+            if s.input.get(at) == Some(&self.batch.0.byte()) {
+                return n;
+            }
+            match s.after_atom(at) {
+                Some(next) => at = next,
+                None => return 0,
+            }
+        }
+        0
     }
 
     /// Hands out the item that starts at `pos`.
