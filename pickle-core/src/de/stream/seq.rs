@@ -376,16 +376,24 @@ impl<'a> StreamSeq<'a> {
     /// starts with room for four). 0 for anything else.
     fn short_batch_len(&self, pos: usize) -> usize {
         const MOST: usize = 8;
+        const SHORT_STR: u8 = Opcode::ShortBinUnicode.byte();
+        const MEMOIZE: u8 = Opcode::Memoize.byte();
         let s = self.d.s;
         let mut at = pos;
         for n in 0..=MOST {
-            if s.input.get(at) == Some(&self.batch.0.byte()) {
-                return n;
-            }
-            match s.after_atom(at) {
-                Some(next) => at = next,
-                None => return 0,
-            }
+            let next = match *s.input.get(at..at + 2).unwrap_or_default() {
+                [op, _] if op == self.batch.0.byte() => return n,
+                // The common item, a short string and its `MEMOIZE`, in line.
+                [SHORT_STR, len] => {
+                    let end = at + 2 + len as usize;
+                    end + usize::from(s.input.get(end) == Some(&MEMOIZE))
+                }
+                _ => match s.after_atom(at) {
+                    Some(next) => next,
+                    None => return 0,
+                },
+            };
+            at = next;
         }
         0
     }
