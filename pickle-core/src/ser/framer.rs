@@ -163,6 +163,7 @@ impl<'w> Framer<'w> {
         }
     }
 
+    /// Makes room for `rest` more bytes (an estimate), and some.
     #[cold]
     #[inline(never)]
     fn reserve_ahead(&mut self, rest: usize) {

@@ -12,8 +12,9 @@ mod items;
 mod memo;
 mod object;
 mod seq;
-pub(crate) use seq::BATCH_SIZE;
 mod value;
+
+pub(crate) use seq::BATCH_SIZE;
 
 use std::io::Write;
 
