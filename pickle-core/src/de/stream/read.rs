@@ -118,6 +118,19 @@ impl<'a> Stream<'a> {
         arg::line_at(self.input, at).ok_or_else(|| self.bail())
     }
 
+    /// The module and name lines of the `GLOBAL` opcode at `at`, as text
+    /// (before any renaming), and where the opcode after them is.
+    pub(crate) fn global_lines(&self, at: usize) -> Option<(&'a str, &'a str, usize)> {
+        let module = arg::line_at(self.input, at + 1)?;
+        let name = arg::line_at(self.input, at + 2 + module.len())?;
+        let end = at + 3 + module.len() + name.len();
+        Some((
+            std::str::from_utf8(module).ok()?,
+            std::str::from_utf8(name).ok()?,
+            end,
+        ))
+    }
+
     /// The length field of `width` bytes at `at`, as a `usize` that fits the input.
     #[inline]
     pub(crate) fn len_at(&self, at: usize, width: usize) -> Result<usize> {
@@ -200,12 +213,8 @@ impl<'a> Stream<'a> {
         let op = self.peek().ok()?;
         let (module, name) = match op {
             Opcode::Global => {
-                let module = self.line_at(pos + 1).ok()?;
-                let name = self.line_at(pos + 2 + module.len()).ok()?;
-                (
-                    std::str::from_utf8(module).ok()?,
-                    std::str::from_utf8(name).ok()?,
-                )
+                let (module, name, _) = self.global_lines(pos)?;
+                (module, name)
             }
             _ => {
                 if let Ok(Some((Entry::Global(g), _))) = self.get_at(op) {

@@ -134,30 +134,22 @@ impl<'a> Stream<'a> {
         if end != write {
             return None;
         }
-        let payload = |width: usize| {
-            let start = at + 1 + width;
-            (start, end.checked_sub(start)?).into()
-        };
-        let span: Option<(usize, usize)> = match op {
-            Opcode::ShortBinUnicode | Opcode::ShortBinBytes => payload(1),
-            Opcode::BinUnicode | Opcode::BinBytes => payload(4),
-            Opcode::BinUnicode8 | Opcode::BinBytes8 => payload(8),
-            _ => None,
+        // The text or bytes after the opcode and its length.
+        let payload = || {
+            let start = at + 1 + op.arg().length_prefix()?;
+            Some((start, end.checked_sub(start)?))
         };
         match op {
             Opcode::ShortBinUnicode | Opcode::BinUnicode | Opcode::BinUnicode8 => {
-                let (start, len) = span?;
+                let (start, len) = payload()?;
                 Some(Entry::Str { start, len })
             }
             Opcode::ShortBinBytes | Opcode::BinBytes | Opcode::BinBytes8 => {
-                let (start, len) = span?;
+                let (start, len) = payload()?;
                 Some(Entry::Bytes { start, len })
             }
             Opcode::Global => {
-                let module = super::arg::line_at(self.input, at + 1)?;
-                let name = super::arg::line_at(self.input, at + 2 + module.len())?;
-                let module = std::str::from_utf8(module).ok()?;
-                let name = std::str::from_utf8(name).ok()?;
+                let (module, name, _) = self.global_lines(at)?;
                 Some(Entry::Global(Rc::new(self.renamed(module, name))))
             }
             Opcode::StackGlobal => {

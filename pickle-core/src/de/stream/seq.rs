@@ -153,12 +153,9 @@ impl<'a> StreamDecoder<'a> {
         let op = s.peek()?;
         let global = match op {
             Opcode::Global => {
-                let module = s.line_at(pos + 1)?;
-                let name = s.line_at(pos + 2 + module.len())?;
-                let module = std::str::from_utf8(module).map_err(|_| self.fail())?;
-                let name = std::str::from_utf8(name).map_err(|_| self.fail())?;
-                let global = self.s.renamed(module, name);
-                s.skip(module.len() + name.len() + 3);
+                let (module, name, end) = s.global_lines(pos).ok_or_else(|| self.fail())?;
+                let global = s.renamed(module, name);
+                s.skip(end - pos);
                 global
             }
             Opcode::BinGet | Opcode::LongBinGet | Opcode::Get => match s.get_at(op)? {
