@@ -5,7 +5,7 @@
 #![deny(clippy::pedantic)]
 
 /// Shadows every prelude name generated code might use unqualified.
-#[allow(dead_code, clippy::pedantic)]
+#[allow(dead_code, non_camel_case_types, clippy::pedantic)]
 mod shadowed {
     pub struct Result;
     pub struct Option;
@@ -17,6 +17,8 @@ mod shadowed {
     pub struct String;
     pub struct Box;
     pub struct Default;
+    pub struct bool;
+    pub struct usize;
     pub trait ToPickle {}
     pub trait FromPickle {}
     pub trait PyType {}

@@ -85,6 +85,20 @@ pub trait ToPickle {
         p.write_attr_name(name)?;
         self.to_pickle(p)
     }
+
+    /// Writes `name` (if any), then `self` as [`ToPickle::to_pickle`]
+    /// would, into `draft`: how a derived `to_pickle` writes a whole
+    /// instance in the steady state (see [`ser::Draft`]). Returns false when
+    /// it cannot, having written anything; the instance is then written
+    /// through the [`Pickler`]. The default always returns false: only the
+    /// crate's common types and derived types have a drafted form, and
+    /// there is no reason to override or call it elsewhere.
+    #[doc(hidden)]
+    #[inline(always)]
+    fn draft(&self, name: Option<ser::AttrName>, draft: &mut ser::Draft<'_>) -> bool {
+        let _ = (name, draft);
+        false
+    }
 }
 
 /// A Rust type that can be read from a pickle.

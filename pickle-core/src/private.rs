@@ -8,11 +8,13 @@
 
 pub use core::default::Default;
 pub use core::option::Option::{self, None, Some};
+pub use core::primitive::{bool, usize};
 pub use core::result::Result::{self, Err, Ok};
 
 pub use crate::class::{ClassDesc, FieldDesc, Member, MemberValue, Repr};
 pub use crate::de::{Decoder, Instance};
 pub use crate::error::{Error, ErrorKind};
+pub use crate::ser::{AttrName, Draft};
 pub use crate::stubs::{PyType, Registry, TypeDesc, TypeExpr, TypeParam, TypeShape};
 pub use crate::{FromPickle, Pickler, ToPickle};
 pub use std::vec::Vec;

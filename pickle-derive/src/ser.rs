@@ -12,19 +12,42 @@ use crate::model::{self, Repr};
 pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
     let p = quote!(#krate::__private);
     let ident = c.ident;
-    let body = match &c.data {
+    let Derived { items, body, draft } = match &c.data {
         Data::Struct(style, fields) => struct_body(c, &p, fields, model::struct_repr(c, *style)),
         Data::Enum(variants) if c.is_unit_enum() => unit_enum_body(c, &p, variants),
-        Data::Enum(variants) => data_enum_body(c, &p, variants),
+        Data::Enum(variants) => Derived::body(data_enum_body(c, &p, variants)),
     };
     let generics = bound::with_bound(c.generics, field_types(c), &quote!(#p::ToPickle));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
     quote! {
+        #items
         #[automatically_derived]
         impl #impl_generics #p::ToPickle for #ident #ty_generics #where_clause {
             fn to_pickle(&self, __pickler: &mut #p::Pickler<'_>) -> #p::PickleResult<()> {
                 #body
             }
+            #draft
+        }
+    }
+}
+
+/// What the derive writes for one type.
+struct Derived {
+    /// Items beside the impl (the class description, when both methods
+    /// name it: the writer knows a class by the address of its description).
+    items: TokenStream,
+    /// The body of `to_pickle`.
+    body: TokenStream,
+    /// The `draft` method, for a type that has one.
+    draft: TokenStream,
+}
+
+impl Derived {
+    fn body(body: TokenStream) -> Derived {
+        Derived {
+            items: TokenStream::new(),
+            body,
+            draft: TokenStream::new(),
         }
     }
 }
@@ -53,7 +76,7 @@ fn write_value(p: &TokenStream, f: &Field, access: &TokenStream) -> TokenStream 
     }
 }
 
-fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> TokenStream {
+fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> Derived {
     let values: Vec<TokenStream> = model::live_fields(fields)
         .map(|f| {
             let member = &f.member;
@@ -61,24 +84,65 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
         })
         .collect();
     match repr {
-        Repr::Transparent => match values.first() {
+        Repr::Transparent => Derived::body(match values.first() {
             Some(value) => quote!(#p::ToPickle::to_pickle(#value, __pickler)),
             // `check.rs` refuses this; nothing sensible to write.
             None => quote!(__pickler.write_none()),
-        },
+        }),
         Repr::Dict => {
             let spec = ClassSpec::for_struct(c, fields, repr);
             let names = spec.fields.iter().map(|f| &f.name);
-            quote!(__pickler.write_field_dict(&[#(#names),*], &[#(#values),*]))
+            Derived::body(quote!(__pickler.write_field_dict(&[#(#names),*], &[#(#values),*])))
+        }
+        // The steady state of a plain class has a drafted form (see
+        // `pickle_core::ser::Draft`) when its names fit the writer's
+        // packed names: 2 to 8 attributes.
+        Repr::State if (2..=8).contains(&values.len()) => {
+            let class = format_ident!("__CLASS");
+            let write = write_fields(&class, &values);
+            Derived {
+                items: ClassSpec::for_struct(c, fields, repr).to_static(p, &class),
+                body: quote! {
+                    if let #p::Some(mut __draft) = __pickler.draft(&#class) {
+                        let __kept = #p::ToPickle::draft(self, #p::None, &mut __draft);
+                        let __end = __draft.end(__kept);
+                        if __pickler.end_draft(__end) {
+                            return #p::Ok(());
+                        }
+                    }
+                    #write
+                },
+                draft: draft_fields(p, &class, &values),
+            }
         }
         _ => {
             let class = format_ident!("__CLASS");
             let desc = ClassSpec::for_struct(c, fields, repr).to_static(p, &class);
             let write = write_fields(&class, &values);
-            quote! {
+            Derived::body(quote! {
                 #desc
                 #write
-            }
+            })
+        }
+    }
+}
+
+/// The `draft` method of a plain class: its fields, each after its name,
+/// between the instance's start and end; false as soon as one cannot be
+/// drafted.
+fn draft_fields(p: &TokenStream, class: &syn::Ident, values: &[TokenStream]) -> TokenStream {
+    let fields = values.iter().enumerate().map(|(i, value)| {
+        quote!(#p::ToPickle::draft(#value, #p::Draft::field_name(__names, #i), __draft))
+    });
+    quote! {
+        // In line: a call taking the draft would keep its position in
+        // memory, and every write would wait on it.
+        #[inline(always)]
+        fn draft(&self, __name: #p::Option<#p::AttrName>, __draft: &mut #p::Draft<'_>) -> #p::bool {
+            let #p::Some(__names) = __draft.begin_instance(__name, &#class) else {
+                return false;
+            };
+            #(#fields &&)* __draft.end_instance()
         }
     }
 }
@@ -95,22 +159,31 @@ fn write_fields(class: &syn::Ident, values: &[TokenStream]) -> TokenStream {
     }
 }
 
-fn unit_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> TokenStream {
+fn unit_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> Derived {
     let Ok(members) = model::members(c, variants) else {
         // `check.rs` has reported the variant.
-        return quote!(__pickler.write_none());
+        return Derived::body(quote!(__pickler.write_none()));
     };
     let class = format_ident!("__CLASS");
-    let desc = ClassSpec::for_unit_enum(c, members).to_static(p, &class);
     let ident = c.ident;
     let arms = variants.iter().enumerate().map(|(i, v)| {
         let variant = v.ident;
         quote!(#ident::#variant => #i)
     });
-    quote! {
-        #desc
-        let __member: usize = match self { #(#arms,)* };
-        __pickler.write_enum_member(&#class, __member)
+    let member = quote!(let __member: #p::usize = match self { #(#arms,)* };);
+    Derived {
+        items: ClassSpec::for_unit_enum(c, members).to_static(p, &class),
+        body: quote! {
+            #member
+            __pickler.write_enum_member(&#class, __member)
+        },
+        draft: quote! {
+            #[inline(always)]
+            fn draft(&self, __name: #p::Option<#p::AttrName>, __draft: &mut #p::Draft<'_>) -> #p::bool {
+                #member
+                __draft.enum_member(__name, &#class, __member)
+            }
+        },
     }
 }
 

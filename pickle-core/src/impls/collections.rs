@@ -10,7 +10,7 @@ use std::hash::{BuildHasher, Hash};
 
 use crate::de::{key_label, Decoder};
 use crate::error::Result;
-use crate::ser::AttrName;
+use crate::ser::{AttrName, Draft};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<T: ToPickle> ToPickle for Option<T> {
@@ -27,6 +27,14 @@ impl<T: ToPickle> ToPickle for Option<T> {
         match self {
             Some(v) => v.to_pickle_after(name, p),
             None => p.none_after(name),
+        }
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        match self {
+            Some(v) => v.draft(name, d),
+            None => d.none(name),
         }
     }
 }
@@ -52,6 +60,11 @@ impl<T: ToPickle> ToPickle for [T] {
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.slice_after(name, self)
     }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.list(name, self)
+    }
 }
 
 impl<T: ToPickle> ToPickle for Vec<T> {
@@ -63,6 +76,11 @@ impl<T: ToPickle> ToPickle for Vec<T> {
     #[inline]
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.slice_after(name, self)
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.list(name, self)
     }
 }
 
@@ -94,6 +112,11 @@ impl<T: ToPickle, const N: usize> ToPickle for [T; N] {
     #[inline]
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.slice_after(name, self)
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.list(name, self)
     }
 }
 

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::de::Decoder;
 use crate::error::{ErrorKind, Result};
-use crate::ser::AttrName;
+use crate::ser::{AttrName, Draft};
 use crate::value::{BigInt, PyStr};
 use crate::{FromPickle, Pickler, ToPickle};
 
@@ -17,6 +17,11 @@ impl ToPickle for bool {
     #[inline(always)]
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.bool_after(name, *self)
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.bool(name, *self)
     }
 }
 
@@ -37,6 +42,11 @@ macro_rules! small_ints {
             #[inline(always)]
             fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
                 p.i64_after(name, *self as i64)
+            }
+
+            #[inline(always)]
+            fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+                d.int(name, *self as i64)
             }
         }
 
@@ -69,6 +79,12 @@ macro_rules! wide_ints {
                         self.to_pickle(p)
                     }
                 }
+            }
+
+            #[inline]
+            fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+                // Wider ints are left to the `Pickler`.
+                i64::try_from(*self).is_ok_and(|v| d.int(name, v))
             }
         }
 
@@ -112,6 +128,11 @@ impl ToPickle for f64 {
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.f64_after(name, *self)
     }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.float(name, *self)
+    }
 }
 
 impl FromPickle for f64 {
@@ -124,6 +145,11 @@ impl ToPickle for f32 {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self as f64)
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.float(name, *self as f64)
     }
 }
 
@@ -177,6 +203,11 @@ impl ToPickle for str {
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.str_after(name, self)
     }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.str(name, self)
+    }
 }
 
 impl ToPickle for String {
@@ -188,6 +219,11 @@ impl ToPickle for String {
     #[inline(always)]
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         p.str_after(name, self)
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.str(name, self)
     }
 }
 

@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use crate::de::Decoder;
 use crate::error::Result;
-use crate::ser::AttrName;
+use crate::ser::{AttrName, Draft};
 use crate::value::{Global, Value};
 use crate::{FromPickle, Pickler, ToPickle};
 
@@ -23,6 +23,11 @@ impl<T: ToPickle + ?Sized> ToPickle for &T {
     #[inline]
     fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle_after(name, p)
+    }
+
+    #[inline(always)]
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        (**self).draft(name, d)
     }
 }
 
@@ -44,6 +49,11 @@ macro_rules! pointers {
             #[inline]
             fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
                 (**self).to_pickle_after(name, p)
+            }
+
+            #[inline(always)]
+            fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+                (**self).draft(name, d)
             }
         }
 

@@ -83,57 +83,52 @@ impl<'w> Framer<'w> {
     /// `SHORT_BINUNICODE`, `text` (at most 255 bytes) and `MEMOIZE`.
     #[inline(always)]
     pub(crate) fn short_str(&mut self, text: &[u8]) {
-        let len = text.len();
-        if len <= 16 {
-            self.short_str_in_place(&[], text);
+        self.short_str_after(&[], text);
+    }
+
+    /// `prefix` (empty, or an attribute name's `BINGET`), then
+    /// `SHORT_BINUNICODE`, `text` (at most 255 bytes) and `MEMOIZE`. A text
+    /// of up to 16 bytes is written by [`short_str_into`] over 24 zero
+    /// bytes appended at once (a few stores), then cut to length.
+    #[inline(always)]
+    pub(crate) fn short_str_after(&mut self, prefix: &[u8], text: &[u8]) {
+        if text.len() > 16 {
+            self.out.reserve(prefix.len() + text.len() + 3);
+            self.out.extend_from_slice(prefix);
+            self.out
+                .extend_from_slice(&[Opcode::ShortBinUnicode.byte(), text.len() as u8]);
+            self.out.extend_from_slice(text);
+            self.out.push(Opcode::Memoize.byte());
             return;
         }
-        self.out.reserve(len + 3);
-        self.out
-            .extend_from_slice(&[Opcode::ShortBinUnicode.byte(), len as u8]);
-        self.out.extend_from_slice(text);
-        self.out.push(Opcode::Memoize.byte());
-    }
-
-    /// `prefix` (an attribute name's `BINGET`), then `SHORT_BINUNICODE`,
-    /// `text` (at most 16 bytes) and `MEMOIZE`, built and appended as
-    /// [`Framer::short_str`] does.
-    #[inline(always)]
-    pub(crate) fn short_str_after(&mut self, prefix: [u8; 2], text: &[u8]) {
-        self.short_str_in_place(&prefix, text);
-    }
-
-    /// `prefix` (empty or two bytes), `SHORT_BINUNICODE`, the length,
-    /// `text` (at most 16 bytes) and `MEMOIZE`, written over 24 bytes
-    /// appended at once and then cut to length: `text` goes in as two
-    /// overlapping whole-word copies, so that no write depends on the
-    /// length but where it goes. (Assembled in a buffer and copied, the
-    /// bytes were read back before their writes were done, and the
-    /// processor stalled on every string.)
-    #[inline(always)]
-    fn short_str_in_place(&mut self, prefix: &[u8], text: &[u8]) {
-        let len = text.len();
         let start = self.out.len();
         self.out.extend_from_slice(&[0; 24]);
-        let Some(window) = self.out.get_mut(start..start + 24) else {
-            return;
-        };
-        let at = prefix.len() + 2;
-        window[..at - 2].copy_from_slice(prefix);
-        window[at - 2] = Opcode::ShortBinUnicode.byte();
-        window[at - 1] = len as u8;
-        let body = &mut window[at..at + 16];
-        if len >= 8 {
-            body[..8].copy_from_slice(&text[..8]);
-            body[len - 8..len].copy_from_slice(&text[len - 8..]);
-        } else if len >= 4 {
-            body[..4].copy_from_slice(&text[..4]);
-            body[len - 4..len].copy_from_slice(&text[len - 4..]);
-        } else {
-            body[..len].copy_from_slice(text);
+        // 24 bytes are the room `short_str_into` asks for.
+        if let Some(written) = short_str_into(&mut self.out[start..], prefix, text) {
+            self.out.truncate(start + written);
         }
-        window[at + len] = Opcode::Memoize.byte();
-        self.out.truncate(start + at + len + 1);
+    }
+
+    /// Room for a [`Draft`](super::draft::Draft): up to `room` zeroed
+    /// bytes appended to the output, ending before the open frame's commit
+    /// point (so that no value starts where a boundary would commit the
+    /// frame first), and where the room starts. `None` at the commit point.
+    /// [`Framer::end_draft`] cuts what was not kept.
+    #[inline(always)]
+    pub(crate) fn draft_room(&mut self, room: usize) -> Option<(&mut [u8], usize)> {
+        let start = self.out.len();
+        let end = start.saturating_add(room).min(self.commit_at - 1);
+        if end <= start {
+            return None;
+        }
+        self.out.resize(end, 0);
+        Some((&mut self.out[start..], start))
+    }
+
+    /// Cuts the output back to `len` after a draft.
+    #[inline(always)]
+    pub(crate) fn end_draft(&mut self, len: usize) {
+        self.out.truncate(len);
     }
 
     /// How many bytes the buffer holds (all the output so far, for `to_vec`).
@@ -279,4 +274,48 @@ impl<'w> Framer<'w> {
         }
         Ok(self.out)
     }
+}
+
+/// The room [`short_str_into`] needs for `prefix` and `text`: the text's
+/// own bytes, or 16 for a shorter one (its word copies), and 3 more.
+#[inline(always)]
+fn short_str_room(prefix: &[u8], text: &[u8]) -> usize {
+    prefix.len() + text.len().max(16) + 3
+}
+
+/// Writes `prefix` (empty or two bytes), `SHORT_BINUNICODE`, the length,
+/// `text` (at most 255 bytes) and `MEMOIZE` at the start of `room`, and
+/// returns how many bytes it wrote; `None` (nothing written) if `room` has
+/// fewer than [`short_str_room`] bytes. A text of up to 16
+/// bytes goes in as two overlapping whole-word copies, so that no write
+/// depends on the length but where it goes (assembled in a buffer and
+/// copied, the bytes were read back before their writes were done, and the
+/// processor stalled on every string).
+#[inline(always)]
+pub(crate) fn short_str_into(room: &mut [u8], prefix: &[u8], text: &[u8]) -> Option<usize> {
+    let len = text.len();
+    let room = room.get_mut(..short_str_room(prefix, text))?;
+    let at = prefix.len() + 2;
+    room[..at - 2].copy_from_slice(prefix);
+    room[at - 2] = Opcode::ShortBinUnicode.byte();
+    room[at - 1] = len as u8;
+    if len <= 16 {
+        let body = &mut room[at..at + 16];
+        if len >= 8 {
+            body[..8].copy_from_slice(&text[..8]);
+            body[len - 8..len].copy_from_slice(&text[len - 8..]);
+        } else if len >= 4 {
+            body[..4].copy_from_slice(&text[..4]);
+            body[len - 4..len].copy_from_slice(&text[len - 4..]);
+        } else if len >= 2 {
+            body[..2].copy_from_slice(&text[..2]);
+            body[len - 2..len].copy_from_slice(&text[len - 2..]);
+        } else if let [b] = text {
+            body[0] = *b;
+        }
+    } else {
+        room[at..at + len].copy_from_slice(text);
+    }
+    room[at + len] = Opcode::Memoize.byte();
+    Some(at + len + 1)
 }

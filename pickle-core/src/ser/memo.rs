@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
+use super::draft::DraftCount;
 use crate::class::ClassDesc;
 use crate::hash::FxHasher;
 
@@ -36,6 +37,8 @@ pub(crate) struct ClassMemo {
     /// steady state is a shift and a 2-byte `BINGET`.
     pub(crate) short_names: Option<u64>,
     pub(crate) members: Box<[Option<u32>]>,
+    /// How drafts of instances of the class fared.
+    pub(crate) drafts: DraftCount,
 }
 
 impl ClassMemo {
@@ -99,6 +102,7 @@ impl Memo {
                     fields: vec![None; desc.fields.len()].into(),
                     short_names: None,
                     members: vec![None; desc.members.len()].into(),
+                    drafts: DraftCount::default(),
                 });
                 self.classes.len() - 1
             }
@@ -113,6 +117,12 @@ impl Memo {
     pub(crate) fn reserve_indices(&mut self, n: u32) -> Option<()> {
         self.len = self.len.checked_add(n)?;
         Some(())
+    }
+
+    /// How many more indices can be assigned.
+    #[inline]
+    pub(crate) fn room(&self) -> usize {
+        (u32::MAX - self.len) as usize
     }
 
     /// Assigns the next index.

@@ -7,6 +7,7 @@
 //! 64 KiB framing at protocols 4 and 5.
 
 mod class;
+mod draft;
 pub(crate) mod framer;
 mod items;
 mod memo;
@@ -26,6 +27,7 @@ use crate::text;
 use crate::value::{BigInt, Buffer, PyStr, MAX_STR_DIGITS};
 use crate::ToPickle;
 pub use class::{AttrName, InstanceWriter};
+pub use draft::{Draft, DraftEnd};
 use framer::Framer;
 use memo::Memo;
 pub use seq::SeqKind;
@@ -455,7 +457,7 @@ impl<'w> Pickler<'w> {
             && (v.len() > 2 || one_object_str(v).is_none())
             && self.memo.reserve_indices(1).is_some()
         {
-            self.out.short_str_after(name.get, v.as_bytes());
+            self.out.short_str_after(&name.get, v.as_bytes());
             return Ok(());
         }
         self.write_attr_name(name)?;

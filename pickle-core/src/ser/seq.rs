@@ -166,11 +166,10 @@ impl Pickler<'_> {
         } else {
             let start = self.out.buffered();
             let mut done = 0;
+            let mut last_run = 0;
             for batch in items.chunks(BATCH_SIZE) {
                 self.out.op(Opcode::Mark);
-                for item in batch {
-                    item.to_pickle(self)?;
-                }
+                self.items_drafted(batch, &mut last_run)?;
                 self.out.op(Opcode::Appends);
                 done += batch.len();
                 self.out.expect_more(start, done, items.len());
@@ -234,6 +233,8 @@ impl Pickler<'_> {
                 item.to_pickle(self)?;
                 self.out.op(Opcode::Append);
             }
+            // Enough items for drafting runs of them to pay for the room.
+            _ if items.len() >= 16 => self.batch_drafted(items)?,
             _ => {
                 for item in items {
                     item.to_pickle(self)?;
@@ -242,6 +243,15 @@ impl Pickler<'_> {
             }
         }
         self.depth -= 1;
+        Ok(())
+    }
+
+    /// `slice_items` of a longer list, apart: its drafting is a lot of
+    /// code to put in line wherever a list is written.
+    #[inline(never)]
+    fn batch_drafted<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
+        self.items_drafted(items, &mut 0)?;
+        self.out.op(Opcode::Appends);
         Ok(())
     }
 
