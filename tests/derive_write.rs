@@ -81,3 +81,53 @@ fn frames_commit_where_cpython_commits_them_at_every_offset() {
     let count = records.len() / 3;
     common::assert_python_ok_for_each("frame_shift.py", &records, count);
 }
+
+/// Instances written whole into the buffer's spare room (protocol 4+, see
+/// `pickle_core::ser::Draft`) come out the same when the writer streams
+/// frame by frame, reusing that room after each flush.
+#[test]
+fn streamed_instances_equal_the_buffered_ones() {
+    let samples: Vec<shop::Sample> = (0..3000).map(shop::cases::sample).collect();
+    let orders = shop::cases::bulk_orders();
+    for protocol in [Protocol::V4, Protocol::V5] {
+        for value in [&samples as &dyn pickle_core::ToPickle, &orders] {
+            let mut streamed = Vec::new();
+            pickle_core::ser::Options::new()
+                .protocol(protocol)
+                .to_writer(&mut streamed, value)
+                .expect("writes");
+            let buffered = pickle_core::to_vec_with(value, protocol).expect("writes");
+            assert!(buffered.len() > 3 * 64 * 1024);
+            assert!(streamed == buffered, "{protocol:?}");
+        }
+    }
+}
+
+/// The depth limit holds the same for instances written whole (protocol
+/// 5) as for those written value by value (protocol 3). In each value, the
+/// first instance is written value by value (its class is not in the memo
+/// yet) and the second whole, nested deeper than the first: by its place
+/// (an item in a list), or by its fields (a sample's `parts` and a part).
+#[test]
+fn instances_written_whole_keep_the_depth_limit() {
+    use shop::cases::{item, sample};
+    let by_place = (item(0), vec![item(1)]);
+    let by_fields = vec![sample(0), sample(19)];
+    let least = |value: &dyn pickle_core::ToPickle, protocol: Protocol| {
+        (0..10)
+            .find(|&depth| {
+                pickle_core::ser::Options::new()
+                    .protocol(protocol)
+                    .max_depth(depth)
+                    .to_vec(value)
+                    .is_ok()
+            })
+            .expect("some depth is enough")
+    };
+    // The second instance is the deeper: without it, less depth is enough.
+    assert!(least(&by_place.0, Protocol::V3) < least(&by_place, Protocol::V3));
+    assert!(least(&&by_fields[..1], Protocol::V3) < least(&by_fields, Protocol::V3));
+    for value in [&by_place as &dyn pickle_core::ToPickle, &by_fields] {
+        assert_eq!(least(value, Protocol::V5), least(value, Protocol::V3));
+    }
+}

@@ -221,7 +221,44 @@ pub fn all() -> Vec<Case> {
         case("many_items", (0..2500).map(item).collect::<Vec<_>>()),
         case("bulk_orders", bulk_orders()),
         case("bulk_orders_late", (padding(300), bulk_orders())),
+        case("samples", (0..3000).map(sample).collect::<Vec<_>>()),
     ]
+}
+
+/// Sample `n` of `samples`: ints of every width the writer drafts (one to
+/// eight bytes) and past it, strings of 0 to 300 bytes (the one-object
+/// ones, one- to three-byte UTF-8, past `SHORT_BINUNICODE`), lists of 0 to
+/// 3 lists, `None` or not.
+pub fn sample(n: i64) -> Sample {
+    let label = match n % 11 {
+        0 => String::new(),
+        1 => "x".into(),
+        2 => "\u{e9}".into(),
+        3 => "\u{20ac}".into(),
+        _ => "abcdefghij".repeat(31)[..(n * 37 % 301) as usize].to_owned(),
+    };
+    Sample {
+        n: match n % 5 {
+            0 => n,
+            1 => -n,
+            2 => n << 33,
+            3 => -(n << 40) - 1,
+            _ => i64::MAX - n,
+        },
+        label,
+        ratio: n as f64 * 0.5 - 7.25,
+        parts: (0..n % 4)
+            .map(|i| (0..n % 3).map(|j| format!("p{n}_{i}_{j}")).collect())
+            .collect(),
+        ok: n % 2 == 0,
+        big: if n % 3 == 0 {
+            u64::MAX - n as u64
+        } else {
+            n as u64
+        },
+        note: (n % 3 != 1).then(|| format!("note {n}")),
+        small: n as f32 * 0.5,
+    }
 }
 
 /// Orders of varying sizes, more than 64 KiB of them at every protocol, so

@@ -63,6 +63,22 @@ pub struct Slotted {
     pub b: String,
 }
 
+/// `@dataclass class Sample`: a field of every type the writer drafts
+/// whole instances of (see `pickle_core::ser::Draft`), eight of them, the
+/// most it drafts.
+#[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
+#[pickle(module = "shop.models")]
+pub struct Sample {
+    pub n: i64,
+    pub label: String,
+    pub ratio: f64,
+    pub parts: Vec<Vec<String>>,
+    pub ok: bool,
+    pub big: u64,
+    pub note: Option<String>,
+    pub small: f32,
+}
+
 /// `Pair = namedtuple("Pair", ["left", "right"])`.
 #[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
 #[pickle(module = "shop.models", name = "Pair", new_args)]

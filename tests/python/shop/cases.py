@@ -4,7 +4,7 @@ unless they do in Rust: CPython memoizes by identity, and the compiler
 shares and interns equal constants."""
 from shop.models import (
     Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood,
-    Order, Pair, Priority, Profile, Rect, Slotted, Square, Status, Timed, Wrapper,
+    Order, Pair, Priority, Profile, Rect, Sample, Slotted, Square, Status, Timed, Wrapper,
 )
 
 
@@ -38,6 +38,33 @@ def bulk_orders():
         o.tags = o.tags[:n % 3]
         orders.append(o)
     return orders
+
+
+def sample(n):
+    """Sample `n` of "samples", as `sample` in tests/shop/cases.rs makes it."""
+    k = n % 11
+    if k == 0:
+        label = str()
+    elif k == 1:
+        label = chr(120)
+    elif k == 2:
+        label = chr(0xE9)
+    elif k == 3:
+        label = chr(0x20AC)  # a new object: only latin-1 characters are shared
+    else:
+        text = ("abcdefghij" * 31)[: n * 37 % 301]
+        label = s(text) if len(text) > 1 else text
+    ints = [n, -n, n << 33, -(n << 40) - 1, 2**63 - 1 - n]
+    return Sample(
+        n=ints[n % 5],
+        label=label,
+        ratio=n * 0.5 - 7.25,
+        parts=[[s(f"p{n}_{i}_{j}") for j in range(n % 3)] for i in range(n % 4)],
+        ok=n % 2 == 0,
+        big=2**64 - 1 - n if n % 3 == 0 else n,
+        note=None if n % 3 == 1 else s(f"note {n}"),
+        small=n * 0.5,
+    )
 
 
 def customer(n):
@@ -100,6 +127,7 @@ CASES = {
     "many_items": lambda: [item(i) for i in range(2500)],
     "bulk_orders": lambda: bulk_orders(),
     "bulk_orders_late": lambda: ([s(f"pad{i}") for i in range(300)], bulk_orders()),
+    "samples": lambda: [sample(n) for n in range(3000)],
 }
 
 

@@ -43,6 +43,18 @@ class Order:
     status: Status
 
 
+@dataclass
+class Sample:
+    n: int
+    label: str
+    ratio: float
+    parts: list
+    ok: bool
+    big: int
+    note: Optional[str]
+    small: float
+
+
 class CustomerV2:
     """A plain class: its instance dict is its state."""
 
