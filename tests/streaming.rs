@@ -67,6 +67,24 @@ fn pickles() -> Vec<(String, u8, Vec<u8>)> {
     pickles_of(&cases())
 }
 
+/// A set at protocols 2 and 3 is a call of `builtins.set` on a list: the
+/// list's last batch is followed by `TUPLE1 REDUCE`, which the streaming
+/// reader reads too (it does not give up to the general reader).
+#[test]
+fn streams_sets_written_as_calls() {
+    use std::collections::{BTreeSet, HashSet};
+    let records = common::read_records(&common::python("sets_as_calls.py", &[], b""));
+    assert_eq!(records.len(), 6);
+    for r in records.chunks(3) {
+        let proto = String::from_utf8_lossy(&r[0]);
+        let ints = decode_streaming::<HashSet<i64>>(&r[1]);
+        assert_eq!(ints, Some(HashSet::from([1, 2, 3])), "protocol {proto}");
+        let tags = decode_streaming::<BTreeSet<String>>(&r[2]);
+        let expected: BTreeSet<String> = (0..5).map(|i| format!("tag{i}")).collect();
+        assert_eq!(tags, Some(expected), "protocol {proto}");
+    }
+}
+
 /// Which memo entries a `GET` reads back is first guessed (none). A `GET`
 /// of a string or a global not kept finds it again by walking from a
 /// nearby memo write, wherever it is: orders sharing 3 or 40 customer

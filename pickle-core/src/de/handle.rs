@@ -431,12 +431,7 @@ impl<'a> Instance<'a> {
     #[inline(always)]
     pub fn next_field(&mut self) -> Result<Option<(usize, Decoder<'a>)>> {
         Ok(match &mut self.0 {
-            InstanceSrc::Stream(i) => match i.next_known_field() {
-                Some((n, d)) => Some((n, Decoder::stream(d))),
-                None => i
-                    .next_field_in_general()?
-                    .map(|(n, d)| (n, Decoder::stream(d))),
-            },
+            InstanceSrc::Stream(i) => i.next_field()?.map(|(n, d)| (n, Decoder::stream(d))),
             InstanceSrc::Node(i) => i.next_field()?.map(|(n, d)| (n, Decoder::node(d))),
         })
     }

@@ -206,25 +206,20 @@ impl<'a> StreamDecoder<'a> {
 
 impl<'a> StreamInstance<'a> {
     /// The next field: its index in the class's fields, and its value.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next_field(&mut self) -> Result<Option<(usize, StreamDecoder<'a>)>> {
-        // A known field name, as in every instance after the first (in line).
-        if let Phase::State { map, .. } = &mut self.phase {
+        // A known field name, as in every instance after the first, and
+        // the end of a state dict of one batch (`SETITEMS BUILD`), in line.
+        if let Phase::State { map, tuple, slots } = &mut self.phase {
             if let Some(found) = map.next_known_field(self.class) {
                 return Ok(Some(found));
             }
+            if !*tuple && !*slots && map.end_batch_then(Opcode::Build) {
+                self.phase = Phase::Done;
+                return Ok(None);
+            }
         }
         self.next_field_in_general()
-    }
-
-    /// A known field name, as in every instance after the first: the
-    /// common case of [`next_field`](Self::next_field), in line.
-    #[inline(always)]
-    pub(crate) fn next_known_field(&mut self) -> Option<(usize, StreamDecoder<'a>)> {
-        match &mut self.phase {
-            Phase::State { map, .. } => map.next_known_field(self.class),
-            _ => None,
-        }
     }
 
     /// [`next_field`](Self::next_field) when the field is not a known one.

@@ -334,10 +334,32 @@ impl<'a> StreamSeq<'a> {
         mut self,
         mut f: impl FnMut(StreamDecoder<'a>) -> Result<T>,
     ) -> Result<Vec<T>> {
+        const MARK: u8 = Opcode::Mark.byte();
+        const APPENDS: u8 = Opcode::Appends.byte();
         let s = self.d.s;
         let mut out = Vec::with_capacity(self.len());
         loop {
-            let pos = s.pos();
+            let mut pos = s.pos();
+            // A list's first batch opening and its last closing, as CPython
+            // writes them, in line (as `next_item` reads them).
+            if self.batch == LIST_BATCH && matches!(self.tail, Tail::None) {
+                match (self.mode, s.input.get(pos..pos + 2)) {
+                    (Mode::Between, Some(&[MARK, _])) => {
+                        s.skip(1);
+                        pos += 1;
+                        self.mode = Mode::Batch;
+                        self.in_batch = 0;
+                    }
+                    (Mode::Batch, Some(&[APPENDS, next]))
+                        if self.in_batch < BATCH_SIZE && next != MARK =>
+                    {
+                        s.skip(1);
+                        self.mode = Mode::Done;
+                        return Ok(out);
+                    }
+                    _ => {}
+                }
+            }
             let in_line = matches!(self.mode, Mode::Batch)
                 && self.last != Some(pos)
                 && s.input
