@@ -266,7 +266,7 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// A handle for the value that starts where the stream is now, one level deeper.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn next(self) -> Result<StreamDecoder<'a>> {
         let depth = self.depth() + 1;
         if depth > self.s.opts.limits.max_depth || depth > MAX_STREAM_DEPTH {
