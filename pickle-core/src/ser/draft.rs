@@ -200,10 +200,17 @@ impl Draft<'_> {
     /// Writes `bytes`; false if they do not fit.
     #[inline(always)]
     fn put<const N: usize>(&mut self, bytes: [u8; N]) -> bool {
+        self.put_first(bytes, N)
+    }
+
+    /// Writes `bytes` (all of them, in one fixed-size copy) and keeps the
+    /// first `keep`; false if they do not fit.
+    #[inline(always)]
+    fn put_first<const N: usize>(&mut self, bytes: [u8; N], keep: usize) -> bool {
         match self.room.get_mut(self.pos..self.pos + N) {
             Some(room) => {
                 room.copy_from_slice(&bytes);
-                self.pos += N;
+                self.pos += keep;
                 true
             }
             None => false,
@@ -256,14 +263,7 @@ impl Draft<'_> {
     #[inline(always)]
     fn long1(&mut self, v: i64) -> bool {
         let (n, bytes) = long1_bytes(v);
-        match self.room.get_mut(self.pos..self.pos + bytes.len()) {
-            Some(room) => {
-                room.copy_from_slice(&bytes);
-                self.pos += n;
-                true
-            }
-            None => false,
-        }
+        self.put_first(bytes, n)
     }
 
     /// `name`, then a float.
