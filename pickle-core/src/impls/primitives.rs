@@ -81,7 +81,7 @@ macro_rules! wide_ints {
                 }
             }
 
-            #[inline]
+            #[inline(always)]
             fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
                 // Wider ints are left to the `Pickler`.
                 i64::try_from(*self).is_ok_and(|v| d.int(name, v))

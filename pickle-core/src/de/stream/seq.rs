@@ -346,7 +346,7 @@ impl<'a> StreamSeq<'a> {
                 match (self.mode, s.input.get(pos..pos + 2)) {
                     (Mode::Between, Some(&[MARK, _])) => {
                         s.skip(1);
-                        pos += 1;
+                        pos = s.pos();
                         self.mode = Mode::Batch;
                         self.in_batch = 0;
                     }
