@@ -71,25 +71,29 @@ pub(crate) struct Memo {
     /// (see `one_object_str` in `mod.rs`).
     one_object_strs: Map<u16, u32>,
     pub(crate) classes: Vec<ClassMemo>,
-    last_class: usize,
+    /// The slots of the classes used last, with their descriptions'
+    /// addresses (0: none), newest first: an instance with a nested class
+    /// or an enum member field uses two or three classes in turn.
+    recent: [(usize, usize); RECENT_CLASSES],
 }
+
+/// How many classes [`Memo::class_slot`] finds without a search.
+const RECENT_CLASSES: usize = 4;
 
 impl Memo {
     /// The slot in [`Memo::classes`] for `desc`, added on first use.
     #[inline]
     pub(crate) fn class_slot(&mut self, desc: &'static ClassDesc) -> usize {
         let addr = desc as *const ClassDesc as usize;
-        if self
-            .classes
-            .get(self.last_class)
-            .is_some_and(|c| c.desc == addr)
-        {
-            return self.last_class;
+        for &(recent, slot) in &self.recent {
+            if recent == addr {
+                return slot;
+            }
         }
         self.find_class_slot(desc)
     }
 
-    /// [`Memo::class_slot`] when `desc` is not the class of the last call.
+    /// [`Memo::class_slot`] when `desc` is not one of the recent classes.
     #[inline(never)]
     fn find_class_slot(&mut self, desc: &'static ClassDesc) -> usize {
         let addr = desc as *const ClassDesc as usize;
@@ -107,7 +111,8 @@ impl Memo {
                 self.classes.len() - 1
             }
         };
-        self.last_class = slot;
+        self.recent.rotate_right(1);
+        self.recent[0] = (addr, slot);
         slot
     }
 
