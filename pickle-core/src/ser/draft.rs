@@ -87,12 +87,10 @@ impl Pickler<'_> {
     }
 
     /// A draft in `room` bytes past the output (fewer at the end of a
-    /// frame or of the memo), counted for the class in `slot` if any.
+    /// frame or of the memo), counted for the class in `slot` if any. The
+    /// caller checked the protocol (4+).
     #[inline(always)]
     fn draft_in(&mut self, slot: Option<usize>, room: usize) -> Option<Draft<'_>> {
-        if self.proto < 4 {
-            return None;
-        }
         let depth_room = self.max_depth.checked_sub(self.depth)?;
         // Every memoized object takes at least a byte.
         let room = room.min(self.memo.room());
@@ -137,7 +135,8 @@ impl Pickler<'_> {
         let mut rest = items;
         let mut empty_runs = 0;
         while !rest.is_empty() {
-            let drafting = empty_runs < 8 || empty_runs * 64 <= items.len() - rest.len();
+            let drafting =
+                self.proto >= 4 && (empty_runs < 8 || empty_runs * 64 <= items.len() - rest.len());
             let room = (2 * *last_run).clamp(RUN_ROOM.0, RUN_ROOM.1);
             let draft = if drafting {
                 self.draft_in(None, room)

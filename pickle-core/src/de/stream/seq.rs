@@ -247,16 +247,7 @@ impl<'a> StreamSeq<'a> {
                 Mode::Done => return Ok(None),
                 Mode::Batch if op == self.batch.0 => {
                     s.skip(1);
-                    if self.batch == LIST_BATCH
-                        && self.in_batch < BATCH_SIZE
-                        && s.peek()? != Opcode::Mark
-                    {
-                        // CPython writes a list's items in batches of
-                        // 1000, so a shorter one is the last. Another
-                        // writer's item after it (`item APPEND`) cannot be
-                        // misread: whatever reads the item as the next
-                        // value then meets an `APPEND`, which nothing but
-                        // this list takes, and gives up.
+                    if self.last_batch(s.peek()?.byte()) {
                         return self.finish();
                     }
                     self.mode = Mode::Between;
@@ -336,6 +327,8 @@ impl<'a> StreamSeq<'a> {
     ) -> Result<Vec<T>> {
         const MARK: u8 = Opcode::Mark.byte();
         const APPENDS: u8 = Opcode::Appends.byte();
+        const FRAME: u8 = Opcode::Frame.byte();
+        const PROTO: u8 = Opcode::Proto.byte();
         let s = self.d.s;
         let mut out = Vec::with_capacity(self.len());
         loop {
@@ -350,8 +343,9 @@ impl<'a> StreamSeq<'a> {
                         self.mode = Mode::Batch;
                         self.in_batch = 0;
                     }
+                    // (A `FRAME` after the batch is left to `next_item`.)
                     (Mode::Batch, Some(&[APPENDS, next]))
-                        if self.in_batch < BATCH_SIZE && next != MARK =>
+                        if !matches!(next, FRAME | PROTO) && self.last_batch(next) =>
                     {
                         s.skip(1);
                         self.mode = Mode::Done;
@@ -386,6 +380,17 @@ impl<'a> StreamSeq<'a> {
             }
             out.push(f(item).map_err(|e| e.in_index(index))?);
         }
+    }
+
+    /// Whether the batch that just ended, followed by the opcode `next`, is
+    /// the last of a list: CPython writes a list's items in batches of
+    /// 1000, so a shorter one not followed by another batch is the last.
+    /// Another writer's item after it (`item APPEND`) cannot be misread:
+    /// whatever reads the item as the next value then meets an `APPEND`,
+    /// which nothing but this list takes, and gives up.
+    #[inline(always)]
+    fn last_batch(&self, next: u8) -> bool {
+        self.batch == LIST_BATCH && self.in_batch < BATCH_SIZE && next != Opcode::Mark.byte()
     }
 
     /// How many items a batch that starts at `pos` holds, if they are a
