@@ -2,8 +2,8 @@
 
 Builds each workload as Python objects, writes CPython's protocol-5 pickle of
 it to DIR/<name>.pkl (Rust decodes those, and checks its own encoding against
-them), times `pickle.dumps` and `pickle.loads` (best of REPEAT runs), and
-prints the timings as JSON."""
+them), times `pickle.dumps` and `pickle.loads` (REPEAT runs each), and
+prints every run's time as JSON."""
 import json
 import os
 import pickle
@@ -28,23 +28,47 @@ def records(n=200_000):
     ]
 
 
+def dict_tree(groups=30, sections=50, items=30):
+    """45,000 dict-shaped items in a two-level dict of lists (keys in
+    sorted order, as a Rust `BTreeMap` writes them)."""
+    return {
+        f"group{g:02}": {
+            f"section{s:02}": [
+                {
+                    "id": (g * sections + s) * items + i,
+                    "name": f"item {g}.{s}.{i}",
+                    "score": i * 0.5,
+                    "tags": [f"t{i % 5}", f"u{i % 3}"],
+                    "counts": [i, i + 1, i + 2],
+                    "weights": [i * 0.25, i * 0.125],
+                }
+                for i in range(items)
+            ]
+            for s in range(sections)
+        }
+        for g in range(groups)
+    }
+
+
 def workloads():
     return {
         "records": records(),
         "ints": [i % 1000 for i in range(1_000_000)],
         "strings": [f"s{i}" for i in range(100_000)],
         "bytes": bytes(range(256)) * (10 * 1024 * 1024 // 256),
+        "floats": [[i * 50 + j + 0.5 for j in range(50)] for i in range(1000)],
         "tree": [{"id": i, "vals": [i, i + 1, i + 2], "name": f"n{i}"} for i in range(150_000)],
+        "dict_tree": dict_tree(),
     }
 
 
-def best(f):
-    times = []
+def times(f):
+    out = []
     for _ in range(REPEAT):
         start = time.perf_counter()
         f()
-        times.append(time.perf_counter() - start)
-    return min(times)
+        out.append(time.perf_counter() - start)
+    return out
 
 
 def main():
@@ -55,8 +79,8 @@ def main():
         with open(os.path.join(out_dir, f"{name}.pkl"), "wb") as f:
             f.write(data)
         results[name] = {
-            "dumps": best(lambda: pickle.dumps(obj, protocol=5)),
-            "loads": best(lambda: pickle.loads(data)),
+            "dumps": times(lambda: pickle.dumps(obj, protocol=5)),
+            "loads": times(lambda: pickle.loads(data)),
             "bytes": len(data),
         }
     print(json.dumps(results))
