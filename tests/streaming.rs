@@ -12,6 +12,8 @@
 mod common;
 mod shop;
 
+use std::collections::BTreeMap;
+
 use pickle_core::__private::{
     decode_general, decode_general_with, decode_streaming, decode_streaming_with,
 };
@@ -111,14 +113,15 @@ fn streams_pickles_that_read_back_memo_entries_from_anywhere() {
     assert!(streamed >= 4 * 4, "only {streamed} pickles streamed");
 }
 
-/// A list's batch of fewer than 1000 items is its last in CPython's
-/// pickles, so the reader ends the list there (unless a `MARK` follows)
-/// instead of looking ahead. A writer with smaller batches writes one item
-/// more as `item APPEND`, which the reader must not take for the value
-/// after the list: it gives up on it, and the general reader reads it.
-/// Whole batches of any size still stream.
+/// A list's or dict's batch of fewer than 1000 items is its last in
+/// CPython's pickles, so the reader ends the container there (unless a
+/// `MARK` follows) instead of looking ahead. A writer with smaller batches
+/// writes one item more as `item APPEND` (`key value SETITEM`), which the
+/// reader must not take for the value after the container: it gives up on
+/// it, and the general reader reads it. Whole batches of any size still
+/// stream.
 #[test]
-fn lists_in_smaller_batches_than_cpython_s_agree() {
+fn containers_in_smaller_batches_than_cpython_s_agree() {
     let records = common::read_records(&common::python("small_batches.py", &[], b""));
     let orders: Vec<shop::Order> = (0..9)
         .map(|k| shop::cases::order(k, shop::Status::New, 3, k % 2 == 0))
@@ -139,6 +142,19 @@ fn lists_in_smaller_batches_than_cpython_s_agree() {
                 .collect::<Vec<_>>(),
         ),
         shop::cases::case("orders", orders),
+        shop::cases::case("dict_6", keyed(6)),
+        shop::cases::case("dict_7", keyed(7)),
+        shop::cases::case(
+            "dict_of_dicts",
+            (0..5)
+                .map(|i| {
+                    let inner: BTreeMap<String, Vec<String>> = (0..3)
+                        .map(|j| (format!("s{j}"), vec![format!("a{i}"), format!("b{j}")]))
+                        .collect();
+                    (format!("g{i}"), inner)
+                })
+                .collect::<BTreeMap<_, _>>(),
+        ),
     ];
     let mut failures = Vec::new();
     for r in records.chunks(3) {
@@ -151,7 +167,7 @@ fn lists_in_smaller_batches_than_cpython_s_agree() {
             failures.push(format!("{name} in batches of {batch}: {e}"));
         }
         // Whole batches only (6 items in batches of 2 or 3), or one batch.
-        let must_stream = name == "strings_6" || batch == "500";
+        let must_stream = matches!(&*name, "strings_6" | "dict_6") || batch == "500";
         match (case.stream)(&r[2]) {
             Ok(streamed) if streamed || !must_stream => {}
             Ok(_) => failures.push(format!("{name} in batches of {batch} did not stream")),
@@ -160,6 +176,11 @@ fn lists_in_smaller_batches_than_cpython_s_agree() {
     }
     assert_eq!(records.len(), 3 * 3 * cases.len());
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `{"k0": 0, ...}` of `n` entries.
+fn keyed(n: i64) -> BTreeMap<String, i64> {
+    (0..n).map(|i| (format!("k{i}"), i)).collect()
 }
 
 /// A short list of strings, numbers or memo `GET`s is read into a vector

@@ -1,7 +1,8 @@
 """Pickles written with batches smaller than CPython's 1000 items, as
 another writer might: the pure-Python pickler with another `_BATCHSIZE`.
 With batches of 2, three items are `MARK a b APPENDS c APPEND`, four
-are `MARK a b APPENDS MARK c d APPENDS`.
+are `MARK a b APPENDS MARK c d APPENDS`; dicts likewise, with `SETITEMS`
+and `SETITEM`.
 
 Writes records: name, batch size, pickle (protocol 4)."""
 import io
@@ -30,6 +31,11 @@ CASES = {
     "strings_7": lambda: [s(f"item {i}") for i in range(7)],
     "lists": lambda: [[s(f"a{i}"), s(f"b{i}"), s(f"c{i}")] for i in range(5)],
     "orders": lambda: orders(9),
+    "dict_6": lambda: {s(f"k{i}"): i for i in range(6)},
+    "dict_7": lambda: {s(f"k{i}"): i for i in range(7)},
+    "dict_of_dicts": lambda: {
+        s(f"g{i}"): {s(f"s{j}"): [s(f"a{i}"), s(f"b{j}")] for j in range(3)} for i in range(5)
+    },
 }
 
 out = []

@@ -383,14 +383,15 @@ impl<'a> StreamSeq<'a> {
     }
 
     /// Whether the batch that just ended, followed by the opcode `next`, is
-    /// the last of a list: CPython writes a list's items in batches of
-    /// 1000, so a shorter one not followed by another batch is the last.
-    /// Another writer's item after it (`item APPEND`) cannot be misread:
-    /// whatever reads the item as the next value then meets an `APPEND`,
-    /// which nothing but this list takes, and gives up.
+    /// the last of its list, dict or set: CPython writes items in batches
+    /// of 1000, so a shorter one not followed by another batch is the last.
+    /// Another writer's item after it (`item APPEND`, `key value SETITEM`)
+    /// cannot be misread: whatever reads the item as the next value then
+    /// meets an `APPEND` or `SETITEM`, which nothing but this container
+    /// takes, and gives up.
     #[inline(always)]
     fn last_batch(&self, next: u8) -> bool {
-        self.batch == LIST_BATCH && self.in_batch < BATCH_SIZE && next != Opcode::Mark.byte()
+        self.in_batch < BATCH_SIZE && next != Opcode::Mark.byte()
     }
 
     /// How many items a batch that starts at `pos` holds, if they are a
