@@ -1,15 +1,22 @@
-//! The [`Decoder`]: what a [`FromPickle`](crate::FromPickle) implementation reads from.
+//! The [`Decoder`] and its iterators: what a [`FromPickle`](crate::FromPickle)
+//! implementation reads from.
 //!
-//! A `Decoder` stands for one decoded object. Its methods check the object's
-//! Python type against what the Rust type expects and give an error naming
-//! both, with the offset of the opcode that made the object; the path to it
-//! (`Order.items[3].price`) is added as the error travels up.
+//! A `Decoder` stands for one object of the pickle. Its methods check the
+//! object's Python type against what the Rust type expects and give an error
+//! naming both, with the offset of the opcode that made the object; the path
+//! to it (`Order.items[3].price`) is added as the error travels up.
+//!
+//! Behind a `Decoder` is one of two backends with the same methods: the
+//! streaming reader (`stream/`), which reads values in order straight from
+//! the input, or the general reader's objects (`node/`). Implementations
+//! cannot tell them apart if they read each value once, in order, and read
+//! a dict's key before its value; an implementation that does otherwise is
+//! still correct, only slower (the streaming reader gives up, and the
+//! general reader runs it again).
 
-use std::cell::Cell;
-
-use super::arena::{Arena, CallNode, Node, NodeId, OpNode, Text};
-use super::build;
-use super::options::Limits;
+use super::node::{NodeDecoder, NodeInstance, NodeMap, NodeSeq};
+use super::stream::{StreamDecoder, StreamInstance, StreamMap, StreamSeq};
+use crate::class::ClassDesc;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{BigInt, Global, PyStr, Value};
 
@@ -51,112 +58,83 @@ pub enum Kind {
     PersistentId,
 }
 
-/// Shared state of one typed decode.
-pub(crate) struct Ctx<'a> {
-    pub(crate) arena: &'a Arena,
-    pub(crate) input: &'a [u8],
-    pub(crate) limits: Limits,
-    /// Objects visited so far, and how many may be: typed values copy a
-    /// shared object at each reference, so this bounds the copies.
-    visits: Cell<usize>,
-    max_visits: usize,
-}
-
-impl<'a> Ctx<'a> {
-    pub(crate) fn new(arena: &'a Arena, input: &'a [u8], limits: Limits) -> Ctx<'a> {
-        let links: usize = arena.refs.iter().map(|&r| r as usize).sum();
-        let graph = arena.nodes.len() + links;
-        Ctx {
-            arena,
-            input,
-            limits,
-            visits: Cell::new(0),
-            max_visits: graph.saturating_mul(limits.max_copies_factor).max(1 << 20),
-        }
-    }
-
-    pub(crate) fn root(&'a self, id: NodeId) -> NodeDecoder<'a> {
-        NodeDecoder {
-            ctx: self,
-            id,
-            depth: 0,
+impl Kind {
+    /// The name of the Python type, for messages (`int`, `NoneType`, ...).
+    pub(crate) fn type_name(self) -> &'static str {
+        match self {
+            Kind::None => "NoneType",
+            Kind::Bool => "bool",
+            Kind::Int => "int",
+            Kind::Float => "float",
+            Kind::Str => "str",
+            Kind::Bytes => "bytes",
+            Kind::ByteArray => "bytearray",
+            Kind::List => "list",
+            Kind::Tuple => "tuple",
+            Kind::Dict => "dict",
+            Kind::Set => "set",
+            Kind::FrozenSet => "frozenset",
+            Kind::Global => "type",
+            Kind::Object | Kind::PersistentId => "object",
+            Kind::Buffer => "memoryview",
         }
     }
 }
 
-/// One object of the general reader's result.
+/// Calls the same method on the backend behind a handle: `each!(src, d =>
+/// d.method())`, or with `wrap W` to wrap each backend's result in `W`'s
+/// variant of the same name.
+macro_rules! each {
+    ($src:expr, $d:ident => $body:expr) => {
+        match $src {
+            Src::Node($d) => $body,
+            Src::Stream($d) => $body,
+        }
+    };
+    ($src:expr, $d:ident => $body:expr, wrap $w:ident) => {
+        match $src {
+            Src::Node($d) => $w::Node($body),
+            Src::Stream($d) => $w::Stream($body),
+        }
+    };
+}
+
+/// A backend's handle, sequence, map or instance.
 #[derive(Clone, Copy)]
-pub(crate) struct NodeDecoder<'a> {
-    ctx: &'a Ctx<'a>,
-    id: NodeId,
-    depth: usize,
+enum Src<N, S> {
+    Node(N),
+    Stream(S),
 }
 
-impl std::fmt::Debug for NodeDecoder<'_> {
+/// One object of a pickle, for a [`FromPickle`](crate::FromPickle) implementation to read.
+#[derive(Clone, Copy)]
+pub struct Decoder<'a>(Src<NodeDecoder<'a>, StreamDecoder<'a>>);
+
+impl std::fmt::Debug for Decoder<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Decoder")
-            .field("kind", &self.kind())
             .field("offset", &self.offset())
             .finish()
     }
 }
 
-impl<'a> NodeDecoder<'a> {
-    fn node(&self) -> &'a Node {
-        self.ctx.arena.node(self.id)
+impl<'a> Decoder<'a> {
+    pub(crate) fn node(d: NodeDecoder<'a>) -> Decoder<'a> {
+        Decoder(Src::Node(d))
     }
 
-    /// A decoder for a child object, one level deeper.
-    pub(crate) fn child(&self, id: NodeId) -> Result<NodeDecoder<'a>> {
-        let depth = self.depth + 1;
-        if depth > self.ctx.limits.max_depth {
-            return Err(build::depth_error(
-                self.ctx.limits.max_depth,
-                self.ctx.arena.offset(id),
-            ));
-        }
-        let visits = self.ctx.visits.get() + 1;
-        if visits > self.ctx.max_visits {
-            return Err(Error::at(
-                ErrorKind::AllocLimit,
-                self.ctx.arena.offset(id),
-                "typed decoding copies shared objects more often than the limit allows \
-                 (raise `Limits::max_copies_factor`, or decode into `Value`, which shares them)",
-            ));
-        }
-        self.ctx.visits.set(visits);
-        Ok(NodeDecoder {
-            ctx: self.ctx,
-            id,
-            depth,
-        })
+    pub(crate) fn stream(d: StreamDecoder<'a>) -> Decoder<'a> {
+        Decoder(Src::Stream(d))
     }
 
     /// The Python type of the object.
     pub fn kind(&self) -> Kind {
-        match self.node() {
-            Node::None => Kind::None,
-            Node::Bool(_) => Kind::Bool,
-            Node::Int(_) | Node::BigInt(_) => Kind::Int,
-            Node::Float(_) => Kind::Float,
-            Node::Str(_) => Kind::Str,
-            Node::Bytes(_) => Kind::Bytes,
-            Node::ByteArray(_) => Kind::ByteArray,
-            Node::List(_) => Kind::List,
-            Node::Tuple(..) => Kind::Tuple,
-            Node::Dict(_) => Kind::Dict,
-            Node::Set(_) => Kind::Set,
-            Node::FrozenSet(_) => Kind::FrozenSet,
-            Node::Global(_) => Kind::Global,
-            Node::Object(_) => Kind::Object,
-            Node::Buffer(_) => Kind::Buffer,
-            Node::PersistentId(_) => Kind::PersistentId,
-        }
+        each!(self.0, d => d.kind())
     }
 
     /// The byte offset of the opcode that created the object.
     pub fn offset(&self) -> u64 {
-        self.ctx.arena.offset(self.id)
+        each!(self.0, d => d.offset())
     }
 
     /// An error of `kind` about this object, at its offset.
@@ -165,299 +143,296 @@ impl<'a> NodeDecoder<'a> {
         kind: ErrorKind,
         message: impl Into<std::borrow::Cow<'static, str>>,
     ) -> Error {
-        Error::at(kind, self.offset(), message)
+        each!(self.0, d => d.error(kind, message))
     }
 
     /// The error for an object of the wrong Python type: "expected
     /// {expected}, found `{python type}`".
     pub fn type_error(&self, expected: &str) -> Error {
-        let found = match self.node() {
-            Node::Global(g) => format!("global `{}`", self.ctx.arena.globals[*g as usize]),
-            Node::Object(_) => match self.class() {
-                Some(g) => format!("`{g}` object"),
-                None => "object".to_owned(),
-            },
-            other => format!("`{}`", other.type_name()),
-        };
-        self.error(
-            ErrorKind::Type,
-            format!("expected {expected}, found {found}"),
-        )
+        each!(self.0, d => d.type_error(expected))
     }
 
     /// Whether the object is `None`.
+    #[inline]
     pub fn is_none(&self) -> bool {
-        matches!(self.node(), Node::None)
+        each!(self.0, d => d.is_none())
+    }
+
+    /// Reads a `None` (what `()` and `Option::None` are).
+    #[inline]
+    pub fn decode_none(&self) -> Result<()> {
+        each!(self.0, d => d.decode_none())
     }
 
     /// The object as a `bool`.
+    #[inline]
     pub fn decode_bool(&self) -> Result<bool> {
-        match self.node() {
-            Node::Bool(b) => Ok(*b),
-            _ => Err(self.type_error("a bool")),
-        }
+        each!(self.0, d => d.decode_bool())
     }
 
     /// The object as an `i64`; an `int` that does not fit is an
     /// [`OutOfRange`](ErrorKind::OutOfRange) error.
+    #[inline]
     pub fn decode_i64(&self) -> Result<i64> {
-        match self.node() {
-            Node::Int(i) => Ok(*i),
-            Node::BigInt(_) => Err(self.error(
-                ErrorKind::OutOfRange,
-                format!("integer {} does not fit in 64 bits", self.decode_big_int()?),
-            )),
-            _ => Err(self.type_error("an int")),
-        }
+        each!(self.0, d => d.decode_i64())
     }
 
     /// The object as an `int` of any size.
     pub fn decode_big_int(&self) -> Result<BigInt> {
-        match self.node() {
-            Node::Int(i) => Ok(BigInt::from(*i)),
-            Node::BigInt(t) => Ok(BigInt::from_signed_bytes_le(self.text(*t))),
-            _ => Err(self.type_error("an int")),
-        }
+        each!(self.0, d => d.decode_big_int())
     }
 
     /// The object as an `f64`: a `float`, or an `int` that a double holds exactly.
+    #[inline]
     pub fn decode_f64(&self) -> Result<f64> {
-        match self.node() {
-            Node::Float(f) => Ok(*f),
-            Node::Int(i) => {
-                let f = *i as f64;
-                if f as i128 == *i as i128 && f.abs() < 9.3e18 {
-                    Ok(f)
-                } else {
-                    Err(self.error(
-                        ErrorKind::OutOfRange,
-                        format!("integer {i} has no exact float value"),
-                    ))
-                }
-            }
-            Node::BigInt(_) => {
-                Err(self.error(ErrorKind::OutOfRange, "integer has no exact float value"))
-            }
-            _ => Err(self.type_error("a float")),
-        }
-    }
-
-    fn text(&self, t: Text) -> &'a [u8] {
-        self.ctx.arena.text(self.ctx.input, t)
+        each!(self.0, d => d.decode_f64())
     }
 
     /// The object as text, borrowed from the input where possible. A `str`
     /// holding a lone surrogate is an [`OutOfRange`](ErrorKind::OutOfRange)
     /// error (use [`Decoder::decode_py_str`]).
+    #[inline]
     pub fn decode_str(&self) -> Result<&'a str> {
-        match self.node() {
-            Node::Str(t) => std::str::from_utf8(self.text(*t)).map_err(|_| {
-                self.error(
-                    ErrorKind::OutOfRange,
-                    "str holds a lone surrogate, which Rust strings cannot",
-                )
-            }),
-            _ => Err(self.type_error("a str")),
-        }
+        each!(self.0, d => d.decode_str())
     }
 
     /// The object as a Python string, lone surrogates included.
     pub fn decode_py_str(&self) -> Result<PyStr> {
-        match self.node() {
-            Node::Str(t) => Ok(PyStr::from_utf8_surrogatepass(self.text(*t)).unwrap_or_default()),
-            _ => Err(self.type_error("a str")),
-        }
+        each!(self.0, d => d.decode_py_str())
     }
 
     /// The bytes of a `bytes`, `bytearray` or buffer object.
+    #[inline]
     pub fn decode_bytes(&self) -> Result<&'a [u8]> {
-        match self.node() {
-            Node::Bytes(t) => Ok(self.text(*t)),
-            Node::ByteArray(b) => Ok(b),
-            Node::Buffer(b) => Ok(&b.data),
-            _ => Err(self.type_error("bytes")),
-        }
+        each!(self.0, d => d.decode_bytes())
     }
 
     /// The items of a `list`, `tuple`, `set` or `frozenset`.
-    pub fn seq(&self) -> Result<NodeSeq<'a>> {
-        match self.node() {
-            Node::List(items) | Node::Set(items) | Node::FrozenSet(items) => Ok(self.seq_of(items)),
-            Node::Tuple(items, _) => Ok(self.seq_of(items)),
-            _ => Err(self.type_error("a list, tuple or set")),
+    #[inline]
+    pub fn seq(&self) -> Result<Seq<'a>> {
+        Ok(Seq(each!(self.0, d => d.seq()?, wrap Src)))
+    }
+
+    /// `self.seq()?.decode_each(f)`, without handing the streaming
+    /// reader's state from one to the other (a copy the processor stalls on).
+    #[inline]
+    pub(crate) fn seq_each<T>(
+        &self,
+        mut f: impl FnMut(Decoder<'a>) -> Result<T>,
+    ) -> Result<Vec<T>> {
+        match self.0 {
+            Src::Stream(d) => d.seq()?.decode_each(|item| f(Decoder::stream(item))),
+            Src::Node(_) => self.seq()?.decode_each(f),
         }
     }
 
     /// The items of a `tuple` or `list` of exactly `len` items (a Rust tuple or array).
-    pub fn fixed_seq(&self, len: usize) -> Result<NodeSeq<'a>> {
-        let items = match self.node() {
-            Node::Tuple(items, _) => &items[..],
-            Node::List(items) => &items[..],
-            _ => return Err(self.type_error(&format!("a tuple of {len}"))),
-        };
-        if items.len() != len {
-            return Err(self.error(
-                ErrorKind::Type,
-                format!("expected a tuple of {len}, found one of {}", items.len()),
-            ));
-        }
-        Ok(self.seq_of(items))
-    }
-
-    fn seq_of(&self, items: &'a [NodeId]) -> NodeSeq<'a> {
-        NodeSeq {
-            parent: *self,
-            items: items.iter(),
-            index: 0,
-        }
+    #[inline]
+    pub fn fixed_seq(&self, len: usize) -> Result<Seq<'a>> {
+        Ok(Seq(each!(self.0, d => d.fixed_seq(len)?, wrap Src)))
     }
 
     /// The entries of a `dict`, or of a dict-like object built by a call and
     /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
-    pub fn map(&self) -> Result<NodeMap<'a>> {
-        match self.node() {
-            Node::Dict(entries) => Ok(NodeMap {
-                parent: *self,
-                entries: MapEntries::Dict(entries.iter()),
-            }),
-            Node::Object(obj)
-                if obj
-                    .ops
-                    .iter()
-                    .all(|op| matches!(op, OpNode::SetItem(..) | OpNode::Build(_))) =>
-            {
-                Ok(NodeMap {
-                    parent: *self,
-                    entries: MapEntries::Ops(obj.ops.iter()),
-                })
-            }
-            _ => Err(self.type_error("a dict")),
-        }
+    #[inline]
+    pub fn map(&self) -> Result<Map<'a>> {
+        Ok(Map(each!(self.0, d => d.map()?, wrap Src)))
     }
 
     /// The global (class or function) the object is, if it is one.
     pub fn global(&self) -> Option<&'a Global> {
-        match self.node() {
-            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
-            _ => None,
-        }
+        each!(self.0, d => d.global())
     }
 
     /// For an object built by a call, the class it is an instance of, as
     /// [`Object::class`](crate::Object::class) finds it.
     pub fn class(&self) -> Option<&'a Global> {
-        let Node::Object(obj) = self.node() else {
-            return None;
-        };
-        let global_of = |id: NodeId| match self.ctx.arena.node(id) {
-            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
-            _ => None,
-        };
-        match &obj.call {
-            CallNode::NewObj(cls, _) | CallNode::NewObjEx(cls, _, _) | CallNode::Obj(cls, _) => {
-                global_of(*cls)
-            }
-            CallNode::Inst(g, _) => Some(&self.ctx.arena.globals[*g as usize]),
-            CallNode::Reduce(callable, args) => {
-                let callable = global_of(*callable)?;
-                if callable.is("copyreg", "_reconstructor") {
-                    match self.ctx.arena.node(*args) {
-                        Node::Tuple(items, _) if items.len() == 3 => global_of(items[0]),
-                        _ => None,
-                    }
-                } else {
-                    Some(callable)
-                }
-            }
-        }
+        each!(self.0, d => d.class())
     }
 
     /// The object as a [`Value`], with its sharing and cycles.
-    pub fn value(self) -> Result<Value> {
-        let mut limits = self.ctx.limits;
-        limits.max_depth = limits.max_depth.saturating_sub(self.depth);
-        build::to_value(self.ctx.arena, self.ctx.input, self.id, &limits)
+    pub fn to_value(&self) -> Result<Value> {
+        each!(self.0, d => d.to_value())
     }
 
-    pub(crate) fn ctx(&self) -> &'a Ctx<'a> {
-        self.ctx
+    /// The arguments of the call that built the object, if it was built by
+    /// calling the global `module.name` (`REDUCE`), as CPython writes objects
+    /// whose `__reduce__` returns `(cls, args)`. What was done to the object
+    /// after the call (`BUILD`, appends, entries) is not looked at here; see
+    /// [`Decoder::appended_items`].
+    ///
+    /// Another object built by a call is an
+    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error naming its
+    /// class; any other object is a [`Type`](ErrorKind::Type) error.
+    ///
+    /// ```
+    /// use pickle_core::{Decoder, FromPickle, Result};
+    ///
+    /// /// A `decimal.Decimal`, kept as its text.
+    /// struct DecimalText(String);
+    ///
+    /// impl FromPickle for DecimalText {
+    ///     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+    ///         let mut args = d.call_args("decimal", "Decimal")?;
+    ///         let text = args
+    ///             .next_item()?
+    ///             .ok_or_else(|| d.type_error("an instance of `decimal.Decimal` of one argument"))?;
+    ///         Ok(DecimalText(text.decode_str()?.to_owned()))
+    ///     }
+    /// }
+    ///
+    /// // pickle.dumps(decimal.Decimal("1.50"), protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02cdecimal\nDecimal\nq\x00X\x04\x00\x00\x001.50q\x01\x85q\x02Rq\x03.";
+    /// assert_eq!(pickle_core::from_slice::<DecimalText>(data)?.0, "1.50");
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn call_args(&self, module: &str, name: &str) -> Result<Seq<'a>> {
+        Ok(Seq(
+            each!(self.0, d => d.call_args(module, name)?, wrap Src),
+        ))
     }
 
-    pub(crate) fn id(&self) -> NodeId {
-        self.id
+    /// The items appended (`APPEND`/`APPENDS`) to an object built by a call,
+    /// in order, as CPython fills objects whose `__reduce__` returns
+    /// `listitems` (`collections.deque`, list subclasses). An object that
+    /// was also given a state or entries is a [`Type`](ErrorKind::Type)
+    /// error, and so is anything that is no object built by a call.
+    pub fn appended_items(&self) -> Result<Vec<Decoder<'a>>> {
+        each!(self.0, d => Ok(d
+            .appended_items()?
+            .into_iter()
+            .map(|d| Decoder(Src::from(d)))
+            .collect()))
+    }
+
+    /// The object as an instance of `class` (or of one of its aliases); any
+    /// other class is an [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error.
+    #[inline]
+    pub fn instance(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+        Ok(Instance(each!(self.0, d => d.instance(class)?, wrap Src)))
+    }
+
+    /// The object as a plain `dict` of the fields of `class` (how
+    /// `#[pickle(dict)]` types are read).
+    #[inline]
+    pub fn field_dict(&self, class: &'static ClassDesc) -> Result<Instance<'a>> {
+        Ok(Instance(each!(self.0, d => d.field_dict(class)?, wrap Src)))
+    }
+
+    /// The member of the `enum.Enum` class `class` that the object is: its
+    /// index in `class.members`.
+    #[inline]
+    pub fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
+        each!(self.0, d => d.enum_member(class))
+    }
+
+    /// Which of `classes` the object is an instance of (for an enum whose
+    /// variants are classes): the index of the first class that accepts it.
+    pub fn variant(&self, classes: &[&'static ClassDesc]) -> Result<usize> {
+        each!(self.0, d => d.variant(classes))
     }
 }
 
-/// The items of a sequence of the general reader's result.
-pub(crate) struct NodeSeq<'a> {
-    parent: NodeDecoder<'a>,
-    items: std::slice::Iter<'a, NodeId>,
-    index: usize,
-}
+/// The items of a sequence, each a [`Decoder`]; see [`Decoder::seq`].
+pub struct Seq<'a>(Src<NodeSeq<'a>, StreamSeq<'a>>);
 
-impl<'a> NodeSeq<'a> {
-    /// How many items are left.
+impl<'a> Seq<'a> {
+    /// How many items are left; for a sequence read as a stream, a hint
+    /// (possibly 0) when counting would mean reading ahead.
     pub fn len(&self) -> usize {
-        self.items.len()
+        each!(&self.0, s => s.len())
+    }
+
+    /// Whether [`Seq::len`] is 0.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 
     /// The next item, or `None`. Use [`Seq::decode_each`] to also get the
     /// item's index into errors.
-    pub fn next_item(&mut self) -> Result<Option<NodeDecoder<'a>>> {
-        match self.items.next() {
-            Some(&id) => {
-                self.index += 1;
-                self.parent.child(id).map(Some)
+    #[inline]
+    pub fn next_item(&mut self) -> Result<Option<Decoder<'a>>> {
+        Ok(each!(&mut self.0, s => s.next_item()?.map(|d| Decoder(Src::from(d)))))
+    }
+
+    /// Decodes every remaining item with `f`, adding the item's index to
+    /// the path of any error.
+    pub fn decode_each<T>(self, mut f: impl FnMut(Decoder<'a>) -> Result<T>) -> Result<Vec<T>> {
+        match self.0 {
+            Src::Stream(s) => s.decode_each(|item| f(Decoder::stream(item))),
+            Src::Node(mut s) => {
+                let mut out = Vec::with_capacity(s.len());
+                while let Some(item) = s.next_item()? {
+                    let index = out.len();
+                    out.push(f(Decoder::node(item)).map_err(|e| e.in_index(index))?);
+                }
+                Ok(out)
             }
-            None => Ok(None),
         }
     }
 }
 
-enum MapEntries<'a> {
-    Dict(std::slice::Iter<'a, (NodeId, NodeId)>),
-    Ops(std::slice::Iter<'a, OpNode>),
-}
+/// The entries of a dict, each a key and a value [`Decoder`]; see [`Decoder::map`].
+pub struct Map<'a>(Src<NodeMap<'a>, StreamMap<'a>>);
 
-/// The entries of a dict of the general reader's result.
-pub(crate) struct NodeMap<'a> {
-    parent: NodeDecoder<'a>,
-    entries: MapEntries<'a>,
-}
-
-impl<'a> NodeMap<'a> {
-    /// How many entries are left (an upper bound for dict-like objects).
+impl<'a> Map<'a> {
+    /// How many entries are left; a hint, as for [`Seq::len`].
     pub fn len(&self) -> usize {
-        match &self.entries {
-            MapEntries::Dict(it) => it.len(),
-            MapEntries::Ops(it) => it.len(),
-        }
+        each!(&self.0, m => m.len())
     }
 
-    /// The next key and value, or `None`.
-    pub fn next_entry(&mut self) -> Result<Option<(NodeDecoder<'a>, NodeDecoder<'a>)>> {
-        let pair = match &mut self.entries {
-            MapEntries::Dict(it) => it.next().copied(),
-            MapEntries::Ops(it) => it.find_map(|op| match op {
-                OpNode::SetItem(k, v) => Some((*k, *v)),
-                _ => None,
-            }),
-        };
-        match pair {
-            Some((k, v)) => Ok(Some((self.parent.child(k)?, self.parent.child(v)?))),
-            None => Ok(None),
-        }
+    /// Whether [`Map::len`] is 0.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The next key and value, or `None`. Read the key before the value.
+    #[inline]
+    pub fn next_entry(&mut self) -> Result<Option<(Decoder<'a>, Decoder<'a>)>> {
+        Ok(each!(&mut self.0, m => m
+            .next_entry()?
+            .map(|(k, v)| (Decoder(Src::from(k)), Decoder(Src::from(v))))))
+    }
+}
+
+/// The fields of one instance, as they appear in the pickle; see [`Decoder::instance`].
+pub struct Instance<'a>(Src<NodeInstance<'a>, StreamInstance<'a>>);
+
+impl<'a> Instance<'a> {
+    /// The next field the pickle gives, as its index in the class's fields
+    /// and its value. Attributes that are not fields are skipped, or are an
+    /// [`UnknownField`](ErrorKind::UnknownField) error for a class with
+    /// `deny_unknown_fields`. A field given twice is given twice (the later
+    /// one wins in Python).
+    #[inline(always)]
+    pub fn next_field(&mut self) -> Result<Option<(usize, Decoder<'a>)>> {
+        Ok(each!(&mut self.0, i => i.next_field()?.map(|(n, d)| (n, Decoder(Src::from(d))))))
+    }
+
+    /// The error for a required field the pickle does not give.
+    pub fn missing(&self, field: usize) -> Error {
+        each!(&self.0, i => i.missing(field))
+    }
+
+    /// The class being read.
+    pub fn class(&self) -> &'static ClassDesc {
+        each!(&self.0, i => i.class())
+    }
+}
+
+impl<'a> From<NodeDecoder<'a>> for Src<NodeDecoder<'a>, StreamDecoder<'a>> {
+    fn from(d: NodeDecoder<'a>) -> Self {
+        Src::Node(d)
+    }
+}
+
+impl<'a> From<StreamDecoder<'a>> for Src<NodeDecoder<'a>, StreamDecoder<'a>> {
+    fn from(d: StreamDecoder<'a>) -> Self {
+        Src::Stream(d)
     }
 }
 
 /// How a key shows in an error path: its repr for strings and ints.
-pub(crate) fn key_label(key: &NodeDecoder<'_>) -> String {
-    match key.node() {
-        Node::Str(_) => match key.decode_str() {
-            Ok(s) => format!("{s:?}"),
-            Err(_) => "<str>".into(),
-        },
-        Node::Int(i) => i.to_string(),
-        other => format!("<{}>", other.type_name()),
-    }
+pub(crate) fn key_label(key: &Decoder<'_>) -> String {
+    each!(key.0, d => d.key_label())
 }

@@ -3,50 +3,60 @@
 //! Reading runs CPython's unpickling machine on inert objects: nothing is
 //! imported or called, every limit is checked before memory is reserved, and
 //! every error carries the offset of the opcode that failed. The result is a
-//! [`Value`](crate::Value) or, through [`FromPickle`], a
-//! typed Rust value.
+//! [`Value`](crate::Value) or, through [`FromPickle`], a typed Rust value.
+//!
+//! A [`FromPickle`] runs at most twice per pickle read from a slice: first
+//! on values read straight from the bytes, and, only if that reader meets a
+//! shape it does not handle, once more on the general reader's objects.
 
 pub(crate) mod arena;
-mod build;
-mod call;
-mod class;
 mod decoder;
-mod fold;
-mod handle;
 pub(crate) mod machine;
-mod memo;
+mod node;
 mod options;
+pub(crate) mod plan;
 pub(crate) mod source;
 mod stream;
+mod value;
 
 use std::io::Read;
 
-pub(crate) use handle::key_label;
-pub use handle::{Decoder, Instance, Kind, Map, Seq};
+pub(crate) use decoder::key_label;
+pub use decoder::{Decoder, Instance, Kind, Map, Seq};
 pub use options::{Limits, Options, PersistentIds, PersistentLoad, StringEncoding};
 
 use crate::error::Result;
 use crate::FromPickle;
-use decoder::Ctx;
+use arena::builder::ArenaBuilder;
 use machine::Machine;
+use node::Ctx;
 use source::{ReaderSource, SliceSource, Source};
+use stream::Outcome;
 
 impl Options<'_> {
     /// Reads one pickle from `bytes` (bytes after its `STOP` are ignored, as
     /// `pickle.loads` ignores them).
+    ///
+    /// `T::from_pickle` runs once on values read straight from the bytes;
+    /// if that reader gives up, once more on the general reader's objects.
+    /// An error it returns the first time is the result (once the rest of
+    /// the pickle is known to read, so that a malformed pickle reports
+    /// what the general reader finds).
     pub fn from_slice<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
-        if let Some(value) = stream::try_from_slice(bytes, self) {
-            return Ok(value);
+        match stream::decode(bytes, self) {
+            Outcome::Value(value) => Ok(value),
+            Outcome::Error(e) => {
+                self.run_machine(SliceSource::new(bytes))?;
+                Err(e)
+            }
+            Outcome::GaveUp => self.decode_general(bytes),
         }
-        self.decode_general(bytes)
     }
 
     /// Reads with the general reader only.
     pub(crate) fn decode_general<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
-        let mut machine = Machine::new(SliceSource::new(bytes), self);
-        let root = machine.run()?;
-        let input = machine.src.input();
-        let ctx = Ctx::new(&machine.arena, input, self.limits);
+        let (arena, root) = self.run_machine(SliceSource::new(bytes))?;
+        let ctx = Ctx::new(&arena, bytes, self.limits);
         T::from_pickle(Decoder::node(ctx.root(root)))
     }
 
@@ -55,16 +65,31 @@ impl Options<'_> {
     /// another, as repeated `pickle.load` calls do. Reads are small; wrap an
     /// unbuffered reader (a `File`, a socket) in a `BufReader`.
     pub fn from_reader<T: FromPickle, R: Read>(&self, reader: R) -> Result<T> {
-        let mut machine = Machine::new(ReaderSource::new(reader), self);
+        let mut machine = Machine::new(
+            ReaderSource::new(reader),
+            self,
+            ArenaBuilder::new(self.limits),
+        );
         let root = machine.run()?;
-        let ctx = Ctx::new(&machine.arena, machine.src.data(), self.limits);
+        let ctx = Ctx::new(&machine.b.arena, machine.src.data(), self.limits);
         T::from_pickle(Decoder::node(ctx.root(root)))
+    }
+
+    /// Runs the general machine over a pickle: its objects and root.
+    fn run_machine<S: Source>(&self, src: S) -> Result<(arena::Arena, arena::NodeId)> {
+        let mut machine = Machine::new(src, self, ArenaBuilder::new(self.limits));
+        let root = machine.run()?;
+        Ok((machine.b.arena, root))
     }
 }
 
-/// Reads with the streaming reader only; `None` where it gives up.
+/// Reads with the streaming reader only; `None` where it gives up or
+/// meets an error.
 pub(crate) fn stream_only<T: FromPickle>(bytes: &[u8], opts: &Options<'_>) -> Option<T> {
-    stream::try_from_slice(bytes, opts)
+    match stream::decode(bytes, opts) {
+        Outcome::Value(value) => Some(value),
+        _ => None,
+    }
 }
 
 /// Reads a `T` from one pickle in `bytes`, with the default [`Options`].

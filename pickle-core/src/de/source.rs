@@ -41,6 +41,12 @@ pub(crate) trait Source {
     fn ensure(&mut self, n: usize, budget: usize) -> Result<()>;
     /// Everything read so far; spans index into it.
     fn data(&self) -> &[u8];
+    /// How many bytes are left, when the source knows (a slice does).
+    fn remaining(&self) -> Option<usize>;
+    /// The next byte without reading it, where that costs nothing (a slice).
+    fn peek_byte(&self) -> Option<u8> {
+        None
+    }
 }
 
 pub(crate) struct SliceSource<'a> {
@@ -53,8 +59,12 @@ impl<'a> SliceSource<'a> {
         SliceSource { data, pos: 0 }
     }
 
-    pub(crate) fn input(&self) -> &'a [u8] {
-        self.data
+    /// The bytes of `data` from `pos` on.
+    pub(crate) fn at(data: &'a [u8], pos: usize) -> SliceSource<'a> {
+        SliceSource {
+            data,
+            pos: pos.min(data.len()),
+        }
     }
 }
 
@@ -108,6 +118,16 @@ impl Source for SliceSource<'_> {
     #[inline]
     fn data(&self) -> &[u8] {
         self.data
+    }
+
+    #[inline]
+    fn remaining(&self) -> Option<usize> {
+        Some(self.data.len() - self.pos)
+    }
+
+    #[inline]
+    fn peek_byte(&self) -> Option<u8> {
+        self.data.get(self.pos).copied()
     }
 }
 
@@ -230,5 +250,9 @@ impl<R: Read> Source for ReaderSource<R> {
 
     fn data(&self) -> &[u8] {
         &self.buf
+    }
+
+    fn remaining(&self) -> Option<usize> {
+        None
     }
 }

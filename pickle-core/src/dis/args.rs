@@ -10,8 +10,10 @@
 
 use std::borrow::Cow;
 
+use crate::de::source::{SliceSource, Source, Span};
 use crate::error::ErrorKind;
-use crate::opcode::ArgKind;
+use crate::opcode::arg::{self, Arg as RawArg, ArgError as ArgError0, Lengths};
+use crate::opcode::{ArgKind, Opcode};
 use crate::text::escape::{decode_raw_unicode_escape, decode_string_escape, EscapeError};
 use crate::text::float::parse_float_bytes;
 use crate::text::int::{parse_int_bytes, IntError, TextInt};
@@ -98,179 +100,129 @@ fn invalid(message: String) -> ArgError {
     }
 }
 
-/// The bytes of a pickle from a position on, read as `io.BytesIO` reads.
-pub(super) struct Cursor<'a> {
-    data: &'a [u8],
-    pub(super) pos: usize,
-}
-
-impl<'a> Cursor<'a> {
-    pub(super) fn new(data: &'a [u8], pos: usize) -> Cursor<'a> {
-        Cursor { data, pos }
-    }
-
-    /// `f.read(n)`: up to `n` bytes, fewer at the end of the data. Never
-    /// allocates, so a huge declared length costs nothing.
-    fn read(&mut self, n: u64) -> &'a [u8] {
-        let rest = self.data.get(self.pos..).unwrap_or_default();
-        let n = usize::try_from(n).map_or(rest.len(), |n| n.min(rest.len()));
-        self.pos += n;
-        &rest[..n]
-    }
-
-    /// `f.readline()`: up to and including the next newline, or to the end.
-    fn readline(&mut self) -> &'a [u8] {
-        let rest = self.data.get(self.pos..).unwrap_or_default();
-        let n = rest
-            .iter()
-            .position(|&b| b == b'\n')
-            .map_or(rest.len(), |i| i + 1);
-        self.pos += n;
-        &rest[..n]
-    }
-
-    /// `f.read(N)` that must return all `N` bytes (`read_uint1`, `read_float8`, ...).
-    fn read_array<const N: usize>(&mut self, name: &str) -> Result<[u8; N], ArgError> {
-        let data = self.read(N as u64);
-        data.try_into()
-            .map_err(|_| truncated(format!("not enough data in stream to read {name}")))
-    }
-}
-
-/// Reads the argument of kind `kind` at the cursor.
-pub(super) fn read_arg<'a>(kind: ArgKind, f: &mut Cursor<'a>) -> Result<Arg<'a>, ArgError> {
-    let int = |v: i64| Ok(Arg::Int(TextInt::Small(v)));
-    match kind {
-        ArgKind::None => Ok(Arg::None),
-        ArgKind::Uint1 => int(i64::from(read_uint1(f)?)),
-        ArgKind::Uint2 => int(i64::from(u16::from_le_bytes(f.read_array("uint2")?))),
-        ArgKind::Int4 => int(i64::from(read_int4(f)?)),
-        ArgKind::Uint4 => int(i64::from(read_uint4(f)?)),
-        ArgKind::Uint8 => Ok(Arg::Int(unsigned(read_uint8(f)?))),
-        ArgKind::Float8 => Ok(Arg::Float(f64::from_be_bytes(f.read_array("float8")?))),
-        ArgKind::Long1 => {
-            let n = read_uint1(f)?;
-            let data = f.read(u64::from(n));
-            if data.len() != usize::from(n) {
-                return Err(truncated("not enough data in stream to read long1".into()));
+/// Reads the argument of `op` at `pos` of `data` (the byte after the
+/// opcode): the one argument reader reads the bytes (with `pickletools`'
+/// signed `string4`), and these readers give them `pickletools`' meaning
+/// and its messages. Returns the argument and the position after it.
+pub(super) fn read_arg(op: Opcode, data: &[u8], pos: usize) -> Result<(Arg<'_>, usize), ArgError> {
+    let kind = op.arg();
+    let mut src = SliceSource::at(data, pos);
+    let raw = match arg::read(op, &mut src, usize::MAX, Lengths::Pickletools) {
+        Ok(raw) => raw,
+        // pickletools decodes a module line before it reads the name line.
+        Err(ArgError0::NoNewline) if kind == ArgKind::StringNlNoEscapePair => {
+            let mut first = SliceSource::at(data, pos);
+            if let Ok(line) = first.line(usize::MAX) {
+                read_stringnl(&data[line.start..line.start + line.len - 1], false)?;
             }
-            Ok(Arg::Int(decode_long(data)))
+            return Err(read_error(kind, ArgError0::NoNewline));
         }
-        ArgKind::Long4 => {
-            let n = non_negative(read_int4(f)?, "long4")?;
-            let data = f.read(n);
-            if data.len() as u64 != n {
-                return Err(truncated("not enough data in stream to read long4".into()));
+        Err(e) => return Err(read_error(kind, e)),
+    };
+    let end = src.pos() as usize;
+    let bytes = |span: Span| span.of(data);
+    let what = kind.name();
+    let int = |v: i64| Arg::Int(TextInt::Small(v));
+    let arg = match raw {
+        RawArg::None => Arg::None,
+        RawArg::Int(v) => int(v),
+        RawArg::U64(v) => Arg::Int(unsigned(v)),
+        RawArg::Float(v) => Arg::Float(v),
+        RawArg::Counted(span) => match kind {
+            ArgKind::Long1 | ArgKind::Long4 => Arg::Int(decode_long(bytes(span))),
+            ArgKind::String1 | ArgKind::String4 => {
+                Arg::Str(Text::Latin1(Cow::Borrowed(bytes(span))))
             }
-            Ok(Arg::Int(decode_long(data)))
-        }
-        ArgKind::String1 => {
-            let n = read_uint1(f)?;
-            let data = counted(f, u64::from(n), "string1")?;
-            Ok(Arg::Str(Text::Latin1(Cow::Borrowed(data))))
-        }
-        ArgKind::String4 => {
-            let n = non_negative(read_int4(f)?, "string4")?;
-            let data = counted(f, n, "string4")?;
-            Ok(Arg::Str(Text::Latin1(Cow::Borrowed(data))))
-        }
-        ArgKind::Bytes1 => {
-            let n = read_uint1(f)?;
-            Ok(Arg::Bytes(counted(f, u64::from(n), "bytes1")?))
-        }
-        ArgKind::Bytes4 => {
-            let n = read_uint4(f)?;
-            Ok(Arg::Bytes(counted(f, u64::from(n), "bytes4")?))
-        }
-        ArgKind::Bytes8 => {
-            let n = at_most_maxsize(read_uint8(f)?, "bytes8")?;
-            Ok(Arg::Bytes(counted(f, n, "bytes8")?))
-        }
-        ArgKind::ByteArray8 => {
-            let n = at_most_maxsize(read_uint8(f)?, "bytearray8")?;
-            Ok(Arg::ByteArray(counted(f, n, "bytearray8")?))
-        }
-        ArgKind::UnicodeString1 => {
-            let n = read_uint1(f)?;
-            utf8(
-                counted(f, u64::from(n), "unicodestring1")?,
-                "unicodestring1",
-            )
-        }
-        ArgKind::UnicodeString4 => {
-            let n = read_uint4(f)?;
-            utf8(
-                counted(f, u64::from(n), "unicodestring4")?,
-                "unicodestring4",
-            )
-        }
-        ArgKind::UnicodeString8 => {
-            let n = at_most_maxsize(read_uint8(f)?, "unicodestring8")?;
-            utf8(counted(f, n, "unicodestring8")?, "unicodestring8")
-        }
-        ArgKind::DecimalNlShort => {
-            let s = read_line(f, "stringnl")?;
-            // pickletools' hack: protocol 0 writes True and False as `I01` and `I00`.
-            match s {
-                b"00" => Ok(Arg::Bool(false)),
-                b"01" => Ok(Arg::Bool(true)),
-                _ => Ok(Arg::Int(python_int(s)?)),
+            ArgKind::ByteArray8 => Arg::ByteArray(bytes(span)),
+            ArgKind::UnicodeString1 | ArgKind::UnicodeString4 | ArgKind::UnicodeString8 => {
+                utf8(bytes(span), what)?
+            }
+            _ => Arg::Bytes(bytes(span)),
+        },
+        RawArg::Line(span) => {
+            let s = bytes(span);
+            match kind {
+                // pickletools' hack: protocol 0 writes True and False as `I01` and `I00`.
+                ArgKind::DecimalNlShort if s == b"00" => Arg::Bool(false),
+                ArgKind::DecimalNlShort if s == b"01" => Arg::Bool(true),
+                ArgKind::DecimalNlShort => Arg::Int(python_int(s)?),
+                ArgKind::DecimalNlLong => Arg::Int(python_int(s.strip_suffix(b"L").unwrap_or(s))?),
+                ArgKind::FloatNl => match parse_float_bytes(s) {
+                    Some(x) => Arg::Float(x),
+                    None => {
+                        return Err(invalid(format!(
+                            "could not convert string to float: {}",
+                            repr_of_bytes(s)
+                        )))
+                    }
+                },
+                ArgKind::StringNl => Arg::Str(read_stringnl(s, true)?),
+                ArgKind::UnicodeStringNl => match decode_raw_unicode_escape(s) {
+                    Ok(text) => Arg::Str(Text::Unicode(text)),
+                    Err(EscapeError::OutOfRange) => {
+                        return Err(invalid(
+                            "raw-unicode-escape text has a \\Uxxxxxxxx escape out of range".into(),
+                        ))
+                    }
+                    Err(_) => {
+                        return Err(invalid(
+                            "raw-unicode-escape text has a truncated \\uXXXX or \\UXXXXXXXX escape"
+                                .into(),
+                        ))
+                    }
+                },
+                _ => Arg::Str(read_stringnl(s, false)?),
             }
         }
-        ArgKind::DecimalNlLong => {
-            let s = read_line(f, "stringnl")?;
-            let s = s.strip_suffix(b"L").unwrap_or(s);
-            Ok(Arg::Int(python_int(s)?))
-        }
-        ArgKind::FloatNl => {
-            let s = read_line(f, "stringnl")?;
-            match parse_float_bytes(s) {
-                Some(x) => Ok(Arg::Float(x)),
-                None => Err(invalid(format!(
-                    "could not convert string to float: {}",
-                    repr_of_bytes(s)
-                ))),
-            }
-        }
-        ArgKind::StringNl => Ok(Arg::Str(read_stringnl(f, true)?)),
-        ArgKind::StringNlNoEscape => Ok(Arg::Str(read_stringnl(f, false)?)),
-        ArgKind::StringNlNoEscapePair => {
-            let module = latin1_bytes(read_stringnl(f, false)?);
-            let name = latin1_bytes(read_stringnl(f, false)?);
+        RawArg::Lines(module, name) => {
+            let module = latin1_bytes(read_stringnl(bytes(module), false)?);
+            let name = latin1_bytes(read_stringnl(bytes(name), false)?);
             let mut pair = module.into_owned();
             pair.push(b' ');
             pair.extend_from_slice(&name);
-            Ok(Arg::Str(Text::Latin1(Cow::Owned(pair))))
+            Arg::Str(Text::Latin1(Cow::Owned(pair)))
         }
-        ArgKind::UnicodeStringNl => {
-            let line = read_line(f, "unicodestringnl")?;
-            match decode_raw_unicode_escape(line) {
-                Ok(text) => Ok(Arg::Str(Text::Unicode(text))),
-                Err(EscapeError::OutOfRange) => Err(invalid(
-                    "raw-unicode-escape text has a \\Uxxxxxxxx escape out of range".into(),
-                )),
-                Err(_) => Err(invalid(
-                    "raw-unicode-escape text has a truncated \\uXXXX or \\UXXXXXXXX escape".into(),
-                )),
-            }
+    };
+    Ok((arg, end))
+}
+
+/// `pickletools`' message for an argument that could not be read.
+fn read_error(kind: ArgKind, e: ArgError0) -> ArgError {
+    let what = kind.name();
+    match e {
+        // The reader of the fixed part that ran out: the argument itself,
+        // or the length before a counted one.
+        ArgError0::ShortFixed => {
+            let reader = match (kind.fixed_len(), kind.length_prefix()) {
+                (Some(_), _) => what,
+                (_, Some(1)) => "uint1",
+                (_, Some(8)) => "uint8",
+                _ if matches!(kind, ArgKind::Long4 | ArgKind::String4) => "int4",
+                _ => "uint4",
+            };
+            truncated(format!("not enough data in stream to read {reader}"))
         }
+        ArgError0::ShortCounted { .. } if matches!(kind, ArgKind::Long1 | ArgKind::Long4) => {
+            truncated(format!("not enough data in stream to read {what}"))
+        }
+        ArgError0::ShortCounted { need, have } => truncated(format!(
+            "expected {need} bytes in a {what}, but only {have} remain"
+        )),
+        ArgError0::Negative(n) => invalid(format!("{what} byte count < 0: {n}")),
+        ArgError0::TooLong(n) => ArgError {
+            kind: ErrorKind::LengthLimit,
+            message: format!("{what} byte count > sys.maxsize: {n}"),
+        },
+        ArgError0::NoNewline => {
+            let reader = if kind == ArgKind::UnicodeStringNl {
+                "unicodestringnl"
+            } else {
+                "stringnl"
+            };
+            truncated(format!("no newline found when trying to read {reader}"))
+        }
+        ArgError0::Source(e) => truncated(e.message().to_owned()),
     }
-}
-
-fn read_uint1(f: &mut Cursor<'_>) -> Result<u8, ArgError> {
-    Ok(f.read_array::<1>("uint1")?[0])
-}
-
-fn read_int4(f: &mut Cursor<'_>) -> Result<i32, ArgError> {
-    Ok(i32::from_le_bytes(f.read_array("int4")?))
-}
-
-fn read_uint4(f: &mut Cursor<'_>) -> Result<u32, ArgError> {
-    Ok(u32::from_le_bytes(f.read_array("uint4")?))
-}
-
-fn read_uint8(f: &mut Cursor<'_>) -> Result<u64, ArgError> {
-    Ok(u64::from_le_bytes(f.read_array("uint8")?))
 }
 
 /// An unsigned value as an `int`, which may not fit an `i64`.
@@ -286,34 +238,6 @@ fn decode_long(data: &[u8]) -> TextInt {
     TextInt::from_big(BigInt::from_signed_bytes_le(data))
 }
 
-/// The signed count of `string4` and `long4`, which must not be negative.
-fn non_negative(n: i32, what: &str) -> Result<u64, ArgError> {
-    u64::try_from(n).map_err(|_| invalid(format!("{what} byte count < 0: {n}")))
-}
-
-/// The 8-byte counts, which Python refuses above `sys.maxsize`.
-fn at_most_maxsize(n: u64, what: &str) -> Result<u64, ArgError> {
-    if n > i64::MAX as u64 {
-        return Err(ArgError {
-            kind: ErrorKind::LengthLimit,
-            message: format!("{what} byte count > sys.maxsize: {n}"),
-        });
-    }
-    Ok(n)
-}
-
-/// `n` bytes of a counted argument, all of which must be there.
-fn counted<'a>(f: &mut Cursor<'a>, n: u64, what: &str) -> Result<&'a [u8], ArgError> {
-    let data = f.read(n);
-    if data.len() as u64 != n {
-        return Err(truncated(format!(
-            "expected {n} bytes in a {what}, but only {} remain",
-            data.len()
-        )));
-    }
-    Ok(data)
-}
-
 /// `str(data, 'utf-8', 'surrogatepass')`.
 fn utf8<'a>(data: &[u8], what: &str) -> Result<Arg<'a>, ArgError> {
     PyStr::from_utf8_surrogatepass(data)
@@ -324,16 +248,6 @@ fn utf8<'a>(data: &[u8], what: &str) -> Result<Arg<'a>, ArgError> {
                 e.position
             ))
         })
-}
-
-/// A line without its newline; `what` names the reader in the error.
-fn read_line<'a>(f: &mut Cursor<'a>, what: &str) -> Result<&'a [u8], ArgError> {
-    match f.readline().strip_suffix(b"\n") {
-        Some(line) => Ok(line),
-        None => Err(truncated(format!(
-            "no newline found when trying to read {what}"
-        ))),
-    }
 }
 
 /// `int(s)` on bytes: base 10, with the error messages of `_PyLong_FromBytes`.
@@ -361,8 +275,8 @@ fn repr_of_bytes(s: &[u8]) -> String {
 
 /// `read_stringnl(f, decode=True, stripquotes)`: a line, its quotes stripped
 /// when `strip_quotes`, then `codecs.escape_decode` and `.decode("ascii")`.
-fn read_stringnl<'a>(f: &mut Cursor<'a>, strip_quotes: bool) -> Result<Text<'a>, ArgError> {
-    let mut data = read_line(f, "stringnl")?;
+fn read_stringnl(line: &[u8], strip_quotes: bool) -> Result<Text<'_>, ArgError> {
+    let mut data = line;
     if strip_quotes {
         let quote = match data.first() {
             Some(&q @ (b'"' | b'\'')) => q,
@@ -415,8 +329,13 @@ fn latin1_bytes(text: Text<'_>) -> Cow<'_, [u8]> {
 mod tests {
     use super::*;
 
+    /// The argument of an opcode of `kind`, in `data` after the opcode byte.
     fn read(kind: ArgKind, data: &[u8]) -> Result<Arg<'_>, ArgError> {
-        read_arg(kind, &mut Cursor::new(data, 0))
+        let op = Opcode::all()
+            .find(|info| info.arg == kind)
+            .expect("an opcode of the kind")
+            .opcode;
+        read_arg(op, data, 0).map(|(arg, _)| arg)
     }
 
     fn message(result: Result<Arg<'_>, ArgError>) -> String {

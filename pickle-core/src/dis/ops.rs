@@ -3,7 +3,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 
-use super::args::{read_arg, Arg, Cursor};
+use super::args::{read_arg, Arg};
 use super::repr::bytes_repr;
 
 /// One opcode with its decoded argument.
@@ -61,16 +61,15 @@ impl<'a> Iterator for Instructions<'a> {
             bytes_repr(&[byte], &mut shown);
             return self.fail(ErrorKind::InvalidOpcode, format!("opcode {shown} unknown"));
         };
-        let mut cursor = Cursor::new(self.data, pos + 1);
-        match read_arg(opcode.arg(), &mut cursor) {
-            Ok(arg) => {
-                self.pos = cursor.pos;
+        match read_arg(opcode, self.data, pos + 1) {
+            Ok((arg, end)) => {
+                self.pos = end;
                 self.done = opcode == Opcode::Stop;
                 Some(Ok(Instruction {
                     opcode,
                     arg,
                     pos,
-                    end: cursor.pos,
+                    end,
                 }))
             }
             Err(e) => self.fail(e.kind, e.message),

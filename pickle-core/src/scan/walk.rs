@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use super::classify::{self, Class};
 use super::{Action, Finding, Report, Safety, MAX_NAME};
+use crate::de::arena::builder::{ArenaBuilder, Inspection};
 use crate::de::arena::{Arena, CallNode, Node, NodeId};
-use crate::de::machine::{Inspection, Machine};
+use crate::de::machine::Machine;
 use crate::de::source::SliceSource;
 use crate::de::Options;
 use crate::opcode::Opcode;
@@ -25,11 +26,12 @@ use crate::value::{Global, PyStr};
 const MAX_CHAIN: usize = 16;
 
 pub(super) fn scan(bytes: &[u8], opts: &Options<'_>) -> Report {
-    let mut machine = Machine::new(SliceSource::new(bytes), opts);
-    machine.inspection = Some(Inspection::default());
+    let mut builder = ArenaBuilder::new(opts.limits);
+    builder.inspection = Some(Inspection::default());
+    let mut machine = Machine::new(SliceSource::new(bytes), opts, builder);
     let error = machine.run().err();
-    let inspection = machine.inspection.take().unwrap_or_default();
-    let walker = Walker::new(&machine.arena, bytes, &inspection);
+    let inspection = machine.b.inspection.take().unwrap_or_default();
+    let walker = Walker::new(&machine.b.arena, bytes, &inspection);
     Report {
         findings: walker.findings(),
         error,

@@ -70,8 +70,18 @@ impl<'a> StreamDecoder<'a> {
     /// exactly that many items (a Rust tuple or array). In line for the
     /// common case, a list of any length, so that its state is made in
     /// place rather than copied out of a call.
+    #[inline]
+    pub(crate) fn seq(self) -> Result<StreamSeq<'a>> {
+        self.seq_of(None)
+    }
+
+    /// A tuple or list of exactly `len` items (a Rust tuple or array).
+    pub(crate) fn fixed_seq(self, len: usize) -> Result<StreamSeq<'a>> {
+        self.seq_of(Some(len))
+    }
+
     #[inline(always)]
-    pub(crate) fn seq(self, len: Option<usize>) -> Result<StreamSeq<'a>> {
+    fn seq_of(self, len: Option<usize>) -> Result<StreamSeq<'a>> {
         let s = self.s;
         let pos = self.pos();
         if len.is_none()
@@ -161,7 +171,7 @@ impl<'a> StreamDecoder<'a> {
             Opcode::BinGet | Opcode::LongBinGet | Opcode::Get => match s.get_at(op)? {
                 Some((Entry::Global(g), len)) => {
                     s.skip(len);
-                    s.memo_stores(|| Entry::Global(g.clone()))?;
+                    s.memo_keep(Entry::Global(g.clone()))?;
                     return Ok(Some(g));
                 }
                 Some((Entry::Str { .. }, _)) => self.stack_global()?,
@@ -173,7 +183,7 @@ impl<'a> StreamDecoder<'a> {
             _ => return Ok(None),
         };
         let global = std::rc::Rc::new(global);
-        s.memo_stores(|| Entry::Global(global.clone()))?;
+        s.memo_keep(Entry::Global(global.clone()))?;
         Ok(Some(global))
     }
 
@@ -220,7 +230,7 @@ impl<'a> StreamSeq<'a> {
         if marked {
             s.skip(1);
         }
-        let mut list = d.next()?.seq(None)?;
+        let mut list = d.next()?.seq()?;
         match list.mode {
             Mode::Between => {}
             Mode::Marked { .. } => list.mode = Mode::Marked { list: true },

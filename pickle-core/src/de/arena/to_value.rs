@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Weak};
 
-use super::arena::{Arena, CallNode, Node, NodeId, ObjectNode, OpNode};
-use super::options::Limits;
+use super::{Arena, CallNode, Node, NodeId, ObjectNode, OpNode};
+use crate::de::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::FxHasher;
 use crate::value::{BigInt, Call, Global, Object, Op, PyStr, Value};
@@ -391,7 +391,7 @@ impl Importer<'_> {
             Value::Tuple(items) => {
                 let ids = self.all(items, depth)?;
                 let hashable = ids.iter().all(|&i| self.arena.node(i).is_hashable());
-                Node::Tuple(ids.into_boxed_slice(), super::arena::Hashable(hashable))
+                Node::Tuple(ids.into_boxed_slice(), super::Hashable(hashable))
             }
             Value::Set(items) => Node::Set(self.all(items, depth)?),
             Value::FrozenSet(items) => Node::FrozenSet(self.all(items, depth)?),

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::arena::NodeId;
+use super::NodeId;
 
 const EMPTY: NodeId = NodeId::MAX;
 

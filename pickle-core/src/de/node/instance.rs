@@ -7,9 +7,10 @@
 //! and from the state given to `BUILD` (by name: the instance dict and the
 //! slots dict; or by position, for a list state).
 
-use super::arena::{CallNode, Node, NodeId, OpNode};
 use super::decoder::NodeDecoder;
+use super::seq::NodeSeq;
 use crate::class::{ClassDesc, MemberValue};
+use crate::de::arena::{CallNode, Node, NodeId, ObjectNode, OpNode};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The fields of one instance of the general reader's result.
@@ -29,7 +30,7 @@ impl<'a> NodeDecoder<'a> {
 
     /// The object as an instance of `class` (or of one of its aliases); any
     /// other class is an [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error.
-    pub fn instance(&self, class: &'static ClassDesc) -> Result<NodeInstance<'a>> {
+    pub(crate) fn instance(&self, class: &'static ClassDesc) -> Result<NodeInstance<'a>> {
         let obj = self.object_of(class)?;
         let mut positional = Vec::new();
         let mut named = Vec::new();
@@ -83,7 +84,7 @@ impl<'a> NodeDecoder<'a> {
     /// with the same aliases, the same handling of unknown keys, and the
     /// same errors. `class` is only a description here (its `module` is
     /// empty); no class is involved.
-    pub fn field_dict(&self, class: &'static ClassDesc) -> Result<NodeInstance<'a>> {
+    pub(crate) fn field_dict(&self, class: &'static ClassDesc) -> Result<NodeInstance<'a>> {
         let Node::Dict(entries) = self.arena_node(self.id()) else {
             return Err(self.type_error(&format!("a dict of the fields of `{}`", class.path())));
         };
@@ -98,7 +99,7 @@ impl<'a> NodeDecoder<'a> {
     }
 
     /// The object record, if the object is an instance of `class`.
-    fn object_of(&self, class: &'static ClassDesc) -> Result<&'a super::arena::ObjectNode> {
+    fn object_of(&self, class: &'static ClassDesc) -> Result<&'a ObjectNode> {
         let expected = || format!("an instance of `{}`", class.path());
         let Node::Object(obj) = self.arena_node(self.id()) else {
             return Err(self.type_error(&expected()));
@@ -166,7 +167,7 @@ impl<'a> NodeDecoder<'a> {
 
     /// The member of the `enum.Enum` class `class` that the object is: its
     /// index in `class.members`.
-    pub fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
+    pub(crate) fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
         let obj = self.object_of(class)?;
         let value = match &obj.call {
             CallNode::Reduce(_, args) => match self.arena_node(*args) {
@@ -195,7 +196,7 @@ impl<'a> NodeDecoder<'a> {
 
     /// Which of `classes` the object is an instance of (for an enum whose
     /// variants are classes): the index of the first class that accepts it.
-    pub fn variant(&self, classes: &[&'static ClassDesc]) -> Result<usize> {
+    pub(crate) fn variant(&self, classes: &[&'static ClassDesc]) -> Result<usize> {
         let names = || {
             classes
                 .iter()
@@ -221,13 +222,60 @@ impl<'a> NodeDecoder<'a> {
     }
 }
 
+/// Objects that CPython writes as calls of a known global, for the types
+/// whose `__reduce__` returns `(cls, args)` or `(cls, args, None,
+/// listitems)`: `datetime.date`, `decimal.Decimal`, `collections.deque`.
+impl<'a> NodeDecoder<'a> {
+    /// See [`Decoder::call_args`](super::Decoder::call_args).
+    pub(crate) fn call_args(&self, module: &str, name: &str) -> Result<NodeSeq<'a>> {
+        let arena = self.ctx().arena;
+        let expected = || format!("an instance of `{module}.{name}`");
+        if let Node::Object(obj) = arena.node(self.id()) {
+            if let CallNode::Reduce(callable, args) = obj.call {
+                if let Node::Global(g) = arena.node(callable) {
+                    if arena.globals[*g as usize].is(module, name) {
+                        return self.child(args)?.seq();
+                    }
+                }
+            }
+        }
+        match self.class() {
+            Some(g) if !g.is(module, name) => Err(self.error(
+                ErrorKind::UnexpectedGlobal,
+                format!("expected {}, found an instance of `{g}`", expected()),
+            )),
+            _ => Err(self.type_error(&expected())),
+        }
+    }
+
+    /// See [`Decoder::appended_items`](super::Decoder::appended_items).
+    pub(crate) fn appended_items(&self) -> Result<Vec<NodeDecoder<'a>>> {
+        let Node::Object(obj) = self.ctx().arena.node(self.id()) else {
+            return Err(self.type_error("an object filled by appends"));
+        };
+        if obj.ops.iter().any(|op| !matches!(op, OpNode::Append(_))) {
+            return Err(self.error(
+                ErrorKind::Type,
+                "expected an object filled only by appends, found one with a state or entries",
+            ));
+        }
+        obj.ops
+            .iter()
+            .filter_map(|op| match op {
+                OpNode::Append(id) => Some(self.child(*id)),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 impl<'a> NodeInstance<'a> {
     /// The next field the pickle gives, as its index in the class's fields
     /// and its value. Attributes that are not fields are skipped, or are an
     /// [`UnknownField`](ErrorKind::UnknownField) error for a class with
     /// `deny_unknown_fields`. A field given twice is given twice (the later
     /// one wins in Python).
-    pub fn next_field(&mut self) -> Result<Option<(usize, NodeDecoder<'a>)>> {
+    pub(crate) fn next_field(&mut self) -> Result<Option<(usize, NodeDecoder<'a>)>> {
         while let Some(&id) = self.positional.get(self.next_positional) {
             let index = self.next_positional;
             self.next_positional += 1;
@@ -279,7 +327,7 @@ impl<'a> NodeInstance<'a> {
     }
 
     /// The error for a required field the pickle does not give.
-    pub fn missing(&self, field: usize) -> Error {
+    pub(crate) fn missing(&self, field: usize) -> Error {
         let name = self.class.fields.get(field).map_or("?", |f| f.name);
         self.decoder.error(
             ErrorKind::MissingField,
@@ -288,7 +336,7 @@ impl<'a> NodeInstance<'a> {
     }
 
     /// The class being read.
-    pub fn class(&self) -> &'static ClassDesc {
+    pub(crate) fn class(&self) -> &'static ClassDesc {
         self.class
     }
 }

@@ -5,9 +5,15 @@
 //! freed one by one. Text is a span of the input (or of `heap` when it had to
 //! be decoded), so strings are not copied until the caller asks for them.
 
+pub(crate) mod builder;
+pub(crate) mod fold;
+mod memo;
+pub(crate) mod to_value;
+
 use std::collections::HashMap;
 
 use super::source::Span;
+use super::Kind;
 use crate::value::{Buffer, Global};
 
 pub(crate) type NodeId = u32;
@@ -19,15 +25,6 @@ pub(crate) enum Text {
     Input(Span),
     /// In [`Arena::heap`] (decoded from an escaped or re-encoded form).
     Heap(Span),
-}
-
-impl Text {
-    /// The length of the text, in bytes.
-    pub(crate) fn len(self) -> usize {
-        match self {
-            Text::Input(span) | Text::Heap(span) => span.len,
-        }
-    }
 }
 
 #[derive(Debug)]
@@ -84,25 +81,31 @@ pub(crate) enum OpNode {
 }
 
 impl Node {
+    /// The Python type of the object.
+    pub(crate) fn kind(&self) -> Kind {
+        match self {
+            Node::None => Kind::None,
+            Node::Bool(_) => Kind::Bool,
+            Node::Int(_) | Node::BigInt(_) => Kind::Int,
+            Node::Float(_) => Kind::Float,
+            Node::Str(_) => Kind::Str,
+            Node::Bytes(_) => Kind::Bytes,
+            Node::ByteArray(_) => Kind::ByteArray,
+            Node::List(_) => Kind::List,
+            Node::Tuple(..) => Kind::Tuple,
+            Node::Dict(_) => Kind::Dict,
+            Node::Set(_) => Kind::Set,
+            Node::FrozenSet(_) => Kind::FrozenSet,
+            Node::Global(_) => Kind::Global,
+            Node::Object(_) => Kind::Object,
+            Node::Buffer(_) => Kind::Buffer,
+            Node::PersistentId(_) => Kind::PersistentId,
+        }
+    }
+
     /// The Python type name, for messages.
     pub(crate) fn type_name(&self) -> &'static str {
-        match self {
-            Node::None => "NoneType",
-            Node::Bool(_) => "bool",
-            Node::Int(_) | Node::BigInt(_) => "int",
-            Node::Float(_) => "float",
-            Node::Str(_) => "str",
-            Node::Bytes(_) => "bytes",
-            Node::ByteArray(_) => "bytearray",
-            Node::List(_) => "list",
-            Node::Tuple(..) => "tuple",
-            Node::Dict(_) => "dict",
-            Node::Set(_) => "set",
-            Node::FrozenSet(_) => "frozenset",
-            Node::Global(_) => "type",
-            Node::Object(_) | Node::PersistentId(_) => "object",
-            Node::Buffer(_) => "memoryview",
-        }
+        self.kind().type_name()
     }
 
     /// Whether Python could hash it (as a dict key or set item). Objects built

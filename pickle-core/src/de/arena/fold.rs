@@ -9,8 +9,8 @@
 //! Only calls whose arguments make sense are folded; anything else stays a
 //! record of the call, inert like every other.
 
-use super::arena::{Arena, Node, NodeId, Text};
-use super::source::Span;
+use super::{Arena, Node, NodeId, Text};
+use crate::de::source::Span;
 use crate::value::{Global, PyStr};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use super::seq::{StreamMap, StreamSeq};
 use super::{Entry, StreamDecoder};
 use crate::class::{ClassDesc, MemberValue, STATE_INSTANCE_HEAD};
-use crate::error::Result;
+use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 
 /// Where the next fields come from.
@@ -37,6 +37,9 @@ pub(crate) struct StreamInstance<'a> {
     phase: Phase<'a>,
     /// The field after the previous one, tried first when matching a name.
     hint: usize,
+    /// Where the opcode that made the object (`NEWOBJ`, `REDUCE`, or the
+    /// dict's) is, once read: the offset of its errors.
+    made: Option<usize>,
 }
 
 impl<'a> StreamDecoder<'a> {
@@ -105,13 +108,14 @@ impl<'a> StreamDecoder<'a> {
                 slots: false,
             },
             hint: 0,
+            made: Some(pos + 3),
         }))
     }
 
     /// The argument tuple of a constructor call, as a sequence of its items.
-    fn call_args(self) -> Result<StreamSeq<'a>> {
+    fn constructor_args(self) -> Result<StreamSeq<'a>> {
         match self.s.peek()? {
-            Opcode::EmptyTuple | Opcode::Mark => self.next()?.seq(None),
+            Opcode::EmptyTuple | Opcode::Mark => self.next()?.seq(),
             // `TUPLE1`-`TUPLE3`, which must take as many arguments as come.
             op if super::seq::is_value_start(op) => self.next()?.short_tuple(),
             _ => Err(self.fail()),
@@ -133,23 +137,27 @@ impl<'a> StreamDecoder<'a> {
     #[inline(always)]
     fn instance_in_general(self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
         self.class_of(class)?;
-        let items = self.call_args()?;
+        let items = self.constructor_args()?;
         Ok(StreamInstance {
             d: self,
             class,
             phase: Phase::Args { items, index: 0 },
             hint: 0,
+            made: None,
         })
     }
 
     /// A plain dict of the fields of `class`.
     pub(crate) fn field_dict(self, class: &'static ClassDesc) -> Result<StreamInstance<'a>> {
+        // `EMPTY_DICT`, or `MARK DICT`.
+        let made = self.pos() + usize::from(self.s.op_at(self.pos()) == Some(Opcode::Mark));
         let map = self.map()?;
         Ok(StreamInstance {
             d: self,
             class,
             phase: Phase::Dict { map },
             hint: 0,
+            made: Some(made),
         })
     }
 
@@ -164,11 +172,11 @@ impl<'a> StreamDecoder<'a> {
                 return Err(self.fail());
             }
             s.skip(len);
-            s.memo_stores(|| Entry::Member { class: c, member })?;
+            s.memo_keep(Entry::Member { class: c, member })?;
             return Ok(member);
         }
         self.class_of(class)?;
-        let mut items = self.call_args()?;
+        let mut items = self.constructor_args()?;
         let value = items.next_item()?.ok_or_else(|| self.fail())?;
         // The value is read once, then compared with every member's.
         let member = if value.is_int() {
@@ -185,9 +193,8 @@ impl<'a> StreamDecoder<'a> {
             return Err(self.fail());
         }
         s.skip(1);
-        let class_addr = class as *const ClassDesc as usize;
-        s.memo_stores(|| Entry::Member {
-            class: class_addr,
+        s.memo_keep(Entry::Member {
+            class: class as *const ClassDesc as usize,
             member,
         })?;
         Ok(member)
@@ -299,7 +306,10 @@ impl<'a> StreamInstance<'a> {
         let d = self.d;
         let s = d.s;
         match s.peek()? {
-            Opcode::NewObj | Opcode::Reduce => s.skip(1),
+            Opcode::NewObj | Opcode::Reduce => {
+                self.made = Some(s.pos());
+                s.skip(1);
+            }
             _ => return Err(d.fail()),
         }
         s.memo_stores(|| Entry::Other)?;
@@ -369,7 +379,17 @@ impl<'a> StreamInstance<'a> {
         self.class
     }
 
-    pub(crate) fn fail(&self) -> crate::error::Error {
-        self.d.fail()
+    /// The error for a required field the pickle does not give.
+    #[cold]
+    pub(crate) fn missing(&self, field: usize) -> Error {
+        let Some(made) = self.made else {
+            return self.d.fail();
+        };
+        let name = self.class.fields.get(field).map_or("?", |f| f.name);
+        Error::at(
+            ErrorKind::MissingField,
+            made as u64,
+            format!("missing field `{name}` of `{}`", self.class.path()),
+        )
     }
 }

@@ -1,13 +1,16 @@
-//! Atoms, strings and bytes.
+//! One value of the stream, read for a `FromPickle`: its Python type,
+//! atoms, strings, bytes, and the errors a `FromPickle` makes about it.
 
 use super::{Entry, StreamDecoder};
+use crate::de::node::decoder::exact_float;
 use crate::de::options::StringEncoding;
 use crate::de::Kind;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::opcode::arg::Arg;
 use crate::opcode::Opcode;
 use crate::text;
 use crate::text::int::{IntOrBool, TextInt};
-use crate::value::{BigInt, PyStr};
+use crate::value::{i64_from_short_le, BigInt, PyStr};
 
 /// An integer read from the stream.
 enum Int<'a> {
@@ -18,7 +21,7 @@ enum Int<'a> {
 }
 
 impl<'a> StreamDecoder<'a> {
-    /// Any error ends streaming: the general reader gives the answer.
+    /// Gives up: the general reader decides.
     #[cold]
     pub(crate) fn fail(self) -> Error {
         self.s.bail()
@@ -29,6 +32,116 @@ impl<'a> StreamDecoder<'a> {
     fn took(self, len: usize, entry: impl FnOnce() -> Entry) -> Result<()> {
         self.s.skip(len);
         self.s.memo_stores(entry)
+    }
+
+    /// The line argument of the text opcode `op` at the read position, with
+    /// its newline (what the text parsers take), and its length in all.
+    fn text_arg(self, op: Opcode) -> Result<(&'a [u8], usize)> {
+        let pos = self.s.pos();
+        match self.s.arg_at(op, pos)? {
+            (Arg::Line(span), end) => {
+                Ok((&self.s.input[span.start..=span.start + span.len], end - pos))
+            }
+            _ => Err(self.fail()),
+        }
+    }
+
+    /// The offset of the opcode that made the value, as the general reader
+    /// gives it (a value fetched from the memo is left to it).
+    #[cold]
+    pub(crate) fn offset(self) -> u64 {
+        match self.s.op_at(self.pos()) {
+            Some(Opcode::Get | Opcode::BinGet | Opcode::LongBinGet) | None => {
+                self.fail();
+                self.pos() as u64
+            }
+            _ => self.s.made_at(self.pos()).unwrap_or(self.pos()) as u64,
+        }
+    }
+
+    /// An error about the value, at the offset of the opcode that made it.
+    #[cold]
+    pub(crate) fn error(
+        self,
+        kind: ErrorKind,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Error {
+        Error::at(kind, self.offset(), message)
+    }
+
+    /// The error for a value of another Python type, where the opcode that
+    /// made it names the type (else the general reader says it).
+    #[cold]
+    pub(crate) fn type_error(self, expected: &str) -> Error {
+        self.mismatch(&[], expected)
+    }
+
+    /// [`type_error`](Self::type_error) when this reader could not read the
+    /// value as one of `accepted`: where the value is one of them after all
+    /// (in a form this reader leaves to the general one), it gives up.
+    #[cold]
+    fn mismatch(self, accepted: &[Kind], expected: &str) -> Error {
+        use Opcode as O;
+        let offset = self.offset();
+        let found = match self.s.op_at(offset as usize) {
+            Some(O::None) => Kind::None,
+            Some(O::NewTrue | O::NewFalse) => Kind::Bool,
+            Some(O::BinInt | O::BinInt1 | O::BinInt2 | O::Long | O::Long1 | O::Long4) => Kind::Int,
+            Some(O::Float | O::BinFloat) => Kind::Float,
+            Some(O::ShortBinUnicode | O::BinUnicode | O::BinUnicode8 | O::Unicode) => Kind::Str,
+            Some(O::ShortBinBytes | O::BinBytes | O::BinBytes8) => Kind::Bytes,
+            Some(O::ByteArray8) => Kind::ByteArray,
+            Some(O::EmptyList | O::List) => Kind::List,
+            Some(O::EmptyDict | O::Dict) => Kind::Dict,
+            Some(O::EmptySet) => Kind::Set,
+            Some(O::FrozenSet) => Kind::FrozenSet,
+            Some(O::EmptyTuple | O::Tuple | O::Tuple1 | O::Tuple2 | O::Tuple3) => Kind::Tuple,
+            _ => return self.fail(),
+        };
+        if accepted.contains(&found) {
+            return self.fail();
+        }
+        Error::at(
+            ErrorKind::Type,
+            offset,
+            format!("expected {expected}, found `{}`", found.type_name()),
+        )
+    }
+
+    /// Globals, calls and the classes of objects are read by the general
+    /// reader.
+    pub(crate) fn global(self) -> Option<&'a crate::Global> {
+        self.fail();
+        None
+    }
+
+    pub(crate) fn class(self) -> Option<&'a crate::Global> {
+        self.fail();
+        None
+    }
+
+    pub(crate) fn call_args(self, _module: &str, _name: &str) -> Result<super::StreamSeq<'a>> {
+        Err(self.fail())
+    }
+
+    pub(crate) fn appended_items(self) -> Result<Vec<StreamDecoder<'a>>> {
+        Err(self.fail())
+    }
+
+    /// How a key shows in an error path: its repr for strings and ints.
+    #[cold]
+    pub(crate) fn key_label(self) -> String {
+        let (s, pos) = (self.s, self.pos());
+        if let Some((text, _)) = s.peek_text(pos) {
+            return format!("{text:?}");
+        }
+        if let Some(op @ (Opcode::BinInt | Opcode::BinInt1 | Opcode::BinInt2)) = s.op_at(pos) {
+            if let Ok((Arg::Int(i), _)) = s.arg_at(op, pos) {
+                return i.to_string();
+            }
+        }
+        self.fail();
+        String::new()
     }
 
     /// The Python type of the value, where its first opcode says it alone.
@@ -88,30 +201,26 @@ impl<'a> StreamDecoder<'a> {
             Opcode::None => self.took(1, || Entry::None),
             op => match self.s.get_at(op)? {
                 Some((Entry::None, len)) => self.took(len, || Entry::None),
-                _ => Err(self.fail()),
+                _ => Err(self.mismatch(&[Kind::None], "None")),
             },
         }
     }
 
     pub(crate) fn decode_bool(self) -> Result<bool> {
         self.here()?;
-        let s = self.s;
-        let pos = s.pos();
-        let (v, len) = match s.peek()? {
+        let (v, len) = match self.s.peek()? {
             Opcode::NewTrue => (true, 1),
             Opcode::NewFalse => (false, 1),
             Opcode::Int => {
-                let line = s.line_at(pos + 1)?;
-                let mut full = line.to_vec();
-                full.push(b'\n');
-                match text::int::parse_int_line(&full) {
-                    Ok(IntOrBool::Bool(b)) => (b, line.len() + 2),
+                let (line, len) = self.text_arg(Opcode::Int)?;
+                match text::int::parse_int_line(line) {
+                    Ok(IntOrBool::Bool(b)) => (b, len),
                     _ => return Err(self.fail()),
                 }
             }
-            op => match s.get_at(op)? {
+            op => match self.s.get_at(op)? {
                 Some((Entry::Bool(b), len)) => (b, len),
-                _ => return Err(self.fail()),
+                _ => return Err(self.mismatch(&[Kind::Bool], "a bool")),
             },
         };
         self.took(len, || Entry::Bool(v))?;
@@ -124,7 +233,9 @@ impl<'a> StreamDecoder<'a> {
         const BININT: u8 = Opcode::BinInt.byte();
         let s = self.s;
         let pos = self.pos();
-        // The common cases first, read in place: `BININT1`, `BININT2`, `BININT`.
+        // The common cases first, read in place: `BININT1`, `BININT2`,
+        // `BININT` (the argument reader reads the same bytes; in place,
+        // the value stays in a register).
         if s.pos() == pos && !s.bailed.get() {
             let small = match *s.input.get(pos..).unwrap_or_default() {
                 [BININT1, b, ..] => Some((i64::from(b), 2)),
@@ -140,40 +251,31 @@ impl<'a> StreamDecoder<'a> {
             }
         }
         self.here()?;
-        let pos = s.pos();
-        // `BININT*` were read above, or are cut short (and give up below).
         let (v, len) = match s.peek()? {
-            Opcode::Long1 => {
-                let n = s.u8_at(pos + 1)? as usize;
-                let bytes = s.slice_at(pos + 2, n)?;
-                (small_or_big(bytes), n + 2)
-            }
-            Opcode::Long4 => {
-                let n = usize::try_from(s.u32_at(pos + 1)? as i32).map_err(|_| self.fail())?;
-                let bytes = s.slice_at(pos + 5, n)?;
-                (small_or_big(bytes), n + 5)
+            op @ (Opcode::Long1 | Opcode::Long4) => {
+                let (arg, end) = s.arg_at(op, pos)?;
+                let bytes = s.bytes(arg.span());
+                (small_or_big(bytes), end - pos)
             }
             op @ (Opcode::Int | Opcode::Long) => {
-                let line = s.line_at(pos + 1)?;
-                let mut full = line.to_vec();
-                full.push(b'\n');
+                let (line, len) = self.text_arg(op)?;
                 let parsed = if op == Opcode::Int {
-                    match text::int::parse_int_line(&full) {
+                    match text::int::parse_int_line(line) {
                         Ok(IntOrBool::Int(v)) => v,
                         _ => return Err(self.fail()),
                     }
                 } else {
-                    text::int::parse_long_line(&full).map_err(|_| self.fail())?
+                    text::int::parse_long_line(line).map_err(|_| self.fail())?
                 };
                 let v = match parsed {
                     TextInt::Small(i) => Int::Small(i),
                     TextInt::Big(b) => Int::Text(b),
                 };
-                (v, line.len() + 2)
+                (v, len)
             }
             op => match s.get_at(op)? {
                 Some((Entry::Int(i), len)) => (Int::Small(i), len),
-                _ => return Err(self.fail()),
+                _ => return Err(self.mismatch(&[Kind::Int], "an int")),
             },
         };
         let entry = match &v {
@@ -195,7 +297,7 @@ impl<'a> StreamDecoder<'a> {
                 | Opcode::Long4
                 | Opcode::Long,
             ) => true,
-            Ok(Opcode::Int) => !matches!(self.s.line_at(self.s.pos() + 1), Ok(b"00" | b"01")),
+            Ok(Opcode::Int) => !matches!(self.text_arg(Opcode::Int), Ok((b"00\n" | b"01\n", _))),
             Ok(op) => matches!(self.s.get_at(op), Ok(Some((Entry::Int(_), _)))),
             Err(_) => false,
         }
@@ -219,22 +321,18 @@ impl<'a> StreamDecoder<'a> {
     pub(crate) fn decode_f64(self) -> Result<f64> {
         self.here()?;
         let s = self.s;
-        let pos = s.pos();
         match s.peek()? {
             Opcode::BinFloat => {
-                let b = s.slice_at(pos + 1, 8)?;
-                let mut buf = [0u8; 8];
-                buf.copy_from_slice(b);
-                let v = f64::from_bits(u64::from_be_bytes(buf));
+                let (Arg::Float(v), _) = s.arg_at(Opcode::BinFloat, s.pos())? else {
+                    return Err(self.fail());
+                };
                 self.took(9, || Entry::Float(v))?;
                 Ok(v)
             }
             Opcode::Float => {
-                let line = s.line_at(pos + 1)?;
-                let mut full = line.to_vec();
-                full.push(b'\n');
-                let v = text::float::parse_line(&full).map_err(|_| self.fail())?;
-                self.took(line.len() + 2, || Entry::Float(v))?;
+                let (line, len) = self.text_arg(Opcode::Float)?;
+                let v = text::float::parse_line(line).map_err(|_| self.fail())?;
+                self.took(len, || Entry::Float(v))?;
                 Ok(v)
             }
             op => {
@@ -242,53 +340,50 @@ impl<'a> StreamDecoder<'a> {
                     self.took(len, || Entry::Float(v))?;
                     return Ok(v);
                 }
-                // An int that a double holds exactly, as the general reader accepts.
-                let i = self.decode_i64()?;
-                let f = i as f64;
-                if f as i128 == i as i128 && f.abs() < 9.3e18 {
-                    Ok(f)
-                } else {
-                    Err(self.fail())
+                if !self.is_int() {
+                    return Err(self.mismatch(&[Kind::Float, Kind::Int], "a float"));
                 }
+                // An int that a double holds exactly, as the general reader accepts.
+                exact_float(self.decode_i64()?).ok_or_else(|| self.fail())
             }
         }
     }
 
     /// The text of a string value: where it is in the input, its length and
-    /// the length of its opcode, or `None` when it is not a plain string.
-    fn text(self) -> Result<(usize, usize, usize)> {
+    /// the length of its opcode. Anything else is a type error when the
+    /// caller `expected` a string, else the reader gives up.
+    fn text(self, expected: Option<&str>) -> Result<(usize, usize, usize)> {
         self.here()?;
         let s = self.s;
         let pos = s.pos();
         let op = s.peek()?;
-        let (start, len) = match op {
-            Opcode::ShortBinUnicode => (pos + 2, s.u8_at(pos + 1)? as usize),
-            Opcode::BinUnicode => (pos + 5, s.len_at(pos + 1, 4)?),
-            Opcode::BinUnicode8 => (pos + 9, s.len_at(pos + 1, 8)?),
+        let span = match op {
+            Opcode::ShortBinUnicode | Opcode::BinUnicode | Opcode::BinUnicode8 => {
+                s.arg_at(op, pos)?.0.span()
+            }
             Opcode::ShortBinString | Opcode::BinString
                 if matches!(
                     s.opts.encoding,
                     StringEncoding::Ascii | StringEncoding::Utf8
                 ) =>
             {
-                let (start, len) = if op == Opcode::ShortBinString {
-                    (pos + 2, s.u8_at(pos + 1)? as usize)
-                } else {
-                    (pos + 5, s.len_at(pos + 1, 4)?)
-                };
+                let span = s.arg_at(op, pos)?.0.span();
                 // Python 2 strings: only the ASCII ones read the same in both encodings.
-                if !s.slice_at(start, len)?.is_ascii() {
+                if !s.bytes(span).is_ascii() {
                     return Err(self.fail());
                 }
-                (start, len)
+                span
             }
             op => match s.get_at(op)? {
-                Some((Entry::Str { start, len, .. }, oplen)) => return Ok((start, len, oplen)),
-                _ => return Err(self.fail()),
+                Some((Entry::Str { start, len }, oplen)) => return Ok((start, len, oplen)),
+                _ => {
+                    return Err(
+                        expected.map_or_else(|| self.fail(), |e| self.mismatch(&[Kind::Str], e))
+                    )
+                }
             },
         };
-        s.slice_at(start, len)?;
-        Ok((start, len, start + len - pos))
+        Ok((span.start, span.len, span.start + span.len - pos))
     }
 
     pub(crate) fn decode_str(self) -> Result<&'a str> {
@@ -298,13 +393,13 @@ impl<'a> StreamDecoder<'a> {
             let start = self.pos() + 2;
             let len = len as usize;
             if op == Opcode::ShortBinUnicode.byte() && s.pos() == self.pos() && !s.bailed.get() {
-                let bytes = s.slice_at(start, len)?;
+                let bytes = s.input.get(start..start + len).ok_or_else(|| self.fail())?;
                 let text = std::str::from_utf8(bytes).map_err(|_| self.fail())?;
                 self.took(2 + len, || Entry::Str { start, len })?;
                 return Ok(text);
             }
         }
-        let (start, len, oplen) = self.text()?;
+        let (start, len, oplen) = self.text(Some("a str"))?;
         let text =
             std::str::from_utf8(&self.s.input[start..start + len]).map_err(|_| self.fail())?;
         self.took(oplen, || Entry::Str { start, len })?;
@@ -314,13 +409,13 @@ impl<'a> StreamDecoder<'a> {
     /// The bytes of a string value, not checked to be UTF-8: for comparing
     /// with known names, which are.
     pub(crate) fn decode_name(self) -> Result<&'a [u8]> {
-        let (start, len, oplen) = self.text()?;
+        let (start, len, oplen) = self.text(None)?;
         self.took(oplen, || Entry::Str { start, len })?;
         Ok(&self.s.input[start..start + len])
     }
 
     pub(crate) fn decode_py_str(self) -> Result<PyStr> {
-        let (start, len, oplen) = self.text()?;
+        let (start, len, oplen) = self.text(Some("a str"))?;
         let text = PyStr::from_utf8_surrogatepass(&self.s.input[start..start + len])
             .map_err(|_| self.fail())?;
         self.took(oplen, || Entry::Str { start, len })?;
@@ -332,35 +427,35 @@ impl<'a> StreamDecoder<'a> {
         let s = self.s;
         let pos = s.pos();
         let op = s.peek()?;
-        let (start, len, entry) = match op {
-            Opcode::ShortBinBytes => (pos + 2, s.u8_at(pos + 1)? as usize, true),
-            Opcode::BinBytes => (pos + 5, s.len_at(pos + 1, 4)?, true),
-            Opcode::BinBytes8 => (pos + 9, s.len_at(pos + 1, 8)?, true),
-            // A bytearray is mutable: a later GET of it is not followed.
-            Opcode::ByteArray8 => (pos + 9, s.len_at(pos + 1, 8)?, false),
+        match op {
+            Opcode::ShortBinBytes | Opcode::BinBytes | Opcode::BinBytes8 | Opcode::ByteArray8 => {
+                let (arg, end) = s.arg_at(op, pos)?;
+                let (start, len) = (arg.span().start, arg.span().len);
+                // A bytearray is mutable: a later `GET` of it is not followed.
+                let keep = op != Opcode::ByteArray8;
+                self.took(end - pos, || {
+                    if keep {
+                        Entry::Bytes { start, len }
+                    } else {
+                        Entry::Other
+                    }
+                })?;
+                Ok(&s.input[start..start + len])
+            }
             op => match s.get_at(op)? {
                 Some((Entry::Bytes { start, len }, oplen)) => {
                     self.took(oplen, || Entry::Bytes { start, len })?;
-                    return Ok(&s.input[start..start + len]);
+                    Ok(&s.input[start..start + len])
                 }
-                _ => return Err(self.fail()),
+                _ => Err(self.mismatch(&[Kind::Bytes, Kind::ByteArray, Kind::Buffer], "bytes")),
             },
-        };
-        let bytes = s.slice_at(start, len)?;
-        self.took(start + len - pos, || {
-            if entry {
-                Entry::Bytes { start, len }
-            } else {
-                Entry::Other
-            }
-        })?;
-        Ok(bytes)
+        }
     }
 }
 
 /// An int from `LONG1`/`LONG4` bytes: an `i64` when it fits.
 fn small_or_big(bytes: &[u8]) -> Int<'_> {
-    if let Some(i) = crate::value::i64_from_short_le(bytes) {
+    if let Some(i) = i64_from_short_le(bytes) {
         return Int::Small(i);
     }
     match BigInt::from_signed_bytes_le(bytes).to_i64() {

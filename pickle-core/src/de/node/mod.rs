@@ -1,0 +1,10 @@
+//! The general reader's backend of [`Decoder`](crate::Decoder): the
+//! objects of the arena, read after the machine has run to `STOP`.
+
+pub(crate) mod decoder;
+pub(crate) mod instance;
+pub(crate) mod seq;
+
+pub(crate) use decoder::{Ctx, NodeDecoder};
+pub(crate) use instance::NodeInstance;
+pub(crate) use seq::{NodeMap, NodeSeq};
