@@ -73,38 +73,21 @@ pub use value::{
 pub trait ToPickle {
     /// Writes `self` as one Python object.
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()>;
-
-    /// Writes `name` (an attribute name fetched from the memo), then `self`
-    /// as [`ToPickle::to_pickle`] does: how an [`ser::InstanceWriter`]
-    /// writes a field in the steady state. Types written by one short
-    /// opcode override it to write both at once; the default is always
-    /// right, and there is no reason to call it or override it elsewhere.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn to_pickle_after(&self, name: ser::AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.write_attr_name(name)?;
-        self.to_pickle(p)
-    }
-
-    /// Writes `name` (if any), then `self` as [`ToPickle::to_pickle`]
-    /// would, into `draft`: how a derived `to_pickle` writes a whole
-    /// instance in the steady state (see [`ser::Draft`]). Returns false when
-    /// it cannot, having written anything; the instance is then written
-    /// through the [`Pickler`]. The default always returns false: only the
-    /// crate's common types and derived types have a drafted form, and
-    /// there is no reason to override or call it elsewhere.
-    #[doc(hidden)]
-    #[inline(always)]
-    fn draft(&self, name: Option<ser::AttrName>, draft: &mut ser::Draft<'_>) -> bool {
-        let _ = (name, draft);
-        false
-    }
 }
 
 /// A Rust type that can be read from a pickle.
 ///
 /// Implemented for the standard library's types and, with
 /// `#[derive(FromPickle)]`, for your own (see [`derive_docs`]).
+///
+/// When a pickle is read from a slice ([`from_slice`]), `from_pickle` runs
+/// at most twice for it: first on values read straight from the bytes,
+/// then, only if that reader meets a shape it leaves to the general one (or
+/// the implementation reads values out of order), once more on the general
+/// reader's objects. It should therefore have no effects beyond building
+/// its result. An error it returns on the first run is the result of the
+/// read, and it does not run again. Read from an `io::Read`
+/// ([`from_reader`]), it runs once.
 pub trait FromPickle: Sized {
     /// Reads `Self` from one decoded object.
     fn from_pickle(d: Decoder<'_>) -> Result<Self>;

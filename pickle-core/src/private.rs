@@ -22,6 +22,52 @@ pub use std::vec::Vec;
 /// The crate's result type under a name that cannot clash with `Result`.
 pub type PickleResult<T> = crate::error::Result<T>;
 
+/// A value with a drafted form: how a derived `to_pickle` writes a whole
+/// instance in the steady state (see `ser/draft.rs`). Writes `name` (if
+/// any), then `self` as `ToPickle::to_pickle` would, into `draft`; returns
+/// false when it cannot, having written anything (the instance is then
+/// written through the [`Pickler`]).
+///
+/// Not part of the public API: implemented by the crate for its common
+/// types and by `#[derive(ToPickle)]`, and called by the code the derive
+/// generates, which reaches it for a field type through [`DraftField`].
+pub trait Draftable {
+    /// See the trait.
+    fn draft(&self, name: Option<AttrName>, draft: &mut Draft<'_>) -> bool;
+}
+
+/// A field, for the derive to draft: `(&&DraftField(&self.x)).draft(name,
+/// d)` calls [`Draftable::draft`] where the field's type implements it
+/// ([`Drafted`], found first), and gives up where it does not
+/// ([`NotDrafted`], found after one dereference).
+pub struct DraftField<'a, T: ?Sized>(pub &'a T);
+
+/// [`DraftField`] of a [`Draftable`] type.
+pub trait Drafted {
+    /// [`Draftable::draft`] of the field.
+    fn draft(self, name: Option<AttrName>, draft: &mut Draft<'_>) -> bool;
+}
+
+impl<T: Draftable + ?Sized> Drafted for &&DraftField<'_, T> {
+    #[inline(always)]
+    fn draft(self, name: Option<AttrName>, draft: &mut Draft<'_>) -> bool {
+        self.0.draft(name, draft)
+    }
+}
+
+/// [`DraftField`] of any other type: no drafted form.
+pub trait NotDrafted {
+    /// Gives up.
+    fn draft(self, name: Option<AttrName>, draft: &mut Draft<'_>) -> bool;
+}
+
+impl<T: ?Sized> NotDrafted for &DraftField<'_, T> {
+    #[inline(always)]
+    fn draft(self, _name: Option<AttrName>, _draft: &mut Draft<'_>) -> bool {
+        false
+    }
+}
+
 /// Writes a field through a `with = "module"` function:
 /// `module::to_pickle(&T, &mut Pickler<'_>)`.
 pub struct SerializeWith<'a, T: ?Sized> {

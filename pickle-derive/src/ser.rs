@@ -19,6 +19,16 @@ pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
     };
     let generics = bound::with_bound(c.generics, field_types(c), &quote!(#p::ToPickle));
     let (impl_generics, ty_generics, where_clause) = generics.split_for_impl();
+    let draft = if draft.is_empty() {
+        draft
+    } else {
+        quote! {
+            #[automatically_derived]
+            impl #impl_generics #p::Draftable for #ident #ty_generics #where_clause {
+                #draft
+            }
+        }
+    };
     quote! {
         #items
         #[automatically_derived]
@@ -26,8 +36,8 @@ pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
             fn to_pickle(&self, __pickler: &mut #p::Pickler<'_>) -> #p::PickleResult<()> {
                 #body
             }
-            #draft
         }
+        #draft
     }
 }
 
@@ -38,7 +48,7 @@ struct Derived {
     items: TokenStream,
     /// The body of `to_pickle`.
     body: TokenStream,
-    /// The `draft` method, for a type that has one.
+    /// The `draft` method of `__private::Draftable`, for a type that has one.
     draft: TokenStream,
 }
 
@@ -89,36 +99,42 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
             // `check.rs` refuses this; nothing sensible to write.
             None => quote!(__pickler.write_none()),
         }),
+        // A dict of the fields, drafted in the steady state as instances are.
         Repr::Dict => {
-            let spec = ClassSpec::for_struct(c, fields, repr);
-            let names = spec.fields.iter().map(|f| &f.name);
-            Derived::body(quote!(__pickler.write_field_dict(&[#(#names),*], &[#(#values),*])))
+            let class = format_ident!("__CLASS");
+            let write = write_fields(&quote!(__pickler.begin_field_dict(&#class)?), &values);
+            let items = ClassSpec::for_struct(c, fields, repr).to_static(p, &class);
+            if !(2..=8).contains(&values.len()) {
+                return Derived {
+                    items,
+                    body: write,
+                    draft: TokenStream::new(),
+                };
+            }
+            let (begin, end) = (quote!(begin_field_dict), quote!(end_field_dict));
+            Derived {
+                items,
+                body: drafted_body(p, &class, &write),
+                draft: draft_fields(p, &class, &values, &begin, &end),
+            }
         }
         // The steady state of a plain class has a drafted form (see
         // `pickle_core::ser::Draft`) when its names fit the writer's
         // packed names: 2 to 8 attributes.
         Repr::State if (2..=8).contains(&values.len()) => {
             let class = format_ident!("__CLASS");
-            let write = write_fields(&class, &values);
+            let open = quote!(__pickler.begin_instance(&#class)?);
+            let (begin, end) = (quote!(begin_instance), quote!(end_instance));
             Derived {
                 items: ClassSpec::for_struct(c, fields, repr).to_static(p, &class),
-                body: quote! {
-                    if let #p::Some(mut __draft) = __pickler.draft(&#class) {
-                        let __kept = #p::ToPickle::draft(self, #p::None, &mut __draft);
-                        let __end = __draft.end(__kept);
-                        if __pickler.end_draft(__end) {
-                            return #p::Ok(());
-                        }
-                    }
-                    #write
-                },
-                draft: draft_fields(p, &class, &values),
+                body: drafted_body(p, &class, &write_fields(&open, &values)),
+                draft: draft_fields(p, &class, &values, &begin, &end),
             }
         }
         _ => {
             let class = format_ident!("__CLASS");
             let desc = ClassSpec::for_struct(c, fields, repr).to_static(p, &class);
-            let write = write_fields(&class, &values);
+            let write = write_fields(&quote!(__pickler.begin_instance(&#class)?), &values);
             Derived::body(quote! {
                 #desc
                 #write
@@ -127,33 +143,57 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
     }
 }
 
-/// The `draft` method of a plain class: its fields, each after its name,
-/// between the instance's start and end; false as soon as one cannot be
-/// drafted.
-fn draft_fields(p: &TokenStream, class: &syn::Ident, values: &[TokenStream]) -> TokenStream {
+/// `to_pickle` of a type with a drafted form: the draft, if the writer
+/// offers one and it is kept, else `write`.
+fn drafted_body(p: &TokenStream, class: &syn::Ident, write: &TokenStream) -> TokenStream {
+    quote! {
+        if let #p::Some(mut __draft) = __pickler.draft(&#class) {
+            let __kept = #p::Draftable::draft(self, #p::None, &mut __draft);
+            let __end = __draft.end(__kept);
+            if __pickler.end_draft(__end) {
+                return #p::Ok(());
+            }
+        }
+        #write
+    }
+}
+
+/// The `draft` method of a plain class (or a field dict): its fields, each
+/// after its name, between the `begin` and `end` of the instance (or
+/// dict); false as soon as one cannot be drafted. A field's type is drafted
+/// through `__private::DraftField`, which gives up for a type without a
+/// drafted form.
+fn draft_fields(
+    p: &TokenStream,
+    class: &syn::Ident,
+    values: &[TokenStream],
+    begin: &TokenStream,
+    end: &TokenStream,
+) -> TokenStream {
     let fields = values.iter().enumerate().map(|(i, value)| {
-        quote!(#p::ToPickle::draft(#value, #p::Draft::field_name(__names, #i), __draft))
+        quote!((&&#p::DraftField(#value)).draft(#p::Draft::field_name(__names, #i), __draft))
     });
     quote! {
         // In line: a call taking the draft would keep its position in
         // memory, and every write would wait on it.
         #[inline(always)]
         fn draft(&self, __name: #p::Option<#p::AttrName>, __draft: &mut #p::Draft<'_>) -> #p::bool {
-            let #p::Some(__names) = __draft.begin_instance(__name, &#class) else {
+            use #p::{Drafted as _, NotDrafted as _};
+            let #p::Some(__names) = __draft.#begin(__name, &#class) else {
                 return false;
             };
-            #(#fields &&)* __draft.end_instance()
+            #(#fields &&)* __draft.#end()
         }
     }
 }
 
-/// Writes an instance of `class` with one direct `to_pickle` call per field
-/// (through `InstanceWriter::field`, generic over the field's type), so
-/// that the fields' writing can be inlined, where `write_instance` would
-/// make a virtual call per field.
-fn write_fields(class: &syn::Ident, values: &[TokenStream]) -> TokenStream {
+/// Writes an instance (or field dict) that `open` starts, with one direct
+/// `to_pickle` call per field (through `InstanceWriter::field`, generic over
+/// the field's type), so that the fields' writing can be inlined, where
+/// `write_instance` would make a virtual call per field.
+fn write_fields(open: &TokenStream, values: &[TokenStream]) -> TokenStream {
     quote! {
-        let mut __writer = __pickler.begin_instance(&#class)?;
+        let mut __writer = #open;
         #(__writer.field(#values)?;)*
         __writer.end()
     }
@@ -201,7 +241,7 @@ fn data_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> Token
         let class = format_ident!("__CLASS");
         let desc = ClassSpec::for_variant(c, v).to_static(p, &class);
         let values: Vec<TokenStream> = values.collect();
-        let write = write_fields(&class, &values);
+        let write = write_fields(&quote!(__pickler.begin_instance(&#class)?), &values);
         quote! {
             #ident::#variant { #(#members: #bindings,)* .. } => {
                 #desc

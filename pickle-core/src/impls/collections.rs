@@ -8,6 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::hash::{BuildHasher, Hash};
 
+use crate::__private::Draftable;
 use crate::de::{key_label, Decoder};
 use crate::error::Result;
 use crate::ser::{AttrName, Draft};
@@ -21,15 +22,9 @@ impl<T: ToPickle> ToPickle for Option<T> {
             None => p.write_none(),
         }
     }
+}
 
-    #[inline(always)]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        match self {
-            Some(v) => v.to_pickle_after(name, p),
-            None => p.none_after(name),
-        }
-    }
-
+impl<T: Draftable> Draftable for Option<T> {
     #[inline(always)]
     fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
         match self {
@@ -55,32 +50,25 @@ impl<T: ToPickle> ToPickle for [T] {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_slice(self)
     }
-
-    #[inline]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.slice_after(name, self)
-    }
-
-    #[inline(always)]
-    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
-        d.list(name, self)
-    }
 }
+
+/// Slices, vectors and arrays draft as lists in one batch.
+macro_rules! draft_as_list {
+    ($([$($gen:tt)*] $t:ty),*) => {$(
+        impl<$($gen)*> Draftable for $t {
+            #[inline(always)]
+            fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+                d.list(name, self)
+            }
+        }
+    )*};
+}
+draft_as_list!([T: Draftable] [T], [T: Draftable] Vec<T>, [T: Draftable, const N: usize] [T; N]);
 
 impl<T: ToPickle> ToPickle for Vec<T> {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_slice(self)
-    }
-
-    #[inline]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.slice_after(name, self)
-    }
-
-    #[inline(always)]
-    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
-        d.list(name, self)
     }
 }
 
@@ -107,16 +95,6 @@ impl<T: ToPickle, const N: usize> ToPickle for [T; N] {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_slice(self)
-    }
-
-    #[inline]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.slice_after(name, self)
-    }
-
-    #[inline(always)]
-    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
-        d.list(name, self)
     }
 }
 

@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 
+use crate::__private::Draftable;
 use crate::de::Decoder;
 use crate::error::{ErrorKind, Result};
 use crate::ser::{AttrName, Draft};
@@ -13,12 +14,9 @@ impl ToPickle for bool {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_bool(*self)
     }
+}
 
-    #[inline(always)]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.bool_after(name, *self)
-    }
-
+impl Draftable for bool {
     #[inline(always)]
     fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
         d.bool(name, *self)
@@ -38,12 +36,9 @@ macro_rules! small_ints {
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.write_i64(*self as i64)
             }
+        }
 
-            #[inline(always)]
-            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-                p.i64_after(name, *self as i64)
-            }
-
+        impl Draftable for $t {
             #[inline(always)]
             fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
                 d.int(name, *self as i64)
@@ -69,18 +64,9 @@ macro_rules! wide_ints {
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 p.$write(*self as $arg)
             }
+        }
 
-            #[inline]
-            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-                match i64::try_from(*self) {
-                    Ok(v) => p.i64_after(name, v),
-                    Err(_) => {
-                        p.write_attr_name(name)?;
-                        self.to_pickle(p)
-                    }
-                }
-            }
-
+        impl Draftable for $t {
             #[inline(always)]
             fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
                 // Wider ints are left to the `Pickler`.
@@ -123,12 +109,9 @@ impl ToPickle for f64 {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self)
     }
+}
 
-    #[inline(always)]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.f64_after(name, *self)
-    }
-
+impl Draftable for f64 {
     #[inline(always)]
     fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
         d.float(name, *self)
@@ -146,10 +129,12 @@ impl ToPickle for f32 {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_f64(*self as f64)
     }
+}
 
+impl Draftable for f32 {
     #[inline(always)]
     fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
-        d.float(name, *self as f64)
+        d.float(name, f64::from(*self))
     }
 }
 
@@ -198,16 +183,6 @@ impl ToPickle for str {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }
-
-    #[inline(always)]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.str_after(name, self)
-    }
-
-    #[inline(always)]
-    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
-        d.str(name, self)
-    }
 }
 
 impl ToPickle for String {
@@ -215,12 +190,16 @@ impl ToPickle for String {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         p.write_str(self)
     }
+}
 
+impl Draftable for str {
     #[inline(always)]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        p.str_after(name, self)
+    fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
+        d.str(name, self)
     }
+}
 
+impl Draftable for String {
     #[inline(always)]
     fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
         d.str(name, self)

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::__private::Draftable;
 use crate::de::Decoder;
 use crate::error::Result;
 use crate::ser::{AttrName, Draft};
@@ -19,12 +20,9 @@ impl<T: ToPickle + ?Sized> ToPickle for &T {
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
         (**self).to_pickle(p)
     }
+}
 
-    #[inline]
-    fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-        (**self).to_pickle_after(name, p)
-    }
-
+impl<T: Draftable + ?Sized> Draftable for &T {
     #[inline(always)]
     fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
         (**self).draft(name, d)
@@ -45,12 +43,9 @@ macro_rules! pointers {
             fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
                 (**self).to_pickle(p)
             }
+        }
 
-            #[inline]
-            fn to_pickle_after(&self, name: AttrName, p: &mut Pickler<'_>) -> Result<()> {
-                (**self).to_pickle_after(name, p)
-            }
-
+        impl<T: Draftable + ?Sized> Draftable for $ptr<T> {
             #[inline(always)]
             fn draft(&self, name: Option<AttrName>, d: &mut Draft<'_>) -> bool {
                 (**self).draft(name, d)

@@ -53,6 +53,9 @@ use crate::ToPickle;
 pub struct InstanceWriter<'p, 'w> {
     p: &'p mut Pickler<'w>,
     class: &'static ClassDesc,
+    /// A plain dict of the fields, without a class (see
+    /// [`Pickler::begin_field_dict`]).
+    dict: bool,
     /// The class's slot in the memo's class cache (for its field names).
     slot: usize,
     /// The number of the next field.
@@ -60,9 +63,8 @@ pub struct InstanceWriter<'p, 'w> {
     step: Step,
 }
 
-/// The `BINGET` of an attribute name, handed to
-/// [`ToPickle::to_pickle_after`]. Only the instance writer makes one, in
-/// the steady state at protocol 4+.
+/// The `BINGET` of an attribute name, in the steady state at protocol 4+:
+/// what a draft writes before a field.
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct AttrName {
@@ -132,7 +134,7 @@ impl<'w> Pickler<'w> {
     ) -> Result<InstanceWriter<'p, 'w>> {
         self.out.boundary()?;
         let (slot, step) = match self.steady_prefix(class) {
-            Some(slot) => match self.memo.classes[slot].short_names {
+            Some(slot) => match self.classes.get(slot).short_names {
                 Some(names) => (slot, Step::Packed(names)),
                 None => (slot, Step::Steady),
             },
@@ -141,6 +143,47 @@ impl<'w> Pickler<'w> {
         Ok(InstanceWriter {
             p: self,
             class,
+            dict: false,
+            slot,
+            next: 0,
+            step,
+        })
+    }
+
+    /// Starts writing a plain `dict` of the fields of `class` by their
+    /// Python names (how `#[pickle(dict)]` types are written), as
+    /// [`Pickler::write_field_dict`] does: the names are interned, so fetched
+    /// from the memo after their first use. `class` only describes the
+    /// fields (its `module` is empty); no class is written.
+    #[inline]
+    pub fn begin_field_dict<'p>(
+        &'p mut self,
+        class: &'static ClassDesc,
+    ) -> Result<InstanceWriter<'p, 'w>> {
+        self.out.boundary()?;
+        let slot = self.classes.slot(class);
+        let len = class.fields.len();
+        let step = if self.proto >= 4
+            && (2..BATCH_SIZE).contains(&len)
+            && self.depth < self.max_depth
+            && self.memo.reserve_indices(1).is_some()
+        {
+            // The steady state: the head of a dict of one batch at once.
+            self.depth += 1;
+            let head = [Opcode::EmptyDict, Opcode::Memoize, Opcode::Mark];
+            self.out.write(&head.map(Opcode::byte));
+            match self.classes.get(slot).short_names {
+                Some(names) => Step::Packed(names),
+                None => Step::Steady,
+            }
+        } else {
+            self.dict_prefix(len)?;
+            self.entry_step(len)
+        };
+        Ok(InstanceWriter {
+            p: self,
+            class,
+            dict: true,
             slot,
             next: 0,
             step,
@@ -165,8 +208,8 @@ impl<'w> Pickler<'w> {
         {
             return None;
         }
-        let slot = self.memo.class_slot(class);
-        let cls = self.memo.classes[slot].global?;
+        let slot = self.classes.slot(class);
+        let cls = self.classes.get(slot).global?;
         // The instance and its state dict.
         self.memo.reserve_indices(2)?;
         self.depth += 2;
@@ -197,16 +240,12 @@ impl<'w> Pickler<'w> {
             ));
         }
         self.enter()?;
-        let slot = self.memo.class_slot(class);
+        let slot = self.classes.slot(class);
         let len = class.fields.len();
         let step = match class.repr {
             Repr::State | Repr::Slots => {
                 self.stateful_prefix(class)?;
-                if self.proto == 0 || len > BATCH_SIZE {
-                    Step::BatchedEntry
-                } else {
-                    Step::Entry
-                }
+                self.entry_step(len)
             }
             Repr::NewArgs => {
                 if self.proto >= 2 {
@@ -266,8 +305,12 @@ impl<'w> Pickler<'w> {
             self.out.op(Opcode::None);
             self.out.boundary()?;
         }
-        // `dict_with`, or the single batch of `batch_dict_exact`, up to the
-        // first entry.
+        self.dict_prefix(len)
+    }
+
+    /// `dict_with`, or the single batch of `batch_dict_exact`, up to the
+    /// first of `len` entries.
+    fn dict_prefix(&mut self, len: usize) -> Result<()> {
         self.enter()?;
         if self.proto >= 1 {
             self.out.op(Opcode::EmptyDict);
@@ -281,13 +324,18 @@ impl<'w> Pickler<'w> {
         Ok(())
     }
 
-    /// The end of what [`Pickler::stateful_prefix`] (or `cached_prefix`) began.
-    fn stateful_suffix(&mut self, class: &'static ClassDesc) -> Result<()> {
-        let len = class.fields.len();
-        if len == 0 {
-            return Ok(());
+    /// How the entries after [`Pickler::dict_prefix`] are written.
+    fn entry_step(&self, len: usize) -> Step {
+        if self.proto == 0 || len > BATCH_SIZE {
+            Step::BatchedEntry
+        } else {
+            Step::Entry
         }
-        if self.proto >= 1 {
+    }
+
+    /// The end of what [`Pickler::dict_prefix`] began.
+    fn dict_suffix(&mut self, len: usize) {
+        if self.proto >= 1 && len > 0 {
             self.out.op(if len == 1 {
                 Opcode::SetItem
             } else {
@@ -300,6 +348,15 @@ impl<'w> Pickler<'w> {
             }
         }
         self.leave();
+    }
+
+    /// The end of what [`Pickler::stateful_prefix`] began.
+    fn stateful_suffix(&mut self, class: &'static ClassDesc) -> Result<()> {
+        let len = class.fields.len();
+        if len == 0 {
+            return Ok(());
+        }
+        self.dict_suffix(len);
         if class.repr == Repr::Slots {
             self.leave();
             self.out.op(if self.proto >= 2 {
@@ -382,14 +439,14 @@ impl<'w> Pickler<'w> {
 
     /// The class itself, fetched from the memo by its slot after the first time.
     fn class_global(&mut self, class: &'static ClassDesc) -> Result<()> {
-        let slot = self.memo.class_slot(class);
-        if let Some(idx) = self.memo.classes[slot].global {
+        let slot = self.classes.slot(class);
+        if let Some(idx) = self.classes.get(slot).global {
             self.write_get(idx);
             return Ok(());
         }
         self.global(class.module, class.name, true)?;
         // `None` when the class was written as an extension code, which is not memoized.
-        self.memo.classes[slot].global = self.memo.global(class.module, class.name);
+        self.classes.get(slot).global = self.memo.global(class.module, class.name);
         Ok(())
     }
 
@@ -397,7 +454,7 @@ impl<'w> Pickler<'w> {
     #[inline(always)]
     fn field_name(&mut self, class: &'static ClassDesc, slot: usize, i: usize) -> Result<()> {
         // The steady state, inline: a name fetched by `BINGET`.
-        if let Some(&Some(idx)) = self.memo.classes.get(slot).and_then(|c| c.fields.get(i)) {
+        if let Some(&Some(idx)) = self.classes.get(slot).fields.get(i) {
             if idx < 256 && self.proto >= 1 {
                 self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
                 return Ok(());
@@ -408,14 +465,14 @@ impl<'w> Pickler<'w> {
 
     #[inline(never)]
     fn field_name_slow(&mut self, class: &'static ClassDesc, slot: usize, i: usize) -> Result<()> {
-        if let Some(idx) = self.memo.classes[slot].fields[i] {
+        if let Some(idx) = self.classes.get(slot).fields[i] {
             self.write_get(idx);
             return Ok(());
         }
         let name = class.fields[i].name;
         self.interned_str(name)?;
         let idx = self.memo.interned(name);
-        let class_memo = &mut self.memo.classes[slot];
+        let class_memo = self.classes.get(slot);
         class_memo.fields[i] = idx;
         class_memo.pack_names();
         Ok(())
@@ -449,8 +506,8 @@ impl<'w> Pickler<'w> {
             )
         })?;
         self.out.boundary()?;
-        let slot = self.memo.class_slot(class);
-        if let Some(idx) = self.memo.classes[slot].members[index] {
+        let slot = self.classes.slot(class);
+        if let Some(idx) = self.classes.get(slot).members[index] {
             self.write_get(idx);
             return Ok(());
         }
@@ -475,7 +532,7 @@ impl<'w> Pickler<'w> {
         })?;
         self.out.op(Opcode::Reduce);
         self.put(key)?;
-        self.memo.classes[slot].members[index] = self.lookup(member_key);
+        self.classes.get(slot).members[index] = self.lookup(member_key);
         Ok(())
     }
 }
@@ -495,7 +552,7 @@ impl InstanceWriter<'_, '_> {
         match self.step {
             Step::Packed(names) => {
                 let get = [Opcode::BinGet.byte(), (names >> (8 * i)) as u8];
-                return value.to_pickle_after(AttrName { get }, self.p);
+                self.p.write_attr_name(AttrName { get })?;
             }
             Step::Steady | Step::Entry => {
                 self.p.out.boundary()?;
@@ -514,13 +571,20 @@ impl InstanceWriter<'_, '_> {
             return Err(miscount(self.class, Some(self.next)));
         }
         let p = self.p;
-        if matches!(self.step, Step::Steady | Step::Packed(_)) {
-            p.out
-                .write(&[Opcode::SetItems.byte(), Opcode::Build.byte()]);
-            p.depth -= 2;
-            return Ok(());
+        match (self.step, self.dict) {
+            (Step::Steady | Step::Packed(_), false) => {
+                p.out
+                    .write(&[Opcode::SetItems.byte(), Opcode::Build.byte()]);
+                p.depth -= 2;
+            }
+            (Step::Steady | Step::Packed(_), true) => {
+                p.out.op(Opcode::SetItems);
+                p.depth -= 1;
+            }
+            (_, true) => p.dict_suffix(self.class.fields.len()),
+            (_, false) => p.instance_suffix(self.class)?,
         }
-        p.instance_suffix(self.class)
+        Ok(())
     }
 }
 

@@ -1,5 +1,5 @@
-//! Drafting: writing whole instances into room past the output, then
-//! keeping them or dropping them.
+//! Drafting: writing a whole instance into room beside the output, then
+//! keeping it or dropping it.
 //!
 //! In the steady state of writing many instances of a class (protocol 4+,
 //! the class and its attribute names in the memo), an instance is a few
@@ -7,33 +7,29 @@
 //! [`Pickler`], each of those small writes loads the output's length from
 //! memory and stores it back, and the next write waits for that store: a
 //! chain through memory as long as the instance. A [`Draft`] writes into
-//! zeroed room appended past the output, keeping its position in a
-//! register, and checks room with one comparison per write. Whatever a
-//! draft cannot write as CPython would (a value without a drafted form, a
-//! string CPython shares, a class not yet in the memo, the end of the
-//! room) makes it give up; the room is cut off again, and the caller
-//! writes the instance through the [`Pickler`] as before.
+//! room the output keeps for drafts (see `Framer::draft_room`), keeping its
+//! position in a register, and checks room with one comparison per write;
+//! drafts kept one after another (the instances of a list) go to the output
+//! together, in one copy. Whatever a draft cannot write
+//! as CPython would (a value without a drafted form, a string CPython
+//! shares, a class not yet in the memo, the end of the room) makes it give
+//! up; the caller then writes the instance through the [`Pickler`].
 //!
 //! The room ends before the open frame's commit point, so no value starts
 //! where CPython would commit the frame first: the bytes are the same as
 //! the [`Pickler`]'s.
 
-use super::class::AttrName;
-use super::framer::short_str_into;
-use super::memo::Memo;
-use super::{one_object_str, Pickler, BATCH_SIZE};
+use super::choose;
+use super::classes::Classes;
+use super::{AttrName, Pickler, BATCH_SIZE};
 use crate::class::{ClassDesc, Repr, STATE_INSTANCE_HEAD};
-use crate::error::Result;
 use crate::opcode::Opcode;
-use crate::ToPickle;
 
-/// Instances being written into room past the output: what
-/// [`ToPickle::draft`] writes into. Made by the derived `to_pickle` (for
-/// one instance) and the writer of a list's items (for a run of them); not
-/// meant for other use.
+/// An instance being written into the room for drafts: what
+/// [`Draftable::draft`](crate::__private::Draftable::draft) writes into.
+/// Made by a derived `to_pickle`; not meant for other use.
 #[doc(hidden)]
 pub struct Draft<'a> {
-    /// The room: zeroed bytes appended to the output.
     room: &'a mut [u8],
     /// How many bytes of `room` are written.
     pos: usize,
@@ -41,128 +37,73 @@ pub struct Draft<'a> {
     memos: u32,
     /// How many more containers may nest, within the writer's depth limit.
     depth_room: usize,
-    memo: &'a mut Memo,
-    /// Where the room starts in the output, and the memo slot of the
-    /// outermost class, whose drafts are counted (`None` for a run).
-    start: usize,
-    slot: Option<usize>,
+    classes: &'a mut Classes,
+    /// The class whose drafts are counted.
+    slot: usize,
 }
 
 /// How a draft ended, for [`Pickler::end_draft`].
 #[doc(hidden)]
 #[derive(Clone, Copy)]
 pub struct DraftEnd {
-    start: usize,
     /// The bytes and objects kept (none if the draft gave up).
     len: usize,
     memos: u32,
-    slot: Option<usize>,
+    slot: usize,
     kept: bool,
 }
 
-/// The room of one instance's draft.
-const INSTANCE_ROOM: usize = 256;
-/// The least and the most room of a run's draft: twice what the last run
-/// wrote, in between.
-const RUN_ROOM: (usize, usize) = (1024, 64 * 1024);
+/// The most room one draft takes: an instance and its nested values.
+const ROOM: usize = 512;
 
 impl Pickler<'_> {
     /// A draft for an instance of `class`, whose fields the caller writes
-    /// with [`ToPickle::draft`] and ends with [`Draft::end`] and
+    /// with `Draftable::draft` and ends with [`Draft::end`] and
     /// [`Pickler::end_draft`]; `None` when drafting would not pay: below
     /// protocol 4, at the commit point of a frame, or when drafts of
     /// `class` were given up too often.
+    ///
+    /// Always in line: out of line, the draft it returns went through
+    /// memory, and so did its position at every write after (84 -> 97
+    /// million instructions for the bench's records, when measured).
     #[doc(hidden)]
     #[inline(always)]
     pub fn draft(&mut self, class: &'static ClassDesc) -> Option<Draft<'_>> {
         if self.proto < 4 || class.repr != Repr::State {
             return None;
         }
-        let slot = self.memo.class_slot(class);
-        if !self.memo.classes[slot].drafts.pay() {
+        let slot = self.classes.slot(class);
+        let count = &mut self.classes.get(slot).drafts;
+        if !count.pay() {
             return None;
         }
-        self.memo.classes[slot].drafts.tried += 1;
-        self.draft_in(Some(slot), INSTANCE_ROOM)
-    }
-
-    /// A draft in `room` bytes past the output (fewer at the end of a
-    /// frame or of the memo), counted for the class in `slot` if any. The
-    /// caller checked the protocol (4+).
-    #[inline(always)]
-    fn draft_in(&mut self, slot: Option<usize>, room: usize) -> Option<Draft<'_>> {
+        count.tried += 1;
         let depth_room = self.max_depth.checked_sub(self.depth)?;
         // Every memoized object takes at least a byte.
-        let room = room.min(self.memo.room());
-        let (room, start) = self.out.draft_room(room)?;
+        let room = self.memo.room().min(ROOM);
         Some(Draft {
-            room,
+            room: self.out.draft_room(room),
             pos: 0,
             memos: 0,
             depth_room,
-            memo: &mut self.memo,
-            start,
+            classes: &mut self.classes,
             slot,
         })
     }
 
-    /// Ends a draft: keeps what it wrote (the output and the memo grow
-    /// over it) or cuts its room off again. Returns whether it was kept.
+    /// Ends a draft: keeps what it wrote (the output and the memo grow over
+    /// it) or not. Returns whether it was kept.
     #[doc(hidden)]
-    #[inline(always)]
+    #[inline]
     pub fn end_draft(&mut self, end: DraftEnd) -> bool {
-        self.out.end_draft(end.start + end.len);
-        // The room was at most the memo's room, and each object took a byte.
-        let _ = self.memo.reserve_indices(end.memos);
-        if let Some(class) = end.slot.and_then(|slot| self.memo.classes.get_mut(slot)) {
-            class.drafts.kept += u64::from(end.kept);
+        let count = &mut self.classes.get(end.slot).drafts;
+        count.kept += u64::from(end.kept);
+        if end.kept {
+            self.out.keep_draft(end.len);
+            // The room was at most the memo's room, and each object took a byte.
+            let _ = self.memo.reserve_indices(end.memos);
         }
         end.kept
-    }
-
-    /// Writes `items`, each as [`ToPickle::to_pickle`] does (the items of
-    /// a list's batch): runs of them are drafted together, an item that
-    /// cannot be is written through the `Pickler`. When runs keep giving
-    /// up at their first item (a type without a drafted form), tries again
-    /// only once in 64 items. `last_run` is how many bytes the last run
-    /// wrote (kept from batch to batch), for the room of the next.
-    #[inline(always)]
-    pub(crate) fn items_drafted<T: ToPickle>(
-        &mut self,
-        items: &[T],
-        last_run: &mut usize,
-    ) -> Result<()> {
-        let mut rest = items;
-        let mut empty_runs = 0;
-        while !rest.is_empty() {
-            let drafting =
-                self.proto >= 4 && (empty_runs < 8 || empty_runs * 64 <= items.len() - rest.len());
-            let room = (2 * *last_run).clamp(RUN_ROOM.0, RUN_ROOM.1);
-            let draft = if drafting {
-                self.draft_in(None, room)
-            } else {
-                None
-            };
-            let done = match draft {
-                Some(mut draft) => {
-                    let done = draft.items(rest);
-                    let end = draft.end(true);
-                    *last_run = end.len;
-                    self.end_draft(end);
-                    done
-                }
-                None => 0,
-            };
-            if done == 0 {
-                empty_runs += 1;
-            }
-            rest = &rest[done..];
-            if let [item, tail @ ..] = rest {
-                item.to_pickle(self)?;
-                rest = tail;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -170,36 +111,14 @@ impl Draft<'_> {
     /// Ends the draft, keeping what it wrote or not, for
     /// [`Pickler::end_draft`].
     #[doc(hidden)]
-    #[inline(always)]
+    #[inline]
     pub fn end(self, keep: bool) -> DraftEnd {
         DraftEnd {
-            start: self.start,
-            len: if keep { self.pos } else { 0 },
-            memos: if keep { self.memos } else { 0 },
+            len: self.pos,
+            memos: self.memos,
             slot: self.slot,
             kept: keep,
         }
-    }
-
-    /// Drafts the leading `items` (each as [`ToPickle::to_pickle`] writes
-    /// it, with no name) until one cannot be; returns how many were.
-    /// Nothing of that one is kept.
-    #[inline(always)]
-    pub(crate) fn items<T: ToPickle>(&mut self, items: &[T]) -> usize {
-        for (i, item) in items.iter().enumerate() {
-            let (pos, memos, depth_room) = (self.pos, self.memos, self.depth_room);
-            if !item.draft(None, self) {
-                (self.pos, self.memos, self.depth_room) = (pos, memos, depth_room);
-                return i;
-            }
-        }
-        items.len()
-    }
-
-    /// Writes `bytes`; false if they do not fit.
-    #[inline(always)]
-    fn put<const N: usize>(&mut self, bytes: [u8; N]) -> bool {
-        self.put_first(bytes, N)
     }
 
     /// Writes `bytes` (all of them, in one fixed-size copy) and keeps the
@@ -214,6 +133,12 @@ impl Draft<'_> {
             }
             None => false,
         }
+    }
+
+    /// Writes `bytes`; false if they do not fit.
+    #[inline(always)]
+    fn put<const N: usize>(&mut self, bytes: [u8; N]) -> bool {
+        self.put_first(bytes, N)
     }
 
     /// Writes `name` if there is one.
@@ -238,31 +163,13 @@ impl Draft<'_> {
         self.name(name) && self.put([op.byte()])
     }
 
-    /// `name`, then an int, as `Pickler::write_i64` writes it at protocol 2+.
+    /// `name`, then an int (`choose::int` at protocol 4+).
     #[inline(always)]
     pub(crate) fn int(&mut self, name: Option<AttrName>, v: i64) -> bool {
-        if !self.name(name) {
+        let Some((bytes, len)) = choose::int(v, 4) else {
             return false;
-        }
-        let Ok(small) = i32::try_from(v) else {
-            return self.long1(v);
         };
-        let [b0, b1, b2, b3] = small.to_le_bytes();
-        if b2 != 0 || b3 != 0 {
-            self.put([Opcode::BinInt.byte(), b0, b1, b2, b3])
-        } else if b1 != 0 {
-            self.put([Opcode::BinInt2.byte(), b0, b1])
-        } else {
-            self.put([Opcode::BinInt1.byte(), b0])
-        }
-    }
-
-    /// `LONG1` and the fewest little-endian two's-complement bytes of `v`
-    /// (five to eight: `v` is outside the 32-bit range).
-    #[inline(always)]
-    fn long1(&mut self, v: i64) -> bool {
-        let (n, bytes) = long1_bytes(v);
-        self.put_first(bytes, n)
+        self.name(name) && self.put_first(bytes, len)
     }
 
     /// `name`, then a float.
@@ -272,13 +179,11 @@ impl Draft<'_> {
         self.name(name) && self.put([Opcode::BinFloat.byte(), b0, b1, b2, b3, b4, b5, b6, b7])
     }
 
-    /// `name`, then a `str` of at most 255 bytes, memoized. A string that
-    /// CPython keeps one object of (`""`, one character below U+0100) is
-    /// shared through the memo, which a draft does not change: left to the
-    /// [`Pickler`].
+    /// `name`, then a `str` written whole (see `choose::short_str`); a
+    /// string CPython shares through the memo is left to the [`Pickler`].
     #[inline(always)]
     pub(crate) fn str(&mut self, name: Option<AttrName>, v: &str) -> bool {
-        if v.len() > 0xff || (v.len() <= 2 && one_object_str(v).is_some()) {
+        if !choose::short_str(v, 4) {
             return false;
         }
         let prefix: &[u8] = match &name {
@@ -288,7 +193,7 @@ impl Draft<'_> {
         let Some(room) = self.room.get_mut(self.pos..) else {
             return false;
         };
-        match short_str_into(room, prefix, v.as_bytes()) {
+        match super::framer::short_str_into(room, prefix, v.as_bytes()) {
             Some(written) => {
                 self.pos += written;
                 self.memos += 1;
@@ -301,7 +206,11 @@ impl Draft<'_> {
     /// `name`, then a list of `items`, in one batch, as
     /// `Pickler::write_slice` writes it.
     #[inline(always)]
-    pub(crate) fn list<T: ToPickle>(&mut self, name: Option<AttrName>, items: &[T]) -> bool {
+    pub(crate) fn list<T: crate::__private::Draftable>(
+        &mut self,
+        name: Option<AttrName>,
+        items: &[T],
+    ) -> bool {
         if items.len() >= BATCH_SIZE || self.depth_room == 0 || !self.name(name) {
             return false;
         }
@@ -341,7 +250,7 @@ impl Draft<'_> {
     /// (see `Pickler::steady_prefix`): its class and attribute names in the
     /// memo, at indices below 256. Returns the names' indices (field `i`'s
     /// in bits `8 * i..`), for [`Draft::field_name`]. The caller writes
-    /// each field with [`ToPickle::draft`], then [`Draft::end_instance`].
+    /// each field with `Draftable::draft`, then [`Draft::end_instance`].
     #[doc(hidden)]
     #[inline(always)]
     pub fn begin_instance(
@@ -352,8 +261,8 @@ impl Draft<'_> {
         if class.repr != Repr::State || self.depth_room < 2 {
             return None;
         }
-        let slot = self.memo.class_slot(class);
-        let class_memo = &self.memo.classes[slot];
+        let slot = self.classes.slot(class);
+        let class_memo = self.classes.get(slot);
         let (Some(cls), Some(names)) = (class_memo.global, class_memo.short_names) else {
             return None;
         };
@@ -370,6 +279,40 @@ impl Draft<'_> {
         Some(names)
     }
 
+    /// `name`, then the start of a plain dict of the fields of `class` (see
+    /// `Pickler::begin_field_dict`), once their names are in the memo at
+    /// indices below 256. Returns the names' indices, as
+    /// [`Draft::begin_instance`] does; the caller ends with
+    /// [`Draft::end_field_dict`].
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn begin_field_dict(
+        &mut self,
+        name: Option<AttrName>,
+        class: &'static ClassDesc,
+    ) -> Option<u64> {
+        let slot = self.classes.slot(class);
+        let names = self.classes.get(slot).short_names?;
+        if self.depth_room == 0 || !(2..BATCH_SIZE).contains(&class.fields.len()) {
+            return None;
+        }
+        let head = [Opcode::EmptyDict, Opcode::Memoize, Opcode::Mark];
+        if !(self.name(name) && self.put(head.map(Opcode::byte))) {
+            return None;
+        }
+        self.memos += 1;
+        self.depth_room -= 1;
+        Some(names)
+    }
+
+    /// Ends a dict that [`Draft::begin_field_dict`] started.
+    #[doc(hidden)]
+    #[inline(always)]
+    pub fn end_field_dict(&mut self) -> bool {
+        self.depth_room += 1;
+        self.put([Opcode::SetItems.byte()])
+    }
+
     /// `name`, then member `index` of the enum `class`, once it is in the
     /// memo (it is one object in Python: written once, fetched after).
     #[doc(hidden)]
@@ -380,8 +323,8 @@ impl Draft<'_> {
         class: &'static ClassDesc,
         index: usize,
     ) -> bool {
-        let slot = self.memo.class_slot(class);
-        let Some(&Some(idx)) = self.memo.classes[slot].members.get(index) else {
+        let slot = self.classes.slot(class);
+        let Some(&Some(idx)) = self.classes.get(slot).members.get(index) else {
             return false;
         };
         if !self.name(name) {
@@ -412,43 +355,5 @@ impl Draft<'_> {
     pub fn end_instance(&mut self) -> bool {
         self.depth_room += 2;
         self.put([Opcode::SetItems.byte(), Opcode::Build.byte()])
-    }
-}
-
-/// `LONG1`, the length and the fewest little-endian two's-complement
-/// bytes of `v`, padded to 10 bytes, and how many of them count. Not in
-/// line: a call that took the [`Draft`] would keep it in memory.
-#[inline(never)]
-fn long1_bytes(v: i64) -> (usize, [u8; 10]) {
-    let bytes = v.to_le_bytes();
-    let mut n = 8;
-    // Drop a top byte that only repeats the sign of the one below.
-    while n > 1 && {
-        let (top, below) = (bytes[n - 1], bytes[n - 2] & 0x80);
-        (top == 0 && below == 0) || (top == 0xFF && below != 0)
-    } {
-        n -= 1;
-    }
-    let mut out = [0; 10];
-    out[0] = Opcode::Long1.byte();
-    out[1] = n as u8;
-    out[2..].copy_from_slice(&bytes);
-    (n + 2, out)
-}
-
-/// How often drafts of one class were kept: once most are given up (a
-/// field type without a drafted form), drafting stops paying.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct DraftCount {
-    tried: u64,
-    kept: u64,
-}
-
-impl DraftCount {
-    /// Whether to draft the next instance: the first 64 given up are free;
-    /// after that, at most one in five may be.
-    fn pay(self) -> bool {
-        let given_up = self.tried - self.kept;
-        given_up < 64 || given_up * 4 <= self.kept
     }
 }

@@ -34,7 +34,19 @@ pub(crate) struct Framer<'w> {
     commit_at: usize,
     /// Where committed output goes when writing to a stream; `None` for `to_vec`.
     sink: Option<&'w mut dyn Write>,
+    /// While room for drafts is open (see `draft.rs`): where the output
+    /// ends; the zeroed bytes after it, up to `out.len()`, are room for the
+    /// next draft. `usize::MAX` when no room is open. Instances drafted one
+    /// after another (a list of them) are kept side by side in one room;
+    /// anything else written first closes it.
+    room_at: usize,
+    /// How many bytes the last room held when it was closed: the next one
+    /// is twice that (between [`ROOM`]'s bounds).
+    last_room: usize,
 }
+
+/// The least and the most room for drafts.
+const ROOM: (usize, usize) = (1024, 64 * 1024);
 
 impl<'w> Framer<'w> {
     pub(crate) fn new(sink: Option<&'w mut dyn Write>) -> Framer<'w> {
@@ -44,7 +56,59 @@ impl<'w> Framer<'w> {
             frame_start: None,
             commit_at: usize::MAX,
             sink,
+            room_at: usize::MAX,
+            last_room: 0,
         }
+    }
+
+    /// Closes the room for drafts, if open, before anything else is written.
+    #[inline(always)]
+    fn settle(&mut self) {
+        if self.room_at != usize::MAX {
+            self.close_room();
+        }
+    }
+
+    #[inline(never)]
+    fn close_room(&mut self) {
+        self.last_room = self.out.len() - self.room_at;
+        self.out.truncate(self.room_at);
+        self.room_at = usize::MAX;
+    }
+
+    /// Room for a draft of at most `most` bytes after the drafts kept so
+    /// far, ending before the open frame's commit point (so that no value
+    /// starts where a boundary would commit the frame first). Written
+    /// bytes are kept by [`Framer::keep_draft`].
+    #[inline]
+    pub(crate) fn draft_room(&mut self, most: usize) -> &mut [u8] {
+        if self.room_at == usize::MAX || self.out.len() - self.room_at < most {
+            self.open_room(most);
+        }
+        let end = self.out.len().min(self.room_at + most);
+        &mut self.out[self.room_at..end]
+    }
+
+    /// Opens room for drafts: zeroed bytes appended past the output, twice
+    /// as many as the last room held.
+    #[cold]
+    #[inline(never)]
+    fn open_room(&mut self, most: usize) {
+        self.settle();
+        let start = self.out.len();
+        let room = (2 * self.last_room).clamp(ROOM.0, ROOM.1).max(most);
+        let end = start
+            .saturating_add(room)
+            .min(self.commit_at - 1)
+            .max(start);
+        self.out.resize(end, 0);
+        self.room_at = start;
+    }
+
+    /// Keeps the first `len` bytes of the last [`Framer::draft_room`].
+    #[inline]
+    pub(crate) fn keep_draft(&mut self, len: usize) {
+        self.room_at += len;
     }
 
     pub(crate) fn start_framing(&mut self) {
@@ -65,13 +129,25 @@ impl<'w> Framer<'w> {
         self.out.extend_from_slice(&[0xFE; FRAME_HEADER_SIZE]);
     }
 
-    #[inline(always)]
+    #[inline]
     pub(crate) fn write(&mut self, bytes: &[u8]) {
+        self.settle();
         self.out.extend_from_slice(bytes);
     }
 
-    #[inline(always)]
+    /// Writes the first `len` of `bytes`, with one fixed-size copy (a few
+    /// stores) rather than one whose length depends on the value.
+    #[inline]
+    pub(crate) fn write_first<const N: usize>(&mut self, bytes: [u8; N], len: usize) {
+        self.settle();
+        let start = self.out.len();
+        self.out.extend_from_slice(&bytes);
+        self.out.truncate(start + len);
+    }
+
+    #[inline]
     pub(crate) fn byte(&mut self, b: u8) {
+        self.settle();
         self.out.push(b);
     }
 
@@ -92,6 +168,7 @@ impl<'w> Framer<'w> {
     /// bytes appended at once (a few stores), then cut to length.
     #[inline(always)]
     pub(crate) fn short_str_after(&mut self, prefix: &[u8], text: &[u8]) {
+        self.settle();
         if text.len() > 16 {
             self.out.reserve(prefix.len() + text.len() + 3);
             self.out.extend_from_slice(prefix);
@@ -109,32 +186,10 @@ impl<'w> Framer<'w> {
         }
     }
 
-    /// Room for a [`Draft`](super::draft::Draft): up to `room` zeroed
-    /// bytes appended to the output, ending before the open frame's commit
-    /// point (so that no value starts where a boundary would commit the
-    /// frame first), and where the room starts. `None` at the commit point.
-    /// [`Framer::end_draft`] cuts what was not kept.
-    #[inline(always)]
-    pub(crate) fn draft_room(&mut self, room: usize) -> Option<(&mut [u8], usize)> {
-        let start = self.out.len();
-        let end = start.saturating_add(room).min(self.commit_at - 1);
-        if end <= start {
-            return None;
-        }
-        self.out.resize(end, 0);
-        Some((&mut self.out[start..], start))
-    }
-
-    /// Cuts the output back to `len` after a draft.
-    #[inline(always)]
-    pub(crate) fn end_draft(&mut self, len: usize) {
-        self.out.truncate(len);
-    }
-
     /// How many bytes the buffer holds (all the output so far, for `to_vec`).
     #[inline]
     pub(crate) fn buffered(&self) -> usize {
-        self.out.len()
+        self.out.len().min(self.room_at)
     }
 
     /// After `done` of `total` items of a slice were written from `start`
@@ -151,6 +206,7 @@ impl<'w> Framer<'w> {
         if self.sink.is_some() || done == 0 {
             return;
         }
+        self.settle();
         let written = self.out.len().saturating_sub(start);
         let rest = (written / done).saturating_mul(total - done);
         if rest > self.out.capacity() - self.out.len() {
@@ -176,12 +232,13 @@ impl<'w> Framer<'w> {
     /// boundary commits it (always true when not framing).
     #[inline]
     pub(crate) fn fits_in_frame(&self, n: usize) -> bool {
-        self.out.len() + n < self.commit_at
+        self.buffered() + n < self.commit_at
     }
 
     /// `_Pickler_OpcodeBoundary`: commits the open frame once it is full.
     #[inline(always)]
     pub(crate) fn boundary(&mut self) -> Result<()> {
+        // Room for drafts ends before the commit point: no need to close it.
         if self.out.len() >= self.commit_at {
             return self.end_full_frame();
         }
@@ -191,6 +248,7 @@ impl<'w> Framer<'w> {
     #[cold]
     #[inline(never)]
     fn end_full_frame(&mut self) -> Result<()> {
+        self.settle();
         self.commit_frame();
         self.flush_to_sink()?;
         self.reopen();
@@ -223,12 +281,22 @@ impl<'w> Framer<'w> {
     /// `_Pickler_write_bytes`: a header and a payload, the payload outside any
     /// frame when it is 64 KiB or more.
     pub(crate) fn write_payload(&mut self, header: &[u8], payload: &[u8]) -> Result<()> {
+        self.settle();
         if payload.len() < FRAME_SIZE_TARGET {
             self.write(header);
             self.out.extend_from_slice(payload);
             return Ok(());
         }
         self.commit_frame();
+        // Room for the next frame's header too, which `reopen` writes: else
+        // that write would copy the whole output to grow it.
+        let inline = if self.sink.is_none() {
+            payload.len()
+        } else {
+            0
+        };
+        self.out
+            .reserve(header.len() + inline + FRAME_HEADER_SIZE + 1);
         self.out.extend_from_slice(header);
         if self.sink.is_some() {
             self.flush_to_sink()?;
@@ -245,6 +313,7 @@ impl<'w> Framer<'w> {
     /// Commits the open frame and writes `bytes` after it, outside any frame
     /// (`pickletools.optimize` writes an opcode larger than a frame this way).
     pub(crate) fn write_unframed(&mut self, bytes: &[u8]) {
+        self.settle();
         self.commit_frame();
         self.out.extend_from_slice(bytes);
         self.reopen();
@@ -262,6 +331,7 @@ impl<'w> Framer<'w> {
 
     /// Commits the last frame and flushes; returns what was not sent to a sink.
     pub(crate) fn finish(mut self) -> Result<Vec<u8>> {
+        self.settle();
         self.commit_frame();
         self.flush_to_sink()?;
         if let Some(sink) = self.sink.as_mut() {

@@ -12,51 +12,11 @@
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
-use super::draft::DraftCount;
-use crate::class::ClassDesc;
 use crate::hash::FxHasher;
 
 type Map<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// An enum member: its class's module and name, and the member's name.
 type MemberKey = (Box<str>, Box<str>, Box<str>);
-
-/// Memo indices already found for one [`ClassDesc`], so that writing many
-/// instances of a class fetches its global, attribute names and enum members
-/// by position instead of hashing their names each time. Entries are only
-/// added to the memo, never removed, so a found index stays valid.
-pub(crate) struct ClassMemo {
-    /// The description's address. The writer takes descriptions only as
-    /// `&'static` (a `static`, or leaked), which are never freed, so one
-    /// address is one description, with the same contents, for the whole run.
-    desc: usize,
-    pub(crate) global: Option<u32>,
-    pub(crate) fields: Box<[Option<u32>]>,
-    /// Once every field name is in the memo, for a class of at most 8
-    /// fields whose names all have indices below 256: the indices, one byte
-    /// each (field `i` in bits `8 * i..`), so that writing a name in the
-    /// steady state is a shift and a 2-byte `BINGET`.
-    pub(crate) short_names: Option<u64>,
-    pub(crate) members: Box<[Option<u32>]>,
-    /// How drafts of instances of the class fared.
-    pub(crate) drafts: DraftCount,
-}
-
-impl ClassMemo {
-    /// Sets [`ClassMemo::short_names`] if the names now allow it.
-    pub(crate) fn pack_names(&mut self) {
-        if self.fields.len() > 8 {
-            return;
-        }
-        let mut packed = 0u64;
-        for (i, idx) in self.fields.iter().enumerate() {
-            match idx {
-                Some(idx) if *idx < 256 => packed |= u64::from(*idx) << (8 * i),
-                _ => return,
-            }
-        }
-        self.short_names = Some(packed);
-    }
-}
 
 #[derive(Default)]
 pub(crate) struct Memo {
@@ -68,54 +28,11 @@ pub(crate) struct Memo {
     members: Map<MemberKey, u32>,
     singletons: Map<Box<str>, u32>,
     /// `""` and the one-character strings CPython keeps one object of
-    /// (see `one_object_str` in `mod.rs`).
+    /// (see `choose::one_object_str`).
     one_object_strs: Map<u16, u32>,
-    pub(crate) classes: Vec<ClassMemo>,
-    /// The slots of the classes used last, with their descriptions'
-    /// addresses (0: none), newest first: an instance with a nested class
-    /// or an enum member field uses two or three classes in turn.
-    recent: [(usize, usize); RECENT_CLASSES],
 }
 
-/// How many classes [`Memo::class_slot`] finds without a search.
-const RECENT_CLASSES: usize = 4;
-
 impl Memo {
-    /// The slot in [`Memo::classes`] for `desc`, added on first use.
-    #[inline]
-    pub(crate) fn class_slot(&mut self, desc: &'static ClassDesc) -> usize {
-        let addr = desc as *const ClassDesc as usize;
-        for &(recent, slot) in &self.recent {
-            if recent == addr {
-                return slot;
-            }
-        }
-        self.find_class_slot(desc)
-    }
-
-    /// [`Memo::class_slot`] when `desc` is not one of the recent classes.
-    #[inline(never)]
-    fn find_class_slot(&mut self, desc: &'static ClassDesc) -> usize {
-        let addr = desc as *const ClassDesc as usize;
-        let slot = match self.classes.iter().position(|c| c.desc == addr) {
-            Some(slot) => slot,
-            None => {
-                self.classes.push(ClassMemo {
-                    desc: addr,
-                    global: None,
-                    fields: vec![None; desc.fields.len()].into(),
-                    short_names: None,
-                    members: vec![None; desc.members.len()].into(),
-                    drafts: DraftCount::default(),
-                });
-                self.classes.len() - 1
-            }
-        };
-        self.recent.rotate_right(1);
-        self.recent[0] = (addr, slot);
-        slot
-    }
-
     /// Assigns the next `n` indices at once (to objects memoized with
     /// `MEMOIZE`, which names no index); `None` if they do not fit.
     #[inline]

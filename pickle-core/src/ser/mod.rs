@@ -6,13 +6,16 @@
 //! an object written before), the same batching of 1000 items and the same
 //! 64 KiB framing at protocols 4 and 5.
 
+mod choose;
 mod class;
+mod classes;
 mod draft;
 pub(crate) mod framer;
 mod items;
 mod memo;
 mod object;
 mod seq;
+mod text;
 mod value;
 
 pub(crate) use seq::BATCH_SIZE;
@@ -23,10 +26,10 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::ext::Extensions;
 use crate::opcode::Opcode;
 use crate::protocol::Protocol;
-use crate::text;
-use crate::value::{BigInt, Buffer, PyStr, MAX_STR_DIGITS};
+use crate::value::{BigInt, Buffer, MAX_STR_DIGITS};
 use crate::ToPickle;
 pub use class::{AttrName, InstanceWriter};
+use classes::Classes;
 pub use draft::{Draft, DraftEnd};
 use framer::Framer;
 use memo::Memo;
@@ -142,8 +145,10 @@ impl<'a> Options<'a> {
             out: Framer::new(sink),
             proto: self.protocol.as_u8(),
             memo: Memo::default(),
+            classes: Classes::default(),
             depth: 0,
             max_depth: self.max_depth,
+            in_arc: 0,
             out_of_band: self.out_of_band.then(Vec::new),
             extensions: self.extensions,
         })
@@ -182,25 +187,6 @@ pub(crate) enum Key<'k> {
     OneObjectStr(u16),
 }
 
-/// For `""` and the one-character strings of code points below 256, of
-/// each of which CPython keeps a single object (every such string made at
-/// run time, by slicing, decoding or `chr`, is that object), a number that
-/// names it: 0 for `""`, the code point plus one for the others. So a
-/// Python object equal to a Rust value holds each of them once, and
-/// `pickle.dumps` writes the second one as a memo `GET`.
-#[inline]
-fn one_object_str(v: &str) -> Option<u16> {
-    match *v.as_bytes() {
-        [] => Some(0),
-        [b] if b < 0x80 => Some(u16::from(b) + 1),
-        // U+0080 to U+00FF in UTF-8.
-        [lead @ (0xC2 | 0xC3), cont] => {
-            Some((u16::from(lead & 0x1F) << 6 | u16::from(cont & 0x3F)) + 1)
-        }
-        _ => None,
-    }
-}
-
 /// The pickle writer that [`ToPickle`] implementations write into.
 ///
 /// Each `write_*` method writes one Python object, as one `save()` call of
@@ -215,8 +201,11 @@ pub struct Pickler<'w> {
     out: Framer<'w>,
     proto: u8,
     memo: Memo,
+    classes: Classes,
     depth: usize,
     max_depth: usize,
+    /// How many `Arc`s of a `Value` are being written (see `value.rs`).
+    in_arc: u32,
     out_of_band: Option<Vec<Buffer>>,
     extensions: Option<&'w Extensions>,
 }
@@ -358,110 +347,13 @@ impl<'w> Pickler<'w> {
         Ok(())
     }
 
-    /// Writes the `GET` of an attribute name (see [`ToPickle::to_pickle_after`]).
-    #[doc(hidden)]
+    /// Writes the `GET` of an attribute name (the steady state of an
+    /// instance; see [`InstanceWriter`]).
     #[inline]
-    pub fn write_attr_name(&mut self, name: AttrName) -> Result<()> {
+    pub(crate) fn write_attr_name(&mut self, name: AttrName) -> Result<()> {
         self.out.boundary()?;
         self.out.write(&name.get);
         Ok(())
-    }
-
-    /// Whether an attribute name and what follows it can be written as one:
-    /// the frame stays below its commit point after the name, so neither
-    /// the boundary before the name nor the one after it commits it.
-    #[inline(always)]
-    fn name_fits(&self) -> bool {
-        self.out.fits_in_frame(2)
-    }
-
-    /// An attribute name, then `None`.
-    #[inline(always)]
-    pub(crate) fn none_after(&mut self, name: AttrName) -> Result<()> {
-        if self.name_fits() {
-            let [g, i] = name.get;
-            self.out.write(&[g, i, Opcode::None.byte()]);
-            return Ok(());
-        }
-        self.write_attr_name(name)?;
-        self.write_none()
-    }
-
-    /// An attribute name, then a `bool`.
-    #[inline(always)]
-    pub(crate) fn bool_after(&mut self, name: AttrName, v: bool) -> Result<()> {
-        if self.name_fits() {
-            // Protocol 4+: `NEWTRUE`/`NEWFALSE`.
-            let [g, i] = name.get;
-            let op = if v { Opcode::NewTrue } else { Opcode::NewFalse };
-            self.out.write(&[g, i, op.byte()]);
-            return Ok(());
-        }
-        self.write_attr_name(name)?;
-        self.write_bool(v)
-    }
-
-    /// An attribute name, then an int.
-    #[inline(always)]
-    pub(crate) fn i64_after(&mut self, name: AttrName, v: i64) -> Result<()> {
-        // An `AttrName` exists only at protocol 4+, where ints in the
-        // 32-bit range are `BININT*`.
-        if let (true, Ok(small)) = (self.name_fits(), i32::try_from(v)) {
-            let [g, i] = name.get;
-            let [b0, b1, b2, b3] = small.to_le_bytes();
-            if b2 != 0 || b3 != 0 {
-                self.out
-                    .write(&[g, i, Opcode::BinInt.byte(), b0, b1, b2, b3]);
-            } else if b1 != 0 {
-                self.out.write(&[g, i, Opcode::BinInt2.byte(), b0, b1]);
-            } else {
-                self.out.write(&[g, i, Opcode::BinInt1.byte(), b0]);
-            }
-            return Ok(());
-        }
-        self.write_attr_name(name)?;
-        self.write_i64(v)
-    }
-
-    /// An attribute name, then a float.
-    #[inline(always)]
-    pub(crate) fn f64_after(&mut self, name: AttrName, v: f64) -> Result<()> {
-        if self.name_fits() {
-            let [g, i] = name.get;
-            let [b0, b1, b2, b3, b4, b5, b6, b7] = v.to_bits().to_be_bytes();
-            self.out.write(&[
-                g,
-                i,
-                Opcode::BinFloat.byte(),
-                b0,
-                b1,
-                b2,
-                b3,
-                b4,
-                b5,
-                b6,
-                b7,
-            ]);
-            return Ok(());
-        }
-        self.write_attr_name(name)?;
-        self.write_f64(v)
-    }
-
-    /// An attribute name, then a `str`.
-    #[inline(always)]
-    pub(crate) fn str_after(&mut self, name: AttrName, v: &str) -> Result<()> {
-        // A string CPython keeps one object of is left to `write_str`.
-        if self.name_fits()
-            && v.len() <= 16
-            && (v.len() > 2 || one_object_str(v).is_none())
-            && self.memo.reserve_indices(1).is_some()
-        {
-            self.out.short_str_after(&name.get, v.as_bytes());
-            return Ok(());
-        }
-        self.write_attr_name(name)?;
-        self.write_str(v)
     }
 
     /// Writes a `bool`.
@@ -490,26 +382,18 @@ impl<'w> Pickler<'w> {
 
     #[inline]
     fn int(&mut self, v: i64) -> Result<()> {
-        if self.proto >= 1 {
-            if let Ok(small) = i32::try_from(v) {
-                // One fixed-size write per form.
-                let [b0, b1, b2, b3] = small.to_le_bytes();
-                if b2 != 0 || b3 != 0 {
-                    self.out.write(&[Opcode::BinInt.byte(), b0, b1, b2, b3]);
-                } else if b1 != 0 {
-                    self.out.write(&[Opcode::BinInt2.byte(), b0, b1]);
-                } else {
-                    self.out.write(&[Opcode::BinInt1.byte(), b0]);
-                }
-                return Ok(());
+        match choose::int(v, self.proto) {
+            Some((bytes, len)) => {
+                self.out.write_first(bytes, len);
+                Ok(())
             }
+            None => self.int_text(v),
         }
-        self.int_slow(v)
     }
 
-    /// An int at protocol 0, or outside the 32-bit range.
+    /// An int as text: `INT` at protocol 0, `LONG` beyond 32 bits at 1.
     #[inline(never)]
-    fn int_slow(&mut self, v: i64) -> Result<()> {
+    fn int_text(&mut self, v: i64) -> Result<()> {
         if self.proto == 0 && i32::try_from(v).is_ok() {
             self.out.write(format!("I{v}\n").as_bytes());
             return Ok(());
@@ -607,205 +491,7 @@ impl<'w> Pickler<'w> {
     #[inline(never)]
     fn float_text(&mut self, f: f64) {
         self.out.op(Opcode::Float);
-        self.out.write(text::float::repr(f).as_bytes());
+        self.out.write(crate::text::float::repr(f).as_bytes());
         self.out.byte(b'\n');
-    }
-
-    /// Writes a `str` (a new object, memoized as CPython memoizes every
-    /// string), except that `""` and one-character strings of code points
-    /// below 256, of which CPython keeps one object each, are fetched from
-    /// the memo after their first time.
-    #[inline(always)]
-    pub fn write_str(&mut self, v: &str) -> Result<()> {
-        self.out.boundary()?;
-        // The common case at protocol 4+, inline: `SHORT_BINUNICODE`, the
-        // text, `MEMOIZE`.
-        if self.proto >= 4
-            && v.len() <= 0xff
-            && (v.len() > 2 || one_object_str(v).is_none())
-            && self.memo.reserve_indices(1).is_some()
-        {
-            self.out.short_str(v.as_bytes());
-            return Ok(());
-        }
-        self.str_slow(v)
-    }
-
-    #[inline(never)]
-    fn str_slow(&mut self, v: &str) -> Result<()> {
-        let key = one_object_str(v).map(Key::OneObjectStr);
-        if self.get_if_memoized(key) {
-            return Ok(());
-        }
-        self.str_bytes(v.as_bytes(), None)?;
-        self.put(key)
-    }
-
-    /// Writes a `str` that may hold lone surrogates (shared as
-    /// [`write_str`](Self::write_str) shares strings).
-    pub fn write_py_str(&mut self, v: &PyStr) -> Result<()> {
-        self.out.boundary()?;
-        // Only strings of up to 2 bytes can be one of those objects.
-        let short = Some(v.as_bytes()).filter(|b| b.len() <= 2);
-        let key = short
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .and_then(one_object_str)
-            .map(Key::OneObjectStr);
-        self.py_str(v, key)
-    }
-
-    /// Writes an interned `str`, such as an attribute or module name: like
-    /// CPython, where equal names are one object, the second time the same
-    /// text is written it is fetched from the memo.
-    pub fn write_interned_str(&mut self, v: &str) -> Result<()> {
-        self.out.boundary()?;
-        self.interned_str(v)
-    }
-
-    fn interned_str(&mut self, v: &str) -> Result<()> {
-        if self.get_if_memoized(Some(Key::Interned(v))) {
-            return Ok(());
-        }
-        self.str_bytes(v.as_bytes(), None)?;
-        self.put(Some(Key::Interned(v)))
-    }
-
-    fn py_str(&mut self, v: &PyStr, key: Option<Key<'_>>) -> Result<()> {
-        if self.get_if_memoized(key) {
-            return Ok(());
-        }
-        self.str_bytes(v.as_bytes(), Some(v))?;
-        self.put(key)
-    }
-
-    /// The string opcode for UTF-8 (surrogatepass) `bytes`; `text` is needed
-    /// only at protocol 0, to escape code points.
-    #[inline]
-    fn str_bytes(&mut self, bytes: &[u8], text: Option<&PyStr>) -> Result<()> {
-        if self.proto == 0 {
-            let owned;
-            let text = match text {
-                Some(t) => t,
-                None => {
-                    owned = PyStr::from_utf8_surrogatepass(bytes).map_err(|_| {
-                        Error::new(ErrorKind::Unpicklable, "string is not valid UTF-8")
-                    })?;
-                    &owned
-                }
-            };
-            let mut line = vec![Opcode::Unicode.byte()];
-            text::escape::encode_raw_unicode_escape(text, &mut line);
-            line.push(b'\n');
-            self.out.write(&line);
-            return Ok(());
-        }
-        let len = bytes.len();
-        if len <= 0xff && self.proto >= 4 {
-            // The common case: fixed-size header writes, no length-dependent copy.
-            self.out.write(&[Opcode::ShortBinUnicode.byte(), len as u8]);
-            self.out.write(bytes);
-            return Ok(());
-        }
-        let mut header = [0u8; 9];
-        let header: &[u8] = if len <= 0xffff_ffff {
-            header[0] = Opcode::BinUnicode.byte();
-            header[1..5].copy_from_slice(&(len as u32).to_le_bytes());
-            &header[..5]
-        } else if self.proto >= 4 {
-            header[0] = Opcode::BinUnicode8.byte();
-            header[1..9].copy_from_slice(&(len as u64).to_le_bytes());
-            &header[..9]
-        } else {
-            return Err(Error::new(
-                ErrorKind::Unpicklable,
-                "serializing a string larger than 4 GiB requires pickle protocol 4 or higher",
-            ));
-        };
-        self.out.write_payload(header, bytes)
-    }
-
-    /// Writes a `bytes` object (a new object, memoized).
-    pub fn write_bytes(&mut self, v: &[u8]) -> Result<()> {
-        self.out.boundary()?;
-        self.bytes(v, None)
-    }
-
-    fn bytes(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
-        if self.get_if_memoized(key) {
-            return Ok(());
-        }
-        if self.proto < 3 {
-            // Protocols without a bytes opcode: `_codecs.encode(latin1_text, 'latin1')`,
-            // or `bytes()` when empty, through `save_reduce`.
-            return self.reduce_builtin_bytes(v, key);
-        }
-        let len = v.len();
-        let mut header = [0u8; 9];
-        let header: &[u8] = if len <= 0xff {
-            header[0] = Opcode::ShortBinBytes.byte();
-            header[1] = len as u8;
-            &header[..2]
-        } else if len <= 0xffff_ffff {
-            header[0] = Opcode::BinBytes.byte();
-            header[1..5].copy_from_slice(&(len as u32).to_le_bytes());
-            &header[..5]
-        } else if self.proto >= 4 {
-            header[0] = Opcode::BinBytes8.byte();
-            header[1..9].copy_from_slice(&(len as u64).to_le_bytes());
-            &header[..9]
-        } else {
-            return Err(Error::new(
-                ErrorKind::Unpicklable,
-                "serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher",
-            ));
-        };
-        self.out.write_payload(header, v)?;
-        self.put(key)
-    }
-
-    /// Writes a `bytearray` (a new object, memoized).
-    pub fn write_bytearray(&mut self, v: &[u8]) -> Result<()> {
-        self.out.boundary()?;
-        self.bytearray(v, None)
-    }
-
-    fn bytearray(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
-        if self.get_if_memoized(key) {
-            return Ok(());
-        }
-        if self.proto < 5 {
-            return self.reduce_builtin_bytearray(v, key);
-        }
-        let mut header = [0u8; 9];
-        header[0] = Opcode::ByteArray8.byte();
-        header[1..9].copy_from_slice(&(v.len() as u64).to_le_bytes());
-        self.out.write_payload(&header, v)?;
-        self.put(key)
-    }
-
-    /// Writes a pickle buffer: in-band as `bytes` (read-only) or `bytearray`,
-    /// or out-of-band when the options ask for it (protocol 5 only).
-    fn buffer(&mut self, b: &Buffer, key: Option<Key<'_>>) -> Result<()> {
-        if self.proto < 5 {
-            return Err(Error::new(
-                ErrorKind::Unpicklable,
-                "PickleBuffer can only be pickled with protocol >= 5",
-            ));
-        }
-        if self.get_if_memoized(key) {
-            return Ok(());
-        }
-        match self.out_of_band.as_mut() {
-            Some(buffers) => {
-                buffers.push(b.clone());
-                self.out.op(Opcode::NextBuffer);
-                if b.readonly {
-                    self.out.op(Opcode::ReadonlyBuffer);
-                }
-                Ok(())
-            }
-            None if b.readonly => self.bytes(&b.data, key),
-            None => self.bytearray(&b.data, key),
-        }
     }
 }

@@ -2,7 +2,7 @@
 //! their items in runs of 1000, exactly as CPython's `batch_list_exact`,
 //! `batch_list`, `batch_dict_exact`, `batch_dict` and `save_set` do it.
 
-use super::{AttrName, Key, Pickler};
+use super::{Key, Pickler};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::ToPickle;
@@ -144,7 +144,7 @@ impl Pickler<'_> {
     pub fn write_slice<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
         self.out.boundary()?;
         if self.slice_in_one_batch(items.len()) {
-            self.list_head(None, items.len());
+            self.list_head(items.len());
             return self.slice_items(items);
         }
         if self.proto >= 1 {
@@ -166,10 +166,11 @@ impl Pickler<'_> {
         } else {
             let start = self.out.buffered();
             let mut done = 0;
-            let mut last_run = 0;
             for batch in items.chunks(BATCH_SIZE) {
                 self.out.op(Opcode::Mark);
-                self.items_drafted(batch, &mut last_run)?;
+                for item in batch {
+                    item.to_pickle(self)?;
+                }
                 self.out.op(Opcode::Appends);
                 done += batch.len();
                 self.out.expect_more(start, done, items.len());
@@ -179,34 +180,20 @@ impl Pickler<'_> {
         Ok(())
     }
 
-    /// An attribute name's `BINGET` (if `name`), then the head of a list of
-    /// `len` items written in one batch: `EMPTY_LIST MEMOIZE`, and `MARK`
-    /// unless a single `APPEND` will follow. Fixed-size writes, which
-    /// compile to a few stores.
-    #[inline(always)]
-    fn list_head(&mut self, name: Option<[u8; 2]>, len: usize) {
+    /// The head of a list of `len` items written in one batch:
+    /// `EMPTY_LIST MEMOIZE`, and `MARK` unless a single `APPEND` will follow.
+    #[inline]
+    fn list_head(&mut self, len: usize) {
         let [a, b, c] = [
             Opcode::EmptyList.byte(),
             Opcode::Memoize.byte(),
             Opcode::Mark.byte(),
         ];
-        match (name, len > 1) {
-            (Some([g, i]), true) => self.out.write(&[g, i, a, b, c]),
-            (Some([g, i]), false) => self.out.write(&[g, i, a, b]),
-            (None, true) => self.out.write(&[a, b, c]),
-            (None, false) => self.out.write(&[a, b]),
+        if len > 1 {
+            self.out.write(&[a, b, c]);
+        } else {
+            self.out.write(&[a, b]);
         }
-    }
-
-    /// An attribute name, then [`Pickler::write_slice`].
-    #[inline]
-    pub(crate) fn slice_after<T: ToPickle>(&mut self, name: AttrName, items: &[T]) -> Result<()> {
-        if self.name_fits() && self.slice_in_one_batch(items.len()) {
-            self.list_head(Some(name.get), items.len());
-            return self.slice_items(items);
-        }
-        self.write_attr_name(name)?;
-        self.write_slice(items)
     }
 
     /// Whether a list of `len` items is written by the fast path of
@@ -224,7 +211,7 @@ impl Pickler<'_> {
 
     /// The items of a list in one batch (`batch_list_exact`), after the
     /// head [`Pickler::slice_in_one_batch`] describes.
-    #[inline(always)]
+    #[inline]
     fn slice_items<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
         self.depth += 1;
         match items {
@@ -233,8 +220,6 @@ impl Pickler<'_> {
                 item.to_pickle(self)?;
                 self.out.op(Opcode::Append);
             }
-            // Enough items for drafting runs of them to pay for the room.
-            _ if items.len() >= 16 => self.batch_drafted(items)?,
             _ => {
                 for item in items {
                     item.to_pickle(self)?;
@@ -243,15 +228,6 @@ impl Pickler<'_> {
             }
         }
         self.depth -= 1;
-        Ok(())
-    }
-
-    /// `slice_items` of a longer list, apart: its drafting is a lot of
-    /// code to put in line wherever a list is written.
-    #[inline(never)]
-    fn batch_drafted<T: ToPickle>(&mut self, items: &[T]) -> Result<()> {
-        self.items_drafted(items, &mut 0)?;
-        self.out.op(Opcode::Appends);
         Ok(())
     }
 

@@ -19,20 +19,45 @@ impl ToPickle for Value {
 impl Pickler<'_> {
     /// Writes `v`.
     ///
-    /// The identity of a compound value in the memo is its address: the tree
-    /// does not move while it is written, every reference to a shared node
-    /// reaches the same `Arc` contents, and a node written again while it is
-    /// still being written (a tuple that contains itself through a list) is
-    /// recognised, as CPython recognises the same object.
+    /// The identity of a compound value in the memo is the address of the
+    /// `Arc` contents it is: every reference to a shared node reaches the
+    /// same contents, and a node written again while it is still being
+    /// written (a tuple that contains itself through a list) is recognised,
+    /// as CPython recognises the same object. Outside every `Arc`, a value
+    /// is reached once: it needs no key (looking one up and recording it
+    /// was a tenth of writing a tree of values). Inside one, a value may be
+    /// reached again through a cycle, before the tuple around it is
+    /// memoized: it is keyed by its address.
     fn value(&mut self, v: &Value) -> Result<()> {
+        self.value_keyed(v, None)
+    }
+
+    fn value_keyed(&mut self, v: &Value, key: Option<Key<'_>>) -> Result<()> {
         match v {
             Value::None => self.none(),
             Value::Bool(b) => self.bool_value(*b),
             Value::Int(i) => self.int(*i),
             Value::Float(f) => self.float_value(*f),
-            Value::Shared(inner) => self.value(inner),
-            Value::List(_) | Value::Tuple(_) | Value::Dict(_) => self.container(v),
-            _ => self.other(v),
+            Value::Shared(inner) => self.shared(inner),
+            Value::List(_) | Value::Tuple(_) | Value::Dict(_) => self.container(v, key),
+            _ => self.other(v, key),
+        }
+    }
+
+    /// The contents of an `Arc`, keyed by their address.
+    #[inline(never)]
+    fn shared(&mut self, v: &Value) -> Result<()> {
+        self.in_arc += 1;
+        let done = self.value_keyed(v, Some(Key::Address(v as *const Value as usize)));
+        self.in_arc -= 1;
+        done
+    }
+
+    /// The key of a value reached with none.
+    fn key_of<'v>(&self, v: &'v Value, key: Option<Key<'v>>) -> Option<Key<'v>> {
+        match key {
+            None if self.in_arc > 0 => Some(Key::Address(v as *const Value as usize)),
+            key => key,
         }
     }
 
@@ -42,8 +67,8 @@ impl Pickler<'_> {
     /// temporaries: an unoptimized build gives every temporary of every
     /// match arm its own stack slot.
     #[inline(never)]
-    fn container(&mut self, v: &Value) -> Result<()> {
-        let key = Some(Key::Address(v as *const Value as usize));
+    fn container(&mut self, v: &Value, key: Option<Key<'_>>) -> Result<()> {
+        let key = self.key_of(v, key);
         match v {
             Value::List(items) => self.list_with(key, items.len(), |p, i| p.item(&items[i])),
             Value::Tuple(items) => self.tuple_with(key, items.len(), |p, i| p.item(&items[i])),
@@ -51,14 +76,14 @@ impl Pickler<'_> {
                 p.item(&entries[i].0)?;
                 p.item(&entries[i].1)
             }),
-            _ => self.other(v),
+            _ => self.other(v, key),
         }
     }
 
     /// Every value that is not an atom, a list, a tuple or a dict.
     #[inline(never)]
-    fn other(&mut self, v: &Value) -> Result<()> {
-        let key = Some(Key::Address(v as *const Value as usize));
+    fn other(&mut self, v: &Value, key: Option<Key<'_>>) -> Result<()> {
+        let key = self.key_of(v, key);
         match v {
             Value::BigInt(b) => self.big_int(b),
             Value::Str(s) => self.py_str(s, key),
@@ -71,7 +96,7 @@ impl Pickler<'_> {
             Value::Buffer(b) => self.buffer(b, key),
             Value::PersistentId(pid) => self.persistent_id(pid),
             Value::Recursive(weak) => self.recursive(weak),
-            _ => self.value(v),
+            _ => self.value_keyed(v, key),
         }
     }
 
@@ -126,7 +151,7 @@ impl Pickler<'_> {
                 "a recursive reference outlived its target",
             )
         })?;
-        self.value(&inner)
+        self.shared(&inner)
     }
 
     /// One item of a container: a `save()` of its own.

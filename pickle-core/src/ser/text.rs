@@ -1,0 +1,173 @@
+//! Strings, bytes, bytearrays and buffers, as `save_str`, `save_bytes`,
+//! `save_bytearray` and `save_picklebuffer` write them; the opcodes from
+//! `choose.rs`.
+
+use super::{choose, Key, Pickler};
+use crate::error::{Error, ErrorKind, Result};
+use crate::opcode::Opcode;
+use crate::text::escape::encode_raw_unicode_escape;
+use crate::value::{Buffer, PyStr};
+
+impl Pickler<'_> {
+    /// Writes a `str` (a new object, memoized as CPython memoizes every
+    /// string), except that `""` and one-character strings of code points
+    /// below 256, of which CPython keeps one object each, are fetched from
+    /// the memo after their first time.
+    #[inline]
+    pub fn write_str(&mut self, v: &str) -> Result<()> {
+        self.out.boundary()?;
+        // The common case, in line: `SHORT_BINUNICODE`, the text, `MEMOIZE`.
+        if choose::short_str(v, self.proto) && self.memo.reserve_indices(1).is_some() {
+            self.out.short_str(v.as_bytes());
+            return Ok(());
+        }
+        self.str_slow(v)
+    }
+
+    #[inline(never)]
+    fn str_slow(&mut self, v: &str) -> Result<()> {
+        let key = choose::one_object_str(v).map(Key::OneObjectStr);
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.str_bytes(v.as_bytes(), None)?;
+        self.put(key)
+    }
+
+    /// Writes a `str` that may hold lone surrogates (shared as
+    /// [`write_str`](Self::write_str) shares strings).
+    pub fn write_py_str(&mut self, v: &PyStr) -> Result<()> {
+        self.out.boundary()?;
+        // Only strings of up to 2 bytes can be one of those objects.
+        let short = Some(v.as_bytes()).filter(|b| b.len() <= 2);
+        let key = short
+            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(choose::one_object_str)
+            .map(Key::OneObjectStr);
+        self.py_str(v, key)
+    }
+
+    /// Writes an interned `str`, such as an attribute or module name: like
+    /// CPython, where equal names are one object, the second time the same
+    /// text is written it is fetched from the memo.
+    pub fn write_interned_str(&mut self, v: &str) -> Result<()> {
+        self.out.boundary()?;
+        self.interned_str(v)
+    }
+
+    pub(crate) fn interned_str(&mut self, v: &str) -> Result<()> {
+        if self.get_if_memoized(Some(Key::Interned(v))) {
+            return Ok(());
+        }
+        self.str_bytes(v.as_bytes(), None)?;
+        self.put(Some(Key::Interned(v)))
+    }
+
+    pub(crate) fn py_str(&mut self, v: &PyStr, key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.str_bytes(v.as_bytes(), Some(v))?;
+        self.put(key)
+    }
+
+    /// The string opcode for UTF-8 (surrogatepass) `bytes`; `text` is needed
+    /// only at protocol 0, to escape code points.
+    pub(crate) fn str_bytes(&mut self, bytes: &[u8], text: Option<&PyStr>) -> Result<()> {
+        if self.proto == 0 {
+            let owned;
+            let text = match text {
+                Some(t) => t,
+                None => {
+                    owned = PyStr::from_utf8_surrogatepass(bytes).map_err(|_| {
+                        Error::new(ErrorKind::Unpicklable, "string is not valid UTF-8")
+                    })?;
+                    &owned
+                }
+            };
+            let mut line = vec![Opcode::Unicode.byte()];
+            encode_raw_unicode_escape(text, &mut line);
+            line.push(b'\n');
+            self.out.write(&line);
+            return Ok(());
+        }
+        let Some((header, len)) = choose::str_header(bytes.len(), self.proto) else {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "serializing a string larger than 4 GiB requires pickle protocol 4 or higher",
+            ));
+        };
+        self.out.write_payload(&header[..len], bytes)
+    }
+
+    /// Writes a `bytes` object (a new object, memoized).
+    pub fn write_bytes(&mut self, v: &[u8]) -> Result<()> {
+        self.out.boundary()?;
+        self.bytes(v, None)
+    }
+
+    pub(crate) fn bytes(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.proto < 3 {
+            // Protocols without a bytes opcode: `_codecs.encode(latin1_text, 'latin1')`,
+            // or `bytes()` when empty, through `save_reduce`.
+            return self.reduce_builtin_bytes(v, key);
+        }
+        let Some((header, len)) = choose::bytes_header(v.len(), self.proto) else {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "serializing a bytes object larger than 4 GiB requires pickle protocol 4 or higher",
+            ));
+        };
+        self.out.write_payload(&header[..len], v)?;
+        self.put(key)
+    }
+
+    /// Writes a `bytearray` (a new object, memoized).
+    pub fn write_bytearray(&mut self, v: &[u8]) -> Result<()> {
+        self.out.boundary()?;
+        self.bytearray(v, None)
+    }
+
+    pub(crate) fn bytearray(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.proto < 5 {
+            return self.reduce_builtin_bytearray(v, key);
+        }
+        let mut header = [0u8; 9];
+        header[0] = Opcode::ByteArray8.byte();
+        header[1..9].copy_from_slice(&(v.len() as u64).to_le_bytes());
+        self.out.write_payload(&header, v)?;
+        self.put(key)
+    }
+
+    /// Writes a pickle buffer: in-band as `bytes` (read-only) or `bytearray`,
+    /// or out-of-band when the options ask for it (protocol 5 only).
+    pub(crate) fn buffer(&mut self, b: &Buffer, key: Option<Key<'_>>) -> Result<()> {
+        if self.proto < 5 {
+            return Err(Error::new(
+                ErrorKind::Unpicklable,
+                "PickleBuffer can only be pickled with protocol >= 5",
+            ));
+        }
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        match self.out_of_band.as_mut() {
+            Some(buffers) => {
+                buffers.push(b.clone());
+                self.out.op(Opcode::NextBuffer);
+                if b.readonly {
+                    self.out.op(Opcode::ReadonlyBuffer);
+                }
+                Ok(())
+            }
+            None if b.readonly => self.bytes(&b.data, key),
+            None => self.bytearray(&b.data, key),
+        }
+    }
+}
