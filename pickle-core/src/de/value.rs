@@ -27,17 +27,16 @@
 //! then reads the pickle with the arena, which has the last word.
 
 use std::sync::Arc;
-use std::vec::Drain;
 
 use super::arena::builder::NODE_COST;
 use super::arena::fold::Constructor;
 use super::machine::build::{Atom, Budget, Build, Call, Seq};
 use super::machine::LINK_COST;
-use super::options::Options;
+use super::options::{Options, PersistentLoad};
 use super::plan::Plan;
 use super::Kind;
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::{BigInt, Object, Op, PyStr, Value};
+use crate::value::{BigInt, Buffer, Global, Object, Op, PyStr, Value};
 
 /// More than the arena charges against `Limits::max_alloc` per byte of
 /// input: every opcode is at least a byte and makes at most one node, one
@@ -51,36 +50,11 @@ pub(crate) const CHARGE_PER_BYTE: usize = 2 * (NODE_COST + 4 * LINK_COST);
 /// and a key read back by `GET`s must not cost its size at every use.
 const MAX_KEY_ITEMS: usize = 64;
 
-/// [`Item::pending`] of an item that is no pending memo entry.
-const NOT_PENDING: u32 = u32::MAX;
+/// Set in a stack item's height while it is a pending memo entry.
+const PENDING: u32 = 1 << 31;
 
 /// In [`ValueBuilder::map`]: no `GET` reads the entry.
 const NOT_READ: u32 = u32::MAX;
-
-/// A stack item: a value, how many containers deep it nests (0 for
-/// atoms), and the memo slot it is pending in.
-pub(crate) struct Item {
-    value: Value,
-    height: u32,
-    pending: u32,
-}
-
-impl Default for Item {
-    fn default() -> Item {
-        Item::new(Value::None, 0)
-    }
-}
-
-impl Item {
-    #[inline]
-    fn new(value: Value, height: u32) -> Item {
-        Item {
-            value,
-            height,
-            pending: NOT_PENDING,
-        }
-    }
-}
 
 /// A memo entry that a `GET` reads.
 enum Slot {
@@ -95,6 +69,16 @@ enum Slot {
 
 pub(crate) struct ValueBuilder {
     budget: Budget,
+    /// The stack, and how many containers deep each item nests (0 for
+    /// atoms), with [`PENDING`] set while it is a pending memo entry.
+    /// (Kept apart: moved about as pairs, items were stored in one size
+    /// and read back in another, and the processor stalled on each.)
+    stack: Vec<Value>,
+    heights: Vec<u32>,
+    /// The pending memo entries, by stack position and slot, in the order
+    /// they were memoized; an entry frozen since stays until the stack
+    /// shrinks below it.
+    pending: Vec<(usize, usize)>,
     max_height: u32,
     max_memo: usize,
     /// The slot of each memo index up to the last one read, [`NOT_READ`]
@@ -156,6 +140,9 @@ impl ValueBuilder {
         let read = map.iter().filter(|&&slot| slot != NOT_READ).count();
         Some(ValueBuilder {
             budget: Budget::new(limits.max_alloc),
+            stack: Vec::with_capacity(64),
+            heights: Vec::with_capacity(64),
+            pending: Vec::new(),
             max_height: u32::try_from(limits.max_depth)
                 .unwrap_or(u32::MAX)
                 .min(1 << 30),
@@ -169,72 +156,38 @@ impl ValueBuilder {
         })
     }
 
-    /// The value of an item taken into a container: a pending memo entry
-    /// is final from now on.
-    #[inline(always)]
-    fn take(&mut self, item: Item) -> Result<(Value, u32)> {
-        if item.pending == NOT_PENDING {
-            return Ok((item.value, item.height));
+    #[inline]
+    fn push(&mut self, value: Value, height: u32) -> Result<()> {
+        self.stack.push(value);
+        self.heights.push(height);
+        Ok(())
+    }
+
+    /// The height of a container holding the items `from..`, which it is
+    /// about to take: pending memo entries among them are final from now
+    /// on. Refused at the depth limit.
+    #[inline]
+    fn close(&mut self, from: usize, floor: u32) -> Result<u32> {
+        let fold = |heights: &[u32]| heights.iter().fold(floor, |h, &item| h.max(item + 1));
+        let mut height = fold(&self.heights[from..]);
+        if height > PENDING {
+            self.release(from)?;
+            height = fold(&self.heights[from..]);
         }
-        self.take_pending(item)
-    }
-
-    #[cold]
-    fn take_pending(&mut self, item: Item) -> Result<(Value, u32)> {
-        let arc = Arc::new(item.value);
-        let slot = self
-            .slots
-            .get_mut(item.pending as usize)
-            .ok_or_else(refuse)?;
-        *slot = Slot::Shared(Arc::clone(&arc), item.height);
-        Ok((Value::Shared(arc), item.height))
-    }
-
-    /// The values of `items`, and the height of a container holding them.
-    fn take_all(&mut self, items: Drain<'_, Item>, floor: u32) -> Result<(Vec<Value>, u32)> {
-        let mut height = floor;
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let (value, h) = self.take(item)?;
-            height = height.max(h + 1);
-            out.push(value);
-        }
-        Ok((out, height))
-    }
-
-    /// The values of `items` in pairs, each given to `add`, and the height
-    /// of a container holding them (at least `floor`).
-    #[inline(always)]
-    fn pairs(
-        &mut self,
-        mut items: Drain<'_, Item>,
-        floor: u32,
-        mut add: impl FnMut(Value, Value),
-    ) -> Result<u32> {
-        let mut height = floor;
-        while let (Some(k), Some(v)) = (items.next(), items.next()) {
-            let (k, hk) = self.take(k)?;
-            let (v, hv) = self.take(v)?;
-            height = height.max(hk.max(hv) + 1);
-            add(k, v);
+        self.heights.truncate(from);
+        if height >= self.max_height {
+            return Err(refuse());
         }
         Ok(height)
     }
 
-    /// An item of `value` nesting `height` deep, unless that is at the limit.
-    #[inline(always)]
-    fn item(&self, value: Value, height: u32) -> Result<Item> {
-        if height >= self.max_height {
-            return Err(refuse());
-        }
-        Ok(Item::new(value, height))
-    }
-
-    /// Raises `target` to hold something `height` deep.
-    #[inline(always)]
-    fn raise(&self, target: &mut Item, height: u32) -> Result<()> {
-        target.height = target.height.max(height);
-        if target.height >= self.max_height {
+    /// Raises item `i` to hold something `height` deep.
+    #[inline]
+    fn raise(&mut self, i: usize, height: u32) -> Result<()> {
+        let h = &mut self.heights[i];
+        let raised = (*h & !PENDING).max(height);
+        *h = raised | (*h & PENDING);
+        if raised >= self.max_height {
             return Err(refuse());
         }
         Ok(())
@@ -250,31 +203,72 @@ impl ValueBuilder {
         refuse()
     }
 
-    /// Makes the pending entry at `stack[pos]`, in `slot`, an `Arc`.
+    /// Freezes the pending entries at stack positions `from..`, which are
+    /// about to leave the stack. Each entry of `pending` is looked at once.
     #[cold]
-    fn freeze(&mut self, stack: &mut [Item], pos: usize, slot: usize) -> Result<()> {
-        let item = stack.get_mut(pos).ok_or_else(refuse)?;
-        if item.pending as usize != slot {
+    fn release(&mut self, from: usize) -> Result<()> {
+        while let Some(&(pos, slot)) = self.pending.last() {
+            if pos < from {
+                break;
+            }
+            self.pending.pop();
+            if self.heights.get(pos).is_some_and(|&h| h & PENDING != 0) {
+                self.freeze(pos, slot)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the pending entry at stack position `pos`, in `slot`, an `Arc`.
+    #[cold]
+    fn freeze(&mut self, pos: usize, slot: usize) -> Result<()> {
+        if !matches!(self.slots.get(slot), Some(&Slot::Pending(p)) if p == pos) {
             return Err(refuse());
         }
-        item.pending = NOT_PENDING;
-        let arc = Arc::new(std::mem::replace(&mut item.value, Value::None));
-        item.value = Value::Shared(Arc::clone(&arc));
-        self.slots[slot] = Slot::Shared(arc, item.height);
+        let h = &mut self.heights[pos];
+        *h &= !PENDING;
+        let item = &mut self.stack[pos];
+        let arc = Arc::new(std::mem::replace(item, Value::None));
+        *item = Value::Shared(Arc::clone(&arc));
+        self.slots[slot] = Slot::Shared(arc, *h);
         Ok(())
+    }
+
+    /// The pairs of items `from..`, taken off the stack in order.
+    #[inline]
+    fn pairs(&mut self, from: usize) -> Vec<(Value, Value)> {
+        // Popped pair by pair from the top, then put back in order: cheaper
+        // than draining.
+        let n = (self.stack.len() - from) / 2;
+        let mut pairs = Vec::with_capacity(n);
+        for _ in 0..n {
+            let (Some(v), Some(k)) = (self.stack.pop(), self.stack.pop()) else {
+                break;
+            };
+            pairs.push((k, v));
+        }
+        pairs.reverse();
+        pairs
     }
 }
 
+/// `atom`, `memo_put` and `memo_get` are always in line: they are what most
+/// opcodes do, and out of line each cost 2-3% of a `Value` decode of many
+/// records or a tree of dicts (callgrind; see docs/performance.md).
 impl Build for ValueBuilder {
-    type Item = Item;
     type Output = Value;
 
     fn budget(&mut self) -> &mut Budget {
         &mut self.budget
     }
 
-    fn kind(&self, item: &Item) -> Kind {
-        match resolve(&item.value) {
+    fn len(&self) -> usize {
+        self.stack.len()
+    }
+
+    #[inline]
+    fn kind(&self, i: usize) -> Kind {
+        match resolve(&self.stack[i]) {
             Value::None => Kind::None,
             Value::Bool(_) => Kind::Bool,
             Value::Int(_) | Value::BigInt(_) => Kind::Int,
@@ -295,23 +289,23 @@ impl Build for ValueBuilder {
     }
 
     #[inline]
-    fn hashable(&self, item: &Item) -> bool {
+    fn hashable(&self, i: usize) -> bool {
         // Keys are nearly always text or numbers, shared or not.
-        match resolve(&item.value) {
+        match resolve(&self.stack[i]) {
             Value::Str(_) | Value::Int(_) => true,
             v => hashable_in(v, &mut MAX_KEY_ITEMS.clone()),
         }
     }
 
-    fn str_bytes<'s>(&'s self, item: &'s Item, _input: &'s [u8]) -> Option<&'s [u8]> {
-        match resolve(&item.value) {
+    fn str_bytes<'s>(&'s self, i: usize, _input: &'s [u8]) -> Option<&'s [u8]> {
+        match resolve(&self.stack[i]) {
             Value::Str(s) => Some(s.as_bytes()),
             _ => None,
         }
     }
 
     #[inline(always)]
-    fn atom(&mut self, atom: Atom<'_>, _at: u64) -> Result<Item> {
+    fn atom(&mut self, atom: Atom<'_>, _at: u64) -> Result<()> {
         let value = match atom {
             Atom::None => Value::None,
             Atom::Bool(b) => Value::Bool(b),
@@ -329,191 +323,205 @@ impl Build for ValueBuilder {
             Atom::BigInt(text) => Value::from(BigInt::from_signed_bytes_le(text.bytes())),
             Atom::ByteArray(text) => Value::ByteArray(text.bytes().to_vec()),
         };
-        Ok(Item::new(value, 0))
+        self.push(value, 0)
     }
 
-    fn global(&mut self, global: crate::value::Global, _at: u64) -> Result<Item> {
+    fn global(&mut self, global: Global, _at: u64) -> Result<()> {
         self.copied += global.module.len() + global.name.len();
         if self.copied > self.input_len {
             return Err(refuse());
         }
-        Ok(Item::new(Value::Global(global), 0))
+        self.push(Value::Global(global), 0)
     }
 
-    fn buffer(&mut self, _buffer: crate::value::Buffer, _at: u64) -> Result<Item> {
+    fn buffer(&mut self, _buffer: Buffer, _at: u64) -> Result<()> {
         Err(refuse())
     }
 
-    #[inline(always)]
-    fn seq(&mut self, kind: Seq, items: Drain<'_, Item>, _at: u64) -> Result<Item> {
-        let (values, height) = self.take_all(items, 1)?;
+    #[inline]
+    fn seq(&mut self, kind: Seq, from: usize, _at: u64) -> Result<()> {
+        let height = self.close(from, 1)?;
+        let items = self.stack.split_off(from);
         let value = match kind {
-            Seq::Tuple => Value::Tuple(values),
-            Seq::List => Value::List(values),
-            Seq::Set => Value::Set(values),
-            Seq::FrozenSet => Value::FrozenSet(values),
+            Seq::Tuple => Value::Tuple(items),
+            Seq::List => Value::List(items),
+            Seq::Set => Value::Set(items),
+            Seq::FrozenSet => Value::FrozenSet(items),
         };
-        self.item(value, height)
+        self.push(value, height)
     }
 
-    #[inline(always)]
-    fn dict(&mut self, items: Drain<'_, Item>, _at: u64) -> Result<Item> {
-        let mut entries = Vec::with_capacity(items.len() / 2);
-        let height = self.pairs(items, 1, |k, v| entries.push((k, v)))?;
-        self.item(Value::Dict(entries), height)
+    #[inline]
+    fn dict(&mut self, from: usize, _at: u64) -> Result<()> {
+        let height = self.close(from, 1)?;
+        let entries = self.pairs(from);
+        self.push(Value::Dict(entries), height)
     }
 
-    #[inline(always)]
-    fn append(&mut self, target: &mut Item, items: Drain<'_, Item>) -> Result<()> {
-        let mut height = 0;
-        match &mut target.value {
+    #[inline]
+    fn append(&mut self, from: usize) -> Result<()> {
+        let height = self.close(from, 0)?;
+        // Taken off the stack meanwhile, to be filled from it.
+        let mut target = std::mem::replace(&mut self.stack[from - 1], Value::None);
+        let items = self.stack.drain(from..);
+        match &mut target {
             Value::List(list) => {
                 // Most lists are filled by one batch: no room to spare.
                 if list.is_empty() {
                     list.reserve_exact(items.len());
                 }
-                for item in items {
-                    let (value, h) = self.take(item)?;
-                    height = height.max(h + 1);
-                    list.push(value);
-                }
+                list.extend(items);
             }
-            Value::Object(obj) => {
-                let (values, h) = self.take_all(items, 0)?;
-                height = h;
-                obj.ops.extend(values.into_iter().map(Op::Append));
+            Value::Object(obj) => obj.ops.extend(items.map(Op::Append)),
+            _ => {
+                drop(items);
+                self.stack[from - 1] = target;
+                return Err(refuse());
             }
+        }
+        self.stack[from - 1] = target;
+        self.raise(from - 1, height)
+    }
+
+    #[inline]
+    fn setitems(&mut self, from: usize) -> Result<()> {
+        if !matches!(self.stack[from - 1], Value::Dict(_) | Value::Object(_)) {
+            return Err(refuse());
+        }
+        let height = self.close(from, 0)?;
+        let mut pairs = self.pairs(from);
+        match self.stack.last_mut() {
+            Some(Value::Dict(entries)) if entries.is_empty() => *entries = pairs,
+            Some(Value::Dict(entries)) => entries.append(&mut pairs),
+            Some(Value::Object(obj)) => obj
+                .ops
+                .extend(pairs.into_iter().map(|(k, v)| Op::SetItem(k, v))),
             _ => return Err(refuse()),
         }
-        self.raise(target, height)
+        self.raise(from - 1, height)
     }
 
-    #[inline(always)]
-    fn setitems(&mut self, target: &mut Item, items: Drain<'_, Item>) -> Result<()> {
-        let height = match &mut target.value {
-            Value::Dict(entries) => {
-                // Most dicts are filled by one batch: no room to spare.
-                if entries.is_empty() {
-                    entries.reserve_exact(items.len() / 2);
-                }
-                self.pairs(items, 0, |k, v| entries.push((k, v)))?
-            }
-            Value::Object(obj) => self.pairs(items, 0, |k, v| obj.ops.push(Op::SetItem(k, v)))?,
-            _ => return Err(refuse()),
-        };
-        self.raise(target, height)
-    }
-
-    #[inline(always)]
-    fn additems(&mut self, target: &mut Item, items: Drain<'_, Item>) -> Result<()> {
-        let (values, height) = self.take_all(items, 0)?;
-        match &mut target.value {
-            Value::Set(set) | Value::FrozenSet(set) => set.extend(values),
-            Value::Object(obj) => obj.ops.extend(values.into_iter().map(Op::Add)),
+    fn additems(&mut self, from: usize) -> Result<()> {
+        if !matches!(
+            self.stack[from - 1],
+            Value::Set(_) | Value::FrozenSet(_) | Value::Object(_)
+        ) {
+            return Err(refuse());
+        }
+        let height = self.close(from, 0)?;
+        let items = self.stack.split_off(from);
+        match self.stack.last_mut() {
+            Some(Value::Set(set) | Value::FrozenSet(set)) => set.extend(items),
+            Some(Value::Object(obj)) => obj.ops.extend(items.into_iter().map(Op::Add)),
             _ => return Err(refuse()),
         }
-        self.raise(target, height)
+        self.raise(from - 1, height)
     }
 
-    #[inline(always)]
-    fn call(&mut self, call: Call<Item>, _input: &[u8], _at: u64) -> Result<Item> {
-        let mut height = 0;
-        let mut take = |this: &mut Self, item: Item| -> Result<Value> {
-            let (value, h) = this.take(item)?;
-            height = height.max(h);
-            Ok(value)
-        };
+    fn call(&mut self, call: Call, from: usize, _input: &[u8], _at: u64) -> Result<()> {
+        if let Call::Reduce = call {
+            // The arena folds these calls into plain values.
+            if let Value::Global(g) = resolve(&self.stack[from]) {
+                if Constructor::of(g).is_some() {
+                    return Err(refuse());
+                }
+            }
+        }
+        let height = self.close(from, 1)?;
+        let mut pop = || self.stack.pop().unwrap_or(Value::None);
         let call = match call {
-            Call::Reduce(callable, args) => {
-                // The arena folds these calls into plain values.
-                if let Value::Global(g) = resolve(&callable.value) {
-                    if Constructor::of(g).is_some() {
-                        return Err(refuse());
-                    }
-                }
+            Call::Reduce => {
+                let args = pop();
                 crate::value::Call::Reduce {
-                    callable: take(self, callable)?,
-                    args: take(self, args)?,
+                    callable: pop(),
+                    args,
                 }
             }
-            Call::NewObj(cls, args) => crate::value::Call::NewObj {
-                cls: take(self, cls)?,
-                args: take(self, args)?,
-            },
-            Call::NewObjEx(cls, args, kwargs) => crate::value::Call::NewObjEx {
-                cls: take(self, cls)?,
-                args: take(self, args)?,
-                kwargs: take(self, kwargs)?,
-            },
-            Call::Inst(class, args) => crate::value::Call::Inst {
+            Call::NewObj => {
+                let args = pop();
+                crate::value::Call::NewObj { cls: pop(), args }
+            }
+            Call::NewObjEx => {
+                let (kwargs, args) = (pop(), pop());
+                crate::value::Call::NewObjEx {
+                    cls: pop(),
+                    args,
+                    kwargs,
+                }
+            }
+            Call::Inst(class) => crate::value::Call::Inst {
                 module: class.module,
                 name: class.name,
-                args: args
-                    .into_iter()
-                    .map(|item| take(self, item))
-                    .collect::<Result<_>>()?,
+                args: self.stack.split_off(from),
             },
-            Call::Obj(cls, args) => crate::value::Call::Obj {
-                cls: take(self, cls)?,
-                args: args
-                    .into_iter()
-                    .map(|item| take(self, item))
-                    .collect::<Result<_>>()?,
-            },
+            Call::Obj => {
+                let args = self.stack.split_off(from + 1);
+                crate::value::Call::Obj {
+                    cls: self.stack.pop().unwrap_or(Value::None),
+                    args,
+                }
+            }
         };
         let object = Object {
             call,
             ops: Vec::new(),
         };
-        self.item(Value::Object(Box::new(object)), height + 1)
+        self.push(Value::Object(Box::new(object)), height)
     }
 
-    #[inline(always)]
-    fn build(&mut self, target: &mut Item, state: Item, _at: u64) -> Result<()> {
-        let (state, h) = self.take(state)?;
-        match &mut target.value {
-            Value::Object(obj) => {
-                // Most objects get one BUILD and nothing else.
-                obj.ops.reserve_exact(1);
-                obj.ops.push(Op::Build(state));
-            }
-            _ => return Err(refuse()),
+    fn build(&mut self, _at: u64) -> Result<()> {
+        let top = self.stack.len() - 1;
+        if !matches!(self.stack[top - 1], Value::Object(_)) {
+            return Err(refuse());
         }
-        self.raise(target, h + 1)
+        let height = self.close(top, 0)?;
+        let state = self.stack.pop().unwrap_or(Value::None);
+        if let Some(Value::Object(obj)) = self.stack.last_mut() {
+            // Most objects get one BUILD and nothing else.
+            obj.ops.reserve_exact(1);
+            obj.ops.push(Op::Build(state));
+        }
+        self.raise(top - 1, height)
     }
 
-    fn readonly(&mut self, _item: &mut Item) -> Result<()> {
+    fn readonly(&mut self) -> Result<()> {
         Err(refuse())
     }
 
     fn persistent(
         &mut self,
-        pid: Item,
-        load: Option<crate::de::PersistentLoad<'_>>,
+        load: Option<PersistentLoad<'_>>,
         _input: &[u8],
         _at: u64,
-    ) -> Result<Item> {
+    ) -> Result<()> {
         if load.is_some() {
             return Err(refuse());
         }
-        let (value, h) = self.take(pid)?;
-        self.item(Value::PersistentId(Box::new(value)), h + 1)
+        let height = self.close(self.stack.len() - 1, 1)?;
+        let pid = self.stack.pop().unwrap_or(Value::None);
+        self.push(Value::PersistentId(Box::new(pid)), height)
     }
 
-    fn dup(&mut self, _item: &Item) -> Result<Item> {
+    fn dup(&mut self, _at: u64) -> Result<()> {
         Err(refuse())
     }
 
-    fn discard(&mut self, _items: Drain<'_, Item>) -> Result<()> {
-        Err(refuse())
+    fn pop(&mut self, from: usize, used: bool) -> Result<()> {
+        // Only the names a `STACK_GLOBAL` used: see the module doc.
+        if !used {
+            return Err(refuse());
+        }
+        self.close(from, 0)?;
+        self.stack.truncate(from);
+        Ok(())
     }
 
-    fn unknown_extension(&mut self, _code: i64, _at: u64) -> Result<Item> {
+    fn unknown_extension(&mut self, _code: i64, _at: u64) -> Result<()> {
         Err(refuse())
     }
 
     #[inline(always)]
-    fn memo_put(&mut self, idx: Option<u64>, stack: &mut [Item], _at: u64) -> Result<()> {
+    fn memo_put(&mut self, idx: Option<u64>, _at: u64) -> Result<()> {
         let index = self.written;
         if idx.is_some_and(|i| i != index as u64) || index >= self.max_memo {
             return Err(refuse());
@@ -523,30 +531,32 @@ impl Build for ValueBuilder {
         let Some(&slot) = self.map.get(index).filter(|&&s| s != NOT_READ) else {
             return Ok(());
         };
-        let pos = stack.len() - 1;
-        let top = &mut stack[pos];
-        if top.pending != NOT_PENDING {
+        let pos = self.stack.len() - 1;
+        let height = self.heights[pos];
+        if height & PENDING != 0 {
             return Err(refuse());
         }
-        let entry = match &mut top.value {
+        let top = &mut self.stack[pos];
+        let entry = match top {
             Value::None | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
-                Slot::Atom(top.value.clone())
+                Slot::Atom(top.clone())
             }
             Value::Str(_)
             | Value::Bytes(_)
             | Value::BigInt(_)
             | Value::Global(_)
             | Value::Tuple(_) => {
-                let arc = Arc::new(std::mem::replace(&mut top.value, Value::None));
-                top.value = Value::Shared(Arc::clone(&arc));
-                Slot::Shared(arc, top.height)
+                let arc = Arc::new(std::mem::replace(top, Value::None));
+                *top = Value::Shared(Arc::clone(&arc));
+                Slot::Shared(arc, height)
             }
             Value::List(_)
             | Value::Dict(_)
             | Value::Set(_)
             | Value::FrozenSet(_)
             | Value::Object(_) => {
-                top.pending = slot;
+                self.heights[pos] |= PENDING;
+                self.pending.push((pos, slot as usize));
                 Slot::Pending(pos)
             }
             // Memoized twice, or not kept here.
@@ -557,30 +567,30 @@ impl Build for ValueBuilder {
     }
 
     #[inline(always)]
-    fn memo_get(&mut self, idx: u64, stack: &mut [Item]) -> Result<Option<Item>> {
+    fn memo_get(&mut self, idx: u64, _at: u64) -> Result<bool> {
         let index = usize::try_from(idx).map_err(|_| refuse())?;
         let Some(&slot) = self.map.get(index).filter(|&&s| s != NOT_READ) else {
             return Err(self.miss(index));
         };
         let slot = slot as usize;
-        Ok(Some(match &self.slots[slot] {
-            Slot::Shared(arc, h) => Item::new(Value::Shared(Arc::clone(arc)), *h),
-            Slot::Atom(v) => Item::new(v.clone(), 0),
-            &Slot::Pending(pos) => {
-                self.freeze(stack, pos, slot)?;
-                return self.memo_get(idx, stack);
-            }
-            Slot::Empty => return Err(refuse()),
-        }))
+        if let Slot::Pending(pos) = self.slots[slot] {
+            self.freeze(pos, slot)?;
+        }
+        let (value, height) = match &self.slots[slot] {
+            Slot::Shared(arc, h) => (Value::Shared(Arc::clone(arc)), *h),
+            Slot::Atom(v) => (v.clone(), 0),
+            _ => return Err(refuse()),
+        };
+        self.push(value, height).map(|()| true)
     }
 
-    fn finish(&mut self, root: Item, clean: bool) -> Result<Value> {
+    fn finish(&mut self, clean: bool) -> Result<Value> {
         // Containers are checked against the depth limit as they grow; an
         // empty one only here, at the root.
-        if !clean || root.height >= self.max_height || root.pending != NOT_PENDING {
+        if !clean || self.heights[0] & !PENDING >= self.max_height {
             return Err(refuse());
         }
-        let root = root.value;
+        let root = self.stack.pop().unwrap_or(Value::None);
         let root_arc = match &root {
             Value::Shared(arc) => Some(Arc::as_ptr(arc)),
             _ => None,

@@ -155,16 +155,21 @@ fn fixed<S: Source>(kind: ArgKind, n: usize, src: &mut S, budget: usize) -> Resu
     })
 }
 
-/// `n` (at most 8) bytes as a little-endian unsigned integer.
+/// `n` (1, 2, 4 or 8) bytes as a little-endian unsigned integer, read
+/// whole (copied into a buffer and read back, they stalled the processor).
 #[inline(always)]
 fn fixed_bytes<S: Source>(n: usize, src: &mut S, budget: usize) -> Result<u64, ArgError> {
     let span = src.take(n, budget).map_err(|e| match src.remaining() {
         Some(_) => ArgError::ShortFixed,
         None => ArgError::Source(e),
     })?;
-    let mut buf = [0u8; 8];
-    buf[..n].copy_from_slice(span.of(src.data()));
-    Ok(u64::from_le_bytes(buf))
+    Ok(match *span.of(src.data()) {
+        [a] => u64::from(a),
+        [a, b] => u64::from(u16::from_le_bytes([a, b])),
+        [a, b, c, d] => u64::from(u32::from_le_bytes([a, b, c, d])),
+        [a, b, c, d, e, f, g, h] => u64::from_le_bytes([a, b, c, d, e, f, g, h]),
+        _ => 0,
+    })
 }
 
 fn line<S: Source>(src: &mut S, budget: usize) -> Result<Span, ArgError> {

@@ -267,6 +267,18 @@ static FROM_BYTE: [Option<Opcode>; 256] = {
     from_byte
 };
 
+/// The argument kind of every opcode, by byte: a `const`, so that a
+/// reader's lookup for a known opcode folds away.
+const ARG_BY_BYTE: [ArgKind; 256] = {
+    let mut args = [ArgKind::None; 256];
+    let mut i = 0;
+    while i < OPCODES.len() {
+        args[OPCODES[i].opcode as usize] = OPCODES[i].arg;
+        i += 1;
+    }
+    args
+};
+
 impl Opcode {
     /// The opcode encoded by `byte`, if any.
     #[inline]
@@ -293,8 +305,8 @@ impl Opcode {
 
     /// The kind of argument that follows the opcode byte.
     #[inline]
-    pub fn arg(self) -> ArgKind {
-        self.info().arg
+    pub const fn arg(self) -> ArgKind {
+        ARG_BY_BYTE[self as usize]
     }
 
     /// The protocol that introduced this opcode.

@@ -4,8 +4,6 @@
 //! byte, `BUILD` on a plain value must set nothing, calls of well-known
 //! constructors are folded into plain values).
 
-use std::vec::Drain;
-
 use super::fold::{bytes_held, fold, Constructor};
 use super::memo::Memo;
 use super::{Arena, CallNode, Hashable, Node, NodeId, ObjectNode, OpNode};
@@ -33,6 +31,9 @@ pub(crate) struct Inspection {
 
 pub(crate) struct ArenaBuilder {
     pub(crate) arena: Arena,
+    stack: Vec<NodeId>,
+    /// The most items the stack has held (each charged once).
+    stack_high: usize,
     memo: Memo,
     budget: Budget,
     limits: Limits,
@@ -48,11 +49,33 @@ impl ArenaBuilder {
     pub(crate) fn new(limits: Limits) -> ArenaBuilder {
         ArenaBuilder {
             arena: Arena::default(),
+            stack: Vec::with_capacity(64),
+            stack_high: 0,
             memo: Memo::default(),
             budget: Budget::new(limits.max_alloc),
             limits,
             inspection: None,
         }
+    }
+
+    /// Pushes `id` on the stack.
+    fn push(&mut self, id: NodeId, at: u64) -> Result<()> {
+        self.stack.push(id);
+        if self.stack.len() > self.stack_high {
+            self.stack_high = self.stack.len();
+            self.budget.charge(LINK_COST, at)?;
+        }
+        Ok(())
+    }
+
+    /// Pushes a new node.
+    fn push_node(&mut self, node: Node, at: u64) -> Result<()> {
+        let id = self.node(node, at)?;
+        self.push(id, at)
+    }
+
+    fn top(&self) -> NodeId {
+        self.stack.last().copied().unwrap_or_default()
     }
 
     fn node(&mut self, node: Node, at: u64) -> Result<NodeId> {
@@ -186,7 +209,6 @@ impl ArenaBuilder {
 }
 
 impl Build for ArenaBuilder {
-    type Item = NodeId;
     type Output = NodeId;
 
     fn budget(&mut self) -> &mut Budget {
@@ -197,22 +219,26 @@ impl Build for ArenaBuilder {
         self.inspection.is_some()
     }
 
-    fn kind(&self, item: &NodeId) -> Kind {
-        self.arena.node(*item).kind()
+    fn len(&self) -> usize {
+        self.stack.len()
     }
 
-    fn hashable(&self, item: &NodeId) -> bool {
-        self.arena.node(*item).is_hashable()
+    fn kind(&self, i: usize) -> Kind {
+        self.arena.node(self.stack[i]).kind()
     }
 
-    fn str_bytes<'s>(&'s self, item: &'s NodeId, input: &'s [u8]) -> Option<&'s [u8]> {
-        match self.arena.node(*item) {
+    fn hashable(&self, i: usize) -> bool {
+        self.arena.node(self.stack[i]).is_hashable()
+    }
+
+    fn str_bytes<'s>(&'s self, i: usize, input: &'s [u8]) -> Option<&'s [u8]> {
+        match self.arena.node(self.stack[i]) {
             Node::Str(t) => Some(self.arena.text(input, *t)),
             _ => None,
         }
     }
 
-    fn atom(&mut self, atom: Atom<'_>, at: u64) -> Result<NodeId> {
+    fn atom(&mut self, atom: Atom<'_>, at: u64) -> Result<()> {
         let node = match atom {
             Atom::None => Node::None,
             Atom::Bool(b) => Node::Bool(b),
@@ -224,20 +250,20 @@ impl Build for ArenaBuilder {
             Atom::Bytes(text) => Node::Bytes(self.text(&text)),
             Atom::ByteArray(text) => Node::ByteArray(text.bytes().to_vec()),
         };
-        self.node(node, at)
+        self.push_node(node, at)
     }
 
-    fn global(&mut self, global: Global, at: u64) -> Result<NodeId> {
+    fn global(&mut self, global: Global, at: u64) -> Result<()> {
         let index = self.arena.add_global(global);
-        self.node(Node::Global(index), at)
+        self.push_node(Node::Global(index), at)
     }
 
-    fn buffer(&mut self, buffer: crate::value::Buffer, at: u64) -> Result<NodeId> {
-        self.node(Node::Buffer(Box::new(buffer)), at)
+    fn buffer(&mut self, buffer: crate::value::Buffer, at: u64) -> Result<()> {
+        self.push_node(Node::Buffer(Box::new(buffer)), at)
     }
 
-    fn seq(&mut self, kind: Seq, items: Drain<'_, NodeId>, at: u64) -> Result<NodeId> {
-        let items: Vec<NodeId> = items.collect();
+    fn seq(&mut self, kind: Seq, from: usize, at: u64) -> Result<()> {
+        let items = self.stack.split_off(from);
         self.budget.charge(items.len() * LINK_COST, at)?;
         self.link(&items);
         let node = match kind {
@@ -249,25 +275,26 @@ impl Build for ArenaBuilder {
             Seq::Set => Node::Set(items),
             Seq::FrozenSet => Node::FrozenSet(items),
         };
-        self.node(node, at)
+        self.push_node(node, at)
     }
 
-    fn dict(&mut self, items: Drain<'_, NodeId>, at: u64) -> Result<NodeId> {
-        let items: Vec<NodeId> = items.collect();
+    fn dict(&mut self, from: usize, at: u64) -> Result<()> {
+        let items = self.stack.split_off(from);
         self.budget.charge(items.len() * LINK_COST, at)?;
         self.link(&items);
         let entries = items.chunks_exact(2).map(|kv| (kv[0], kv[1])).collect();
-        self.node(Node::Dict(entries), at)
+        self.push_node(Node::Dict(entries), at)
     }
 
-    fn append(&mut self, target: &mut NodeId, items: Drain<'_, NodeId>) -> Result<()> {
-        let items: Vec<NodeId> = items.collect();
+    fn append(&mut self, from: usize) -> Result<()> {
+        let items = self.stack.split_off(from);
+        let target = self.top();
         self.link(&items);
-        let bytes = match self.arena.node(*target) {
+        let bytes = match self.arena.node(target) {
             Node::ByteArray(_) => self.byte_values(&items)?,
             _ => Vec::new(),
         };
-        match self.arena.node_mut(*target) {
+        match self.arena.node_mut(target) {
             Node::List(list) => list.extend_from_slice(&items),
             Node::ByteArray(data) => data.extend(bytes),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Append(i))),
@@ -279,19 +306,21 @@ impl Build for ArenaBuilder {
         Ok(())
     }
 
-    fn setitems(&mut self, target: &mut NodeId, items: Drain<'_, NodeId>) -> Result<()> {
-        let items: Vec<NodeId> = items.collect();
+    fn setitems(&mut self, from: usize) -> Result<()> {
+        let items = self.stack.split_off(from);
+        let target = self.top();
         self.link(&items);
         for pair in items.chunks_exact(2) {
-            self.setitem(*target, pair[0], pair[1])?;
+            self.setitem(target, pair[0], pair[1])?;
         }
         Ok(())
     }
 
-    fn additems(&mut self, target: &mut NodeId, items: Drain<'_, NodeId>) -> Result<()> {
-        let items: Vec<NodeId> = items.collect();
+    fn additems(&mut self, from: usize) -> Result<()> {
+        let items = self.stack.split_off(from);
+        let target = self.top();
         self.link(&items);
-        match self.arena.node_mut(*target) {
+        match self.arena.node_mut(target) {
             Node::Set(set) | Node::FrozenSet(set) => set.extend_from_slice(&items),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Add(i))),
             other => {
@@ -302,42 +331,34 @@ impl Build for ArenaBuilder {
         Ok(())
     }
 
-    fn call(&mut self, call: Call<NodeId>, input: &[u8], at: u64) -> Result<NodeId> {
-        let call = match call {
-            Call::Reduce(callable, args) => {
+    fn call(&mut self, call: Call, from: usize, input: &[u8], at: u64) -> Result<()> {
+        let items = self.stack.split_off(from);
+        let call = match (call, &items[..]) {
+            (Call::Reduce, &[callable, args]) => {
                 if let Some(node) = self.fold_call(callable, args, input, at)? {
-                    return self.node(node, at);
+                    return self.push_node(node, at);
                 }
-                self.link(&[callable, args]);
                 CallNode::Reduce(callable, args)
             }
-            Call::NewObj(cls, args) => {
-                self.link(&[cls, args]);
-                CallNode::NewObj(cls, args)
+            (Call::NewObj, &[cls, args]) => CallNode::NewObj(cls, args),
+            (Call::NewObjEx, &[cls, args, kwargs]) => CallNode::NewObjEx(cls, args, kwargs),
+            (Call::Inst(class), args) => {
+                CallNode::Inst(self.arena.add_global(class), args.into())
             }
-            Call::NewObjEx(cls, args, kwargs) => {
-                self.link(&[cls, args, kwargs]);
-                CallNode::NewObjEx(cls, args, kwargs)
-            }
-            Call::Inst(class, args) => {
-                self.link(&args);
-                CallNode::Inst(self.arena.add_global(class), args.into_boxed_slice())
-            }
-            Call::Obj(cls, args) => {
-                self.link(&args);
-                self.link(&[cls]);
-                CallNode::Obj(cls, args.into_boxed_slice())
-            }
+            (Call::Obj, &[cls, ref args @ ..]) => CallNode::Obj(cls, args.into()),
+            _ => return Err(bad_op("a call of the wrong number of items")),
         };
+        self.link(&items);
         let object = ObjectNode {
             call,
             ops: Vec::new(),
         };
-        self.node(Node::Object(Box::new(object)), at)
+        self.push_node(Node::Object(Box::new(object)), at)
     }
 
-    fn build(&mut self, target: &mut NodeId, state: NodeId, at: u64) -> Result<()> {
-        let inst = *target;
+    fn build(&mut self, at: u64) -> Result<()> {
+        let state = self.stack.pop().unwrap_or_default();
+        let inst = self.top();
         match self.arena.node(inst) {
             Node::Object(_) => {
                 self.budget.charge(LINK_COST, at)?;
@@ -374,8 +395,8 @@ impl Build for ArenaBuilder {
         }
     }
 
-    fn readonly(&mut self, item: &mut NodeId) -> Result<()> {
-        let node = self.arena.node_mut(*item);
+    fn readonly(&mut self) -> Result<()> {
+        let node = self.arena.node_mut(self.top());
         match node {
             Node::Buffer(b) => b.readonly = true,
             Node::ByteArray(data) => {
@@ -392,14 +413,14 @@ impl Build for ArenaBuilder {
 
     fn persistent(
         &mut self,
-        pid: NodeId,
         load: Option<PersistentLoad<'_>>,
         input: &[u8],
         at: u64,
-    ) -> Result<NodeId> {
+    ) -> Result<()> {
+        let pid = self.stack.pop().unwrap_or_default();
         let Some(load) = load else {
             self.link(&[pid]);
-            return self.node(Node::PersistentId(pid), at);
+            return self.push_node(Node::PersistentId(pid), at);
         };
         let pid_value = super::to_value::to_value(&self.arena, input, pid, &self.limits)
             .map_err(|e| e.with_offset(at))?;
@@ -408,19 +429,20 @@ impl Build for ArenaBuilder {
             super::to_value::import_value(&mut self.arena, &value, at, self.budget.left())
                 .map_err(|e| e.with_offset(at))?;
         self.budget.charge(cost, at)?;
-        Ok(id)
+        self.push(id, at)
     }
 
-    fn dup(&mut self, item: &NodeId) -> Result<NodeId> {
-        Ok(*item)
+    fn dup(&mut self, at: u64) -> Result<()> {
+        let top = self.top();
+        self.push(top, at)
     }
 
-    fn discard(&mut self, items: Drain<'_, NodeId>) -> Result<()> {
-        drop(items);
+    fn pop(&mut self, from: usize, _used: bool) -> Result<()> {
+        self.stack.truncate(from);
         Ok(())
     }
 
-    fn unknown_extension(&mut self, code: i64, at: u64) -> Result<NodeId> {
+    fn unknown_extension(&mut self, code: i64, at: u64) -> Result<()> {
         let index = self
             .arena
             .add_global(Global::new("<extension>", code.to_string()));
@@ -428,10 +450,10 @@ impl Build for ArenaBuilder {
         if let Some(inspection) = &mut self.inspection {
             inspection.extensions.push((id, code));
         }
-        Ok(id)
+        self.push(id, at)
     }
 
-    fn memo_put(&mut self, idx: Option<u64>, stack: &mut [NodeId], at: u64) -> Result<()> {
+    fn memo_put(&mut self, idx: Option<u64>, at: u64) -> Result<()> {
         let idx = idx.unwrap_or(self.memo.len() as u64);
         if self.memo.len() >= self.limits.max_memo && self.memo.get(idx).is_none() {
             return Err(Error::at(
@@ -440,16 +462,18 @@ impl Build for ArenaBuilder {
                 format!("more than {} memo entries", self.limits.max_memo),
             ));
         }
-        let top = stack.last().copied().unwrap_or_default();
-        let grown = self.memo.put(idx, top);
+        let grown = self.memo.put(idx, self.top());
         self.budget.charge(grown, at)
     }
 
-    fn memo_get(&mut self, idx: u64, _stack: &mut [NodeId]) -> Result<Option<NodeId>> {
-        Ok(self.memo.get(idx))
+    fn memo_get(&mut self, idx: u64, at: u64) -> Result<bool> {
+        match self.memo.get(idx) {
+            Some(id) => self.push(id, at).map(|()| true),
+            None => Ok(false),
+        }
     }
 
-    fn finish(&mut self, root: NodeId, _clean: bool) -> Result<NodeId> {
-        Ok(root)
+    fn finish(&mut self, _clean: bool) -> Result<NodeId> {
+        Ok(self.top())
     }
 }

@@ -1,18 +1,19 @@
 //! What the machine builds: the [`Build`] trait, and the budget that every
 //! run charges its allocations to.
 //!
-//! The machine reads opcodes, checks what CPython's unpickler checks, and
-//! asks a builder to make and change objects. Two builders exist: the
-//! arena (`de/arena`), which keeps every object as a node with CPython's
-//! exact semantics and is the reader of record, and the `Value` builder
-//! (`de/value.rs`), which builds the final `Value`s in one pass and
-//! refuses (returns an error) wherever it could not give exactly what the
-//! arena would; its caller then runs the arena.
-
-use std::vec::Drain;
+//! The machine reads opcodes and their arguments, keeps the marks, checks
+//! what CPython's unpickler checks, and asks a builder to make and change
+//! objects. The builder keeps the stack, in whatever form suits what it
+//! builds; the machine reads it only through [`Build::len`] and the
+//! questions about an item at an index. Two builders exist: the arena
+//! (`de/arena`), which keeps every object as a node with CPython's exact
+//! semantics and is the reader of record, and the `Value` builder
+//! (`de/value.rs`), which builds the final `Value`s in one pass and refuses
+//! (returns an error) wherever it could not give exactly what the arena
+//! would; its caller then runs the arena.
 
 use crate::de::source::Span;
-use crate::de::Kind;
+use crate::de::{Kind, PersistentLoad};
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{Buffer, Global};
 
@@ -60,23 +61,25 @@ pub(crate) enum Seq {
     FrozenSet,
 }
 
-/// What a call-like opcode made an object with (its items are moved in).
-pub(crate) enum Call<I> {
-    Reduce(I, I),
-    NewObj(I, I),
-    NewObjEx(I, I, I),
-    /// `INST`: the class by name, the arguments.
-    Inst(Global, Vec<I>),
-    Obj(I, Vec<I>),
+/// How a call-like opcode makes an object of the stack items from an index
+/// up (checked by the machine: a callable, then a tuple of arguments, ...).
+pub(crate) enum Call {
+    /// `REDUCE`: a callable and a tuple.
+    Reduce,
+    /// `NEWOBJ`: a class and a tuple.
+    NewObj,
+    /// `NEWOBJ_EX`: a class, a tuple and a dict.
+    NewObjEx,
+    /// `INST`: the class by name; the items are the arguments.
+    Inst(Global),
+    /// `OBJ`: a class, then the arguments.
+    Obj,
 }
 
-/// The machine's builder: makes objects, fills them, memoizes them.
-///
-/// Items on the machine's stack are `Item`s. A builder's error ends the
-/// run; the `Value` builder uses that to refuse what it cannot build.
+/// The machine's builder: keeps the stack, makes objects on it, fills
+/// them, memoizes them. Its error ends the run; the `Value` builder uses
+/// that to refuse what it cannot build.
 pub(crate) trait Build {
-    /// A stack item.
-    type Item: Default;
     /// What a whole run makes.
     type Output;
 
@@ -88,57 +91,61 @@ pub(crate) trait Build {
         false
     }
 
-    /// The Python type of an item.
-    fn kind(&self, item: &Self::Item) -> Kind;
-    /// Whether Python could hash the item (a dict key, a set item).
-    fn hashable(&self, item: &Self::Item) -> bool;
-    /// The UTF-8 text of a `str` item (`STACK_GLOBAL`'s names).
-    fn str_bytes<'s>(&'s self, item: &'s Self::Item, input: &'s [u8]) -> Option<&'s [u8]>;
+    /// How many items are on the stack.
+    fn len(&self) -> usize;
+    /// The Python type of item `i`.
+    fn kind(&self, i: usize) -> Kind;
+    /// Whether Python could hash item `i` (a dict key, a set item).
+    fn hashable(&self, i: usize) -> bool;
+    /// The UTF-8 text of item `i`, a `str` (`STACK_GLOBAL`'s names).
+    fn str_bytes<'s>(&'s self, i: usize, input: &'s [u8]) -> Option<&'s [u8]>;
 
-    fn atom(&mut self, atom: Atom<'_>, at: u64) -> Result<Self::Item>;
-    /// A global, already renamed from Python 2 where that applies.
-    fn global(&mut self, global: Global, at: u64) -> Result<Self::Item>;
-    fn buffer(&mut self, buffer: Buffer, at: u64) -> Result<Self::Item>;
-    fn seq(&mut self, kind: Seq, items: Drain<'_, Self::Item>, at: u64) -> Result<Self::Item>;
-    /// A dict of the items, in key, value order (keys checked hashable).
-    fn dict(&mut self, items: Drain<'_, Self::Item>, at: u64) -> Result<Self::Item>;
-    /// `APPEND`/`APPENDS` to a list, bytearray or object.
-    fn append(&mut self, target: &mut Self::Item, items: Drain<'_, Self::Item>) -> Result<()>;
+    /// Pushes an atom.
+    fn atom(&mut self, atom: Atom<'_>, at: u64) -> Result<()>;
+    /// Pushes a global, already renamed from Python 2 where that applies.
+    fn global(&mut self, global: Global, at: u64) -> Result<()>;
+    fn buffer(&mut self, buffer: Buffer, at: u64) -> Result<()>;
+    /// Replaces the items from `from` up by a container of them.
+    fn seq(&mut self, kind: Seq, from: usize, at: u64) -> Result<()>;
+    /// Replaces the items from `from` up, in key, value order (keys checked
+    /// hashable), by a dict of them.
+    fn dict(&mut self, from: usize, at: u64) -> Result<()>;
+    /// `APPEND`/`APPENDS`: the items from `from` up go into the list,
+    /// bytearray or object below them.
+    fn append(&mut self, from: usize) -> Result<()>;
     /// `SETITEM`/`SETITEMS` on a dict, object, list or bytearray (an even
     /// number of items; keys of a dict checked hashable).
-    fn setitems(&mut self, target: &mut Self::Item, items: Drain<'_, Self::Item>) -> Result<()>;
+    fn setitems(&mut self, from: usize) -> Result<()>;
     /// `ADDITEMS` to a set, frozenset or object (items of a set checked).
-    fn additems(&mut self, target: &mut Self::Item, items: Drain<'_, Self::Item>) -> Result<()>;
-    /// An object made by a call (checked: a callable, a tuple of arguments).
-    fn call(&mut self, call: Call<Self::Item>, input: &[u8], at: u64) -> Result<Self::Item>;
-    /// `BUILD`: `state` applied to `target`, or an error where CPython fails.
-    fn build(&mut self, target: &mut Self::Item, state: Self::Item, at: u64) -> Result<()>;
-    /// `READONLY_BUFFER` on a buffer, bytes or bytearray item.
-    fn readonly(&mut self, item: &mut Self::Item) -> Result<()>;
-    /// A persistent id kept as data, or replaced by what `load` returns.
-    fn persistent(
-        &mut self,
-        pid: Self::Item,
-        load: Option<crate::de::PersistentLoad<'_>>,
-        input: &[u8],
-        at: u64,
-    ) -> Result<Self::Item>;
+    fn additems(&mut self, from: usize) -> Result<()>;
+    /// Replaces the items from `from` up by the object `call` makes of them.
+    fn call(&mut self, call: Call, from: usize, input: &[u8], at: u64) -> Result<()>;
+    /// `BUILD`: the top item is the state of the one below it; an error
+    /// where CPython fails.
+    fn build(&mut self, at: u64) -> Result<()>;
+    /// `READONLY_BUFFER` on the top item, a buffer, bytes or bytearray.
+    fn readonly(&mut self) -> Result<()>;
+    /// The top item is a persistent id: kept as data, or replaced by what
+    /// `load` returns.
+    fn persistent(&mut self, load: Option<PersistentLoad<'_>>, input: &[u8], at: u64)
+        -> Result<()>;
     /// `DUP`.
-    fn dup(&mut self, item: &Self::Item) -> Result<Self::Item>;
-    /// Items dropped from the stack (`POP`, `POP_MARK`).
-    fn discard(&mut self, items: Drain<'_, Self::Item>) -> Result<()>;
-    /// A global standing for an extension code the registry lacks (only
-    /// when [`inspecting`](Build::inspecting)).
-    fn unknown_extension(&mut self, code: i64, at: u64) -> Result<Self::Item>;
+    fn dup(&mut self, at: u64) -> Result<()>;
+    /// Drops the items from `from` up: the names a `STACK_GLOBAL` used
+    /// (`used`), or items `POP` and `POP_MARK` discard.
+    fn pop(&mut self, from: usize, used: bool) -> Result<()>;
+    /// Pushes a global standing for an extension code the registry lacks
+    /// (only when [`inspecting`](Build::inspecting)).
+    fn unknown_extension(&mut self, code: i64, at: u64) -> Result<()>;
 
-    /// `PUT idx` (or `MEMOIZE`, `idx` `None`) of the top of `stack`.
-    fn memo_put(&mut self, idx: Option<u64>, stack: &mut [Self::Item], at: u64) -> Result<()>;
-    /// `GET idx`; `None` if the entry was never written.
-    fn memo_get(&mut self, idx: u64, stack: &mut [Self::Item]) -> Result<Option<Self::Item>>;
+    /// `PUT idx` (or `MEMOIZE`, `idx` `None`) of the top item.
+    fn memo_put(&mut self, idx: Option<u64>, at: u64) -> Result<()>;
+    /// `GET idx`: pushes the entry; false if it was never written.
+    fn memo_get(&mut self, idx: u64, at: u64) -> Result<bool>;
 
-    /// The result of a run that ended at `STOP` with `root`; `clean` when
-    /// nothing else was on the stack and no mark was open.
-    fn finish(&mut self, root: Self::Item, clean: bool) -> Result<Self::Output>;
+    /// The result of a run that ended at `STOP`, made of the top item;
+    /// `clean` when nothing else was on the stack and no mark was open.
+    fn finish(&mut self, clean: bool) -> Result<Self::Output>;
 }
 
 /// What a run may still allocate (`Limits::max_alloc`), charged before the

@@ -12,8 +12,6 @@ pub(crate) mod build;
 mod objects;
 mod text;
 
-use std::vec::Drain;
-
 use build::{Atom, Build, Seq, Text};
 
 use super::options::Options;
@@ -22,18 +20,21 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::arg::{self, Arg, ArgError, Lengths};
 use crate::opcode::Opcode;
 
-/// What one stack slot costs against the allocation limit.
+/// What one stack slot, or one reference from a container, costs against
+/// the allocation limit.
 pub(crate) const LINK_COST: usize = 4;
 
-pub(crate) struct Machine<'o, 'b, S, B: Build> {
+/// The machine: the input, the builder (which keeps the stack), the marks.
+pub(crate) struct Machine<'o, 'b, S, B> {
     pub(crate) src: S,
     pub(crate) b: B,
-    stack: Vec<B::Item>,
+    /// The stack length at each open mark.
     marks: Vec<usize>,
+    /// The topmost of `marks`, 0 if none: items below it cannot be popped.
+    fence: usize,
     pub(crate) proto: u8,
     opts: &'o Options<'b>,
     next_buffer: usize,
-    stack_high: usize,
     /// Offset of the opcode being run.
     at: u64,
 }
@@ -43,12 +44,11 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
         Machine {
             src,
             b: builder,
-            stack: Vec::with_capacity(64),
             marks: Vec::new(),
+            fence: 0,
             proto: 0,
             opts,
             next_buffer: 0,
-            stack_high: 0,
             at: 0,
         }
     }
@@ -77,7 +77,7 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
     /// Items below the topmost mark cannot be popped.
     #[inline]
     fn fence(&self) -> usize {
-        self.marks.last().copied().unwrap_or(0)
+        self.fence
     }
 
     #[cold]
@@ -89,89 +89,61 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
         }
     }
 
+    /// Fails unless `n` items are above the topmost mark; the index of the
+    /// lowest of them.
     #[inline]
-    fn push(&mut self, item: B::Item) -> Result<()> {
-        self.stack.push(item);
-        if self.stack.len() > self.stack_high {
-            self.stack_high = self.stack.len();
-            self.charge(LINK_COST)?;
-        }
-        Ok(())
-    }
-
-    #[inline]
-    fn pop(&mut self) -> Result<B::Item> {
-        if self.stack.len() <= self.fence() {
-            return Err(self.underflow());
-        }
-        self.stack.pop().ok_or_else(|| self.underflow())
-    }
-
-    /// The index of the top item, above the topmost mark.
-    #[inline]
-    fn top(&self) -> Result<usize> {
-        match self.stack.len().checked_sub(1) {
-            Some(top) if top >= self.fence() => Ok(top),
+    fn need(&self, n: usize) -> Result<usize> {
+        match self.b.len().checked_sub(n) {
+            Some(from) if from >= self.fence() => Ok(from),
             _ => Err(self.underflow()),
         }
     }
 
     /// Pops the topmost mark; the stack length it recorded.
     fn marker(&mut self) -> Result<usize> {
-        self.marks
-            .pop()
-            .ok_or_else(|| self.err(ErrorKind::Mark, "could not find MARK"))
-    }
-
-    /// The items from `at` up, taken off the stack.
-    #[inline]
-    fn items(&mut self, at: usize) -> Drain<'_, B::Item> {
-        self.stack.drain(at..)
+        let mark = self.marks.pop();
+        self.fence = self.marks.last().copied().unwrap_or(0);
+        mark.ok_or_else(|| self.err(ErrorKind::Mark, "could not find MARK"))
     }
 
     #[inline]
     fn push_atom(&mut self, atom: Atom<'_>) -> Result<()> {
-        let item = self.b.atom(atom, self.at)?;
-        self.push(item)
+        self.b.atom(atom, self.at)
     }
 
     /// `BININT1`, `BININT2` or `BININT`, and the ones right after it: CPython
     /// writes a list of small ints as a run of them, read here without a
     /// dispatch per opcode.
-    #[inline]
-    fn load_small_int(&mut self, op: Opcode) -> Result<()> {
-        let v = self.arg(op)?.int();
-        self.push_atom(Atom::Int(v))?;
-        while let Some(op @ (Opcode::BinInt1 | Opcode::BinInt2 | Opcode::BinInt)) =
-            self.src.peek_byte().and_then(Opcode::from_byte)
-        {
-            self.at = self.src.pos();
-            self.src.next_byte()?;
+    #[inline(always)]
+    fn load_small_int(&mut self, mut op: Opcode) -> Result<()> {
+        loop {
+            // One call per form, so that each reads a constant form.
             let v = match op {
                 Opcode::BinInt1 => self.arg(Opcode::BinInt1)?.int(),
                 Opcode::BinInt2 => self.arg(Opcode::BinInt2)?.int(),
                 _ => self.arg(Opcode::BinInt)?.int(),
             };
-            self.push_atom(Atom::Int(v))?;
+            self.b.atom(Atom::Int(v), self.at)?;
+            match self.src.peek_byte().and_then(Opcode::from_byte) {
+                Some(next @ (Opcode::BinInt1 | Opcode::BinInt2 | Opcode::BinInt)) => {
+                    self.at = self.src.pos();
+                    self.src.next_byte()?;
+                    op = next;
+                }
+                _ => return Ok(()),
+            }
         }
-        Ok(())
     }
 
-    /// A container of the items from `at` up.
-    #[inline]
-    fn push_seq(&mut self, kind: Seq, at: usize) -> Result<()> {
-        let offset = self.at;
-        let item = self.b.seq(kind, self.stack.drain(at..), offset)?;
-        self.push(item)
-    }
-
-    fn check_hashable(&self, items: impl IntoIterator<Item = usize>) -> Result<()> {
-        for i in items {
-            let item = &self.stack[i];
-            if !self.b.hashable(item) {
-                let name = self.b.kind(item).type_name();
+    /// Fails unless the items from `from` up, every `step`th, are hashable.
+    fn check_hashable(&self, from: usize, step: usize) -> Result<()> {
+        let mut i = from;
+        while i < self.b.len() {
+            if !self.b.hashable(i) {
+                let name = self.b.kind(i).type_name();
                 return Err(self.bad_op(format!("unhashable type: `{name}`")));
             }
+            i += step;
         }
         Ok(())
     }
@@ -223,9 +195,8 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
                 return Err(self.invalid_opcode(byte));
             };
             if op == Opcode::Stop {
-                let root = self.pop()?;
-                let clean = self.stack.is_empty() && self.marks.is_empty();
-                return self.b.finish(root, clean);
+                let top = self.need(1)?;
+                return self.b.finish(top == 0 && self.marks.is_empty());
             }
             self.step(op)?;
         }
@@ -244,6 +215,7 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
         )
     }
 
+    #[inline(always)]
     fn step(&mut self, op: Opcode) -> Result<()> {
         use Opcode as O;
         match op {
@@ -259,26 +231,24 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
                     ));
                 }
                 self.charge(std::mem::size_of::<usize>())?;
-                self.marks.push(self.stack.len());
+                self.marks.push(self.b.len());
+                self.fence = self.b.len();
             }
             O::Pop => {
-                if self.marks.last() == Some(&self.stack.len()) {
-                    self.marks.pop();
+                if self.marks.last() == Some(&self.b.len()) {
+                    self.marker()?;
                 } else {
-                    let top = self.top()?;
-                    let items = self.stack.drain(top..);
-                    self.b.discard(items)?;
+                    let top = self.need(1)?;
+                    self.b.pop(top, false)?;
                 }
             }
             O::PopMark => {
                 let mark = self.marker()?;
-                let items = self.stack.drain(mark..);
-                self.b.discard(items)?;
+                self.b.pop(mark, false)?;
             }
             O::Dup => {
-                let top = self.top()?;
-                let item = self.b.dup(&self.stack[top])?;
-                self.push(item)?;
+                self.need(1)?;
+                self.b.dup(self.at)?;
             }
 
             // Atoms.
@@ -321,72 +291,58 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
             O::ShortBinBytes | O::BinBytes | O::BinBytes8 => {
                 let span = self.counted(op)?;
                 let data = self.src.data();
-                let item = self.b.atom(Atom::Bytes(Text::Input(span, data)), self.at)?;
-                self.push(item)?;
+                self.b.atom(Atom::Bytes(Text::Input(span, data)), self.at)?;
             }
             O::ByteArray8 => {
                 let span = self.counted(op)?;
                 self.charge(span.len)?;
                 let data = self.src.data();
-                let item = self
-                    .b
+                self.b
                     .atom(Atom::ByteArray(Text::Input(span, data)), self.at)?;
-                self.push(item)?;
             }
             O::NextBuffer => self.load_next_buffer()?,
             O::ReadonlyBuffer => self.load_readonly_buffer()?,
 
             // Containers.
-            O::EmptyTuple => self.push_seq(Seq::Tuple, self.stack.len())?,
+            O::EmptyTuple => self.b.seq(Seq::Tuple, self.b.len(), self.at)?,
             O::Tuple1 | O::Tuple2 | O::Tuple3 => {
-                let n = usize::from(op.byte() - O::Tuple1.byte() + 1);
-                if self.stack.len() < n || self.stack.len() - n < self.fence() {
-                    return Err(self.underflow());
-                }
-                self.push_seq(Seq::Tuple, self.stack.len() - n)?;
+                let from = self.need(usize::from(op.byte() - O::Tuple1.byte() + 1))?;
+                self.b.seq(Seq::Tuple, from, self.at)?;
             }
             O::Tuple => {
                 let mark = self.marker()?;
-                self.push_seq(Seq::Tuple, mark)?;
+                self.b.seq(Seq::Tuple, mark, self.at)?;
             }
-            O::EmptyList => self.push_seq(Seq::List, self.stack.len())?,
-            O::EmptySet => self.push_seq(Seq::Set, self.stack.len())?,
-            O::EmptyDict => {
-                let at = self.at;
-                let len = self.stack.len();
-                let item = self.b.dict(self.stack.drain(len..), at)?;
-                self.push(item)?;
-            }
+            O::EmptyList => self.b.seq(Seq::List, self.b.len(), self.at)?,
+            O::EmptySet => self.b.seq(Seq::Set, self.b.len(), self.at)?,
+            O::EmptyDict => self.b.dict(self.b.len(), self.at)?,
             O::List => {
                 let mark = self.marker()?;
-                self.push_seq(Seq::List, mark)?;
+                self.b.seq(Seq::List, mark, self.at)?;
             }
             O::Dict => {
                 let mark = self.marker()?;
-                if (self.stack.len() - mark) % 2 != 0 {
+                let len = self.b.len();
+                if (len - mark) % 2 != 0 {
                     return Err(self.invalid("odd number of items for DICT"));
                 }
-                self.check_hashable((mark..self.stack.len()).step_by(2))?;
-                let at = self.at;
-                let item = self.b.dict(self.stack.drain(mark..), at)?;
-                self.push(item)?;
+                self.check_hashable(mark, 2)?;
+                self.b.dict(mark, self.at)?;
             }
             O::FrozenSet => {
                 let mark = self.marker()?;
-                self.check_hashable(mark..self.stack.len())?;
-                self.push_seq(Seq::FrozenSet, mark)?;
+                self.check_hashable(mark, 1)?;
+                self.b.seq(Seq::FrozenSet, mark, self.at)?;
             }
             O::Append => {
-                if self.stack.len() <= self.fence() + 1 {
-                    return Err(self.underflow());
-                }
-                self.fill(Fill::Append, self.stack.len() - 1)?;
+                let from = self.need(2)?;
+                self.fill(Fill::Append, from + 1)?;
             }
             O::Appends => {
                 let mark = self.marker()?;
                 self.fill(Fill::Append, mark)?;
             }
-            O::SetItem => self.fill(Fill::SetItems, self.stack.len().wrapping_sub(2))?,
+            O::SetItem => self.fill(Fill::SetItems, self.b.len().wrapping_sub(2))?,
             O::SetItems => {
                 let mark = self.marker()?;
                 self.fill(Fill::SetItems, mark)?;
@@ -401,8 +357,8 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
             O::Get | O::LongBinGet => self.memo_get(op)?,
             O::Put | O::BinPut | O::LongBinPut => self.memo_put(op)?,
             O::Memoize => {
-                let top = self.top()?;
-                self.b.memo_put(None, &mut self.stack[..=top], self.at)?;
+                self.need(1)?;
+                self.b.memo_put(None, self.at)?;
             }
 
             // Globals and objects.
@@ -421,8 +377,8 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
             O::PersId => self.load_persid()?,
             O::BinPersId => {
                 self.refuse_persistent_ids()?;
-                let pid = self.pop()?;
-                self.persistent(pid)?;
+                self.need(1)?;
+                self.persistent()?;
             }
 
             // Framing and protocol.
@@ -453,34 +409,30 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
     /// `APPEND(S)`, `SETITEM(S)` or `ADDITEMS`: the items from `x` up go
     /// into the object at `x - 1`.
     fn fill(&mut self, how: Fill, x: usize) -> Result<()> {
-        let len = self.stack.len();
+        let len = self.b.len();
         if x > len || x <= self.fence() {
             return Err(self.underflow());
         }
         if x == len {
             return Ok(());
         }
-        let kind = self.b.kind(&self.stack[x - 1]);
-        match (how, kind) {
+        match (how, self.b.kind(x - 1)) {
             (Fill::Append, Kind::List | Kind::ByteArray | Kind::Object) => {}
             (Fill::SetItems, _) if (len - x) % 2 != 0 => {
                 return Err(self.invalid("odd number of items for SETITEMS"))
             }
-            (Fill::SetItems, Kind::Dict) => self.check_hashable((x..len).step_by(2))?,
+            (Fill::SetItems, Kind::Dict) => self.check_hashable(x, 2)?,
             (Fill::SetItems, Kind::Object | Kind::List | Kind::ByteArray) => {}
-            (Fill::AddItems, Kind::Set | Kind::FrozenSet) => self.check_hashable(x..len)?,
+            (Fill::AddItems, Kind::Set | Kind::FrozenSet) => self.check_hashable(x, 1)?,
             (Fill::AddItems, Kind::Object) => {}
             (how, kind) => return Err(self.cannot_fill(how, kind)),
         }
         self.charge((len - x) * LINK_COST)?;
-        let mut target = std::mem::take(&mut self.stack[x - 1]);
-        let items = self.stack.drain(x..);
         let done = match how {
-            Fill::Append => self.b.append(&mut target, items),
-            Fill::SetItems => self.b.setitems(&mut target, items),
-            Fill::AddItems => self.b.additems(&mut target, items),
+            Fill::Append => self.b.append(x),
+            Fill::SetItems => self.b.setitems(x),
+            Fill::AddItems => self.b.additems(x),
         };
-        self.stack[x - 1] = target;
         done.map_err(|e| e.with_offset(self.at))
     }
 

@@ -14,6 +14,9 @@ use crate::text::int::{parse_memo_index_line, TextInt};
 use crate::value::{Buffer, Global, PyStr};
 
 impl<S: Source, B: Build> Machine<'_, '_, S, B> {
+    /// Always in line, so that its argument's form is the constant one of
+    /// the opcode's arm (see `arg::read`).
+    #[inline(always)]
     pub(super) fn memo_get(&mut self, op: Opcode) -> Result<()> {
         let idx = if op == Opcode::Get {
             self.text_index(op, "GET")?
@@ -21,22 +24,22 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
             self.arg(op)?.int()
         };
         let found = match u64::try_from(idx) {
-            Ok(i) => self.b.memo_get(i, &mut self.stack)?,
-            Err(_) => None,
+            Ok(i) => self.b.memo_get(i, self.at)?,
+            Err(_) => false,
         };
-        match found {
-            Some(item) => self.push(item),
-            None => Err(self.err(
+        if !found {
+            return Err(self.err(
                 ErrorKind::MemoMissing,
                 format!("memo value not found at index {idx}"),
-            )),
+            ));
         }
+        Ok(())
     }
 
     pub(super) fn memo_put(&mut self, op: Opcode) -> Result<()> {
         // As CPython: the argument, then the stack, then the index's value.
         let arg = self.arg(op)?;
-        let top = self.top()?;
+        self.need(1)?;
         let idx = match arg {
             Arg::Line(span) => self.parse_index(span, "PUT")?,
             arg => arg.int(),
@@ -44,8 +47,7 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
         if idx < 0 {
             return Err(self.invalid("negative PUT argument"));
         }
-        self.b
-            .memo_put(Some(idx as u64), &mut self.stack[..=top], self.at)
+        self.b.memo_put(Some(idx as u64), self.at)
     }
 
     /// The index of a `GET` or `PUT` of protocol 0: a decimal line.
@@ -83,8 +85,7 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
     }
 
     fn push_global(&mut self, global: Global) -> Result<()> {
-        let item = self.b.global(global, self.at)?;
-        self.push(item)
+        self.b.global(global, self.at)
     }
 
     pub(super) fn load_global(&mut self) -> Result<()> {
@@ -98,12 +99,11 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
     }
 
     pub(super) fn load_stack_global(&mut self) -> Result<()> {
-        let name = self.pop()?;
-        let module = self.pop()?;
+        let from = self.need(2)?;
         let data = self.src.data();
         let (Some(m), Some(n)) = (
-            self.b.str_bytes(&module, data),
-            self.b.str_bytes(&name, data),
+            self.b.str_bytes(from, data),
+            self.b.str_bytes(from + 1, data),
         ) else {
             return Err(self.err(ErrorKind::InvalidOperation, "STACK_GLOBAL requires str"));
         };
@@ -113,12 +113,13 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
         let cost = m.len() + n.len();
         self.charge(cost)?;
         let data = self.src.data();
-        let m = self.b.str_bytes(&module, data).unwrap_or_default();
-        let n = self.b.str_bytes(&name, data).unwrap_or_default();
+        let m = self.b.str_bytes(from, data).unwrap_or_default();
+        let n = self.b.str_bytes(from + 1, data).unwrap_or_default();
         // `str` items hold validated surrogatepass UTF-8.
         let module = PyStr::from_utf8_surrogatepass(m).unwrap_or_default();
         let name = PyStr::from_utf8_surrogatepass(n).unwrap_or_default();
         let global = self.global(module, name);
+        self.b.pop(from, true)?;
         self.push_global(global)
     }
 
@@ -133,10 +134,7 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
                 self.push_global(global)
             }
             // Only the loading process knows what the code stands for.
-            None if self.b.inspecting() => {
-                let item = self.b.unknown_extension(code, self.at)?;
-                self.push(item)
-            }
+            None if self.b.inspecting() => self.b.unknown_extension(code, self.at),
             None => Err(self.err(
                 ErrorKind::Extension,
                 format!("unregistered extension code {code}"),
@@ -146,16 +144,15 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
 
     // --- objects ----------------------------------------------------------
 
-    fn is_callable(&self, item: &B::Item) -> bool {
+    fn is_callable(&self, i: usize) -> bool {
         matches!(
-            self.b.kind(item),
+            self.b.kind(i),
             Kind::Global | Kind::Object | Kind::PersistentId
         )
     }
 
-    fn push_call(&mut self, call: Call<B::Item>) -> Result<()> {
-        let item = self.b.call(call, self.src.data(), self.at)?;
-        self.push(item)
+    fn push_call(&mut self, call: Call, from: usize) -> Result<()> {
+        self.b.call(call, from, self.src.data(), self.at)
     }
 
     pub(super) fn load_inst(&mut self) -> Result<()> {
@@ -166,88 +163,74 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
         let module = self.ascii_name(module)?;
         let name = self.ascii_name(name)?;
         let class = self.global(module, name);
-        let args: Vec<_> = self.items(mark).collect();
-        self.charge(args.len() * super::LINK_COST)?;
-        self.push_call(Call::Inst(class, args))
+        self.charge((self.b.len() - mark) * super::LINK_COST)?;
+        self.push_call(Call::Inst(class), mark)
     }
 
     pub(super) fn load_obj(&mut self) -> Result<()> {
         let mark = self.marker()?;
-        if self.stack.len() < mark + 1 {
+        if self.b.len() < mark + 1 || mark < self.fence() {
             return Err(self.underflow());
         }
-        let args: Vec<_> = self.items(mark + 1).collect();
-        let cls = self.pop()?;
-        if !self.is_callable(&cls) {
-            let name = self.b.kind(&cls).type_name();
+        if !self.is_callable(mark) {
+            let name = self.b.kind(mark).type_name();
             return Err(self.bad_op(format!("`{name}` object is not callable")));
         }
-        self.charge((args.len() + 1) * super::LINK_COST)?;
-        self.push_call(Call::Obj(cls, args))
+        self.charge((self.b.len() - mark) * super::LINK_COST)?;
+        self.push_call(Call::Obj, mark)
     }
 
     pub(super) fn load_newobj(&mut self, with_kwargs: bool) -> Result<()> {
         let opname = if with_kwargs { "NEWOBJ_EX" } else { "NEWOBJ" };
-        let kwargs = if with_kwargs { Some(self.pop()?) } else { None };
-        let args = self.pop()?;
-        let cls = self.pop()?;
+        let from = self.need(2 + usize::from(with_kwargs))?;
+        let (cls, args) = (from, from + 1);
         // A call's result may be a class (`getattr(Outer, 'Inner')` names a
         // nested class before protocol 4), so only plain values are refused.
-        if !self.is_callable(&cls) {
-            let name = self.b.kind(&cls).type_name();
+        if !self.is_callable(cls) {
+            let name = self.b.kind(cls).type_name();
             return Err(self.bad_op(format!(
                 "{opname} class argument must be a type, not `{name}`"
             )));
         }
-        let kind = self.b.kind(&args);
+        let kind = self.b.kind(args);
         if kind != Kind::Tuple {
             let name = kind.type_name();
             return Err(self.bad_op(format!(
                 "{opname} args argument must be a tuple, not `{name}`"
             )));
         }
-        let call = match kwargs {
-            Some(kwargs) => {
-                let kind = self.b.kind(&kwargs);
-                if kind != Kind::Dict {
-                    let name = kind.type_name();
-                    return Err(self.bad_op(format!(
-                        "{opname} kwargs argument must be a dict, not `{name}`"
-                    )));
-                }
-                Call::NewObjEx(cls, args, kwargs)
+        let call = if with_kwargs {
+            let kind = self.b.kind(from + 2);
+            if kind != Kind::Dict {
+                let name = kind.type_name();
+                return Err(self.bad_op(format!(
+                    "{opname} kwargs argument must be a dict, not `{name}`"
+                )));
             }
-            None => Call::NewObj(cls, args),
+            Call::NewObjEx
+        } else {
+            Call::NewObj
         };
         self.charge(3 * super::LINK_COST)?;
-        self.push_call(call)
+        self.push_call(call, from)
     }
 
     pub(super) fn load_reduce(&mut self) -> Result<()> {
-        let args = self.pop()?;
-        let callable = self.pop()?;
-        if self.b.kind(&args) != Kind::Tuple {
+        let from = self.need(2)?;
+        if self.b.kind(from + 1) != Kind::Tuple {
             return Err(self.bad_op("argument list must be a tuple"));
         }
-        if !self.is_callable(&callable) {
-            let name = self.b.kind(&callable).type_name();
+        if !self.is_callable(from) {
+            let name = self.b.kind(from).type_name();
             return Err(self.bad_op(format!("`{name}` object is not callable")));
         }
         self.charge(2 * super::LINK_COST)?;
-        self.push_call(Call::Reduce(callable, args))
+        self.push_call(Call::Reduce, from)
     }
 
     pub(super) fn load_build(&mut self) -> Result<()> {
-        if self.stack.len() < self.fence() + 2 {
-            return Err(self.underflow());
-        }
-        let state = self.pop()?;
-        let top = self.top()?;
-        let at = self.at;
-        let mut target = std::mem::take(&mut self.stack[top]);
-        let done = self.b.build(&mut target, state, at);
-        self.stack[top] = target;
-        done
+        self.need(2)?;
+        self.b.build(self.at)
     }
 
     // --- persistent ids ---------------------------------------------------
@@ -271,21 +254,20 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
                 "persistent IDs in protocol 0 must be ASCII strings",
             ));
         }
-        let pid = self
-            .b
+        self.b
             .atom(Atom::Str(Text::Input(span, self.src.data())), self.at)?;
-        self.persistent(pid)
+        self.persistent()
     }
 
-    pub(super) fn persistent(&mut self, pid: B::Item) -> Result<()> {
+    /// The top item is a persistent id.
+    pub(super) fn persistent(&mut self) -> Result<()> {
         let load = match self.opts.persistent_ids {
             PersistentIds::Refuse => return self.refuse_persistent_ids(),
             PersistentIds::Keep => None,
             PersistentIds::Load(load) => Some(load),
         };
         self.charge(super::LINK_COST)?;
-        let item = self.b.persistent(pid, load, self.src.data(), self.at)?;
-        self.push(item)
+        self.b.persistent(load, self.src.data(), self.at)
     }
 
     // --- buffers ----------------------------------------------------------
@@ -310,14 +292,13 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
         };
         self.next_buffer += usize::from(self.opts.buffers.is_some());
         self.charge(buffer.data.len())?;
-        let item = self.b.buffer(buffer, self.at)?;
-        self.push(item)
+        self.b.buffer(buffer, self.at)
     }
 
     pub(super) fn load_readonly_buffer(&mut self) -> Result<()> {
-        let top = self.top()?;
-        match self.b.kind(&self.stack[top]) {
-            Kind::Buffer | Kind::Bytes | Kind::ByteArray => self.b.readonly(&mut self.stack[top]),
+        let top = self.need(1)?;
+        match self.b.kind(top) {
+            Kind::Buffer | Kind::Bytes | Kind::ByteArray => self.b.readonly(),
             other => {
                 let name = other.type_name();
                 Err(self.bad_op(format!(

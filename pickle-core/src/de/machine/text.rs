@@ -79,8 +79,7 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
             // Redundant sign bytes: keep the minimal form.
             None => Text::Decoded(value.to_signed_bytes_le()),
         };
-        let item = self.b.atom(Atom::BigInt(text), self.at)?;
-        self.push(item)
+        self.b.atom(Atom::BigInt(text), self.at)
     }
 
     pub(super) fn load_float(&mut self) -> Result<()> {
@@ -136,8 +135,7 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
         } else {
             Atom::Str(text)
         };
-        let item = self.b.atom(atom, self.at)?;
-        self.push(item)
+        self.b.atom(atom, self.at)
     }
 
     pub(super) fn load_string(&mut self) -> Result<()> {
@@ -165,10 +163,9 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
         let span = self.arg(Opcode::Unicode)?.span();
         let body = span.of(self.src.data());
         if !body.contains(&b'\\') && body.is_ascii() {
-            let item = self
+            return self
                 .b
-                .atom(Atom::Str(Text::Input(span, self.src.data())), self.at)?;
-            return self.push(item);
+                .atom(Atom::Str(Text::Input(span, self.src.data())), self.at);
         }
         let decoded = match decode_raw_unicode_escape(body) {
             Ok(s) => s,
@@ -204,8 +201,7 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
                 }
             },
         };
-        let item = self.b.atom(atom, self.at)?;
-        self.push(item)
+        self.b.atom(atom, self.at)
     }
 
     /// A name line of `GLOBAL` (without its newline), as UTF-8; an empty
