@@ -273,7 +273,7 @@ impl<'a> NodeDecoder<'a> {
     pub fn decode_bytes(&self) -> Result<&'a [u8]> {
         match self.node() {
             Node::Bytes(t) => Ok(self.text(*t)),
-            Node::ByteArray(b) => Ok(b),
+            Node::ByteArray(b) => Ok(self.ctx.arena.byte_array(self.ctx.input, b)),
             Node::Buffer(b) => Ok(&b.data),
             _ => Err(self.type_error("bytes")),
         }

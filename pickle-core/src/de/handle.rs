@@ -278,6 +278,43 @@ impl<'a> Decoder<'a> {
         }
     }
 
+    /// The state that `BUILD` gave an object built by a call (what Python
+    /// passes to its `__setstate__`), or `None` if it was given none, as
+    /// CPython writes objects whose `__reduce__` returns `(callable, args,
+    /// state)`. An object given more than one state, or appends or entries,
+    /// is a [`Type`](ErrorKind::Type) error, and so is anything that is no
+    /// object built by a call.
+    ///
+    /// ```
+    /// use pickle_core::{Decoder, FromPickle, Result};
+    ///
+    /// /// What `functools.partial(f, 1, 2)` holds in its state: the function and arguments.
+    /// struct PartialArgs(Vec<i64>);
+    ///
+    /// impl FromPickle for PartialArgs {
+    ///     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+    ///         d.call_args("functools", "partial")?;
+    ///         let state = d.state()?.ok_or_else(|| d.type_error("a `functools.partial` with a state"))?;
+    ///         // (func, args, keywords, dict)
+    ///         let mut parts = state.fixed_seq(4)?;
+    ///         parts.next_item()?;
+    ///         let args = parts.next_item()?.ok_or_else(|| d.type_error("arguments"))?;
+    ///         Ok(PartialArgs(Vec::from_pickle(args)?))
+    ///     }
+    /// }
+    ///
+    /// // pickle.dumps(functools.partial(operator.add, 1, 2), protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02cfunctools\npartial\nq\x00c_operator\nadd\nq\x01\x85q\x02Rq\x03(h\x01K\x01K\x02\x86q\x04}q\x05Ntq\x06b.";
+    /// assert_eq!(pickle_core::from_slice::<PartialArgs>(data)?.0, [1, 2]);
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn state(&self) -> Result<Option<Decoder<'a>>> {
+        match self.0 {
+            Src::Node(d) => Ok(d.state()?.map(Decoder::node)),
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
     /// The items appended (`APPEND`/`APPENDS`) to an object built by a call,
     /// in order, as CPython fills objects whose `__reduce__` returns
     /// `listitems` (`collections.deque`, list subclasses). An object that

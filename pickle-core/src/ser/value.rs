@@ -68,7 +68,7 @@ impl Pickler<'_> {
             Value::FrozenSet(items) => self.value_frozenset(items, key),
             Value::Global(g) => self.value_global(g),
             Value::Object(obj) => self.object(obj, key),
-            Value::Buffer(b) => self.buffer(b, key),
+            Value::Buffer(b) => self.buffer(&b.data, b.readonly, || b.data.clone(), key),
             Value::PersistentId(pid) => self.persistent_id(pid),
             Value::Recursive(weak) => self.recursive(weak),
             _ => self.value(v),
