@@ -70,6 +70,8 @@ pub(crate) struct Memo {
     /// `""` and the one-character strings CPython keeps one object of
     /// (see `one_object_str` in `mod.rs`).
     one_object_strs: Map<u16, u32>,
+    /// `b""` and the one-byte `bytes` (see `one_object_bytes` in `mod.rs`).
+    one_object_bytes: Map<u16, u32>,
     pub(crate) classes: Vec<ClassMemo>,
     /// The slots of the classes used last, with their descriptions'
     /// addresses (0: none), newest first: an instance with a nested class
@@ -186,6 +188,14 @@ impl Memo {
 
     pub(crate) fn set_one_object_str(&mut self, id: u16, idx: u32) {
         self.one_object_strs.insert(id, idx);
+    }
+
+    pub(crate) fn one_object_bytes(&self, id: u16) -> Option<u32> {
+        self.one_object_bytes.get(&id).copied()
+    }
+
+    pub(crate) fn set_one_object_bytes(&mut self, id: u16, idx: u32) {
+        self.one_object_bytes.insert(id, idx);
     }
 
     pub(crate) fn set_member(&mut self, module: &str, name: &str, member: &str, idx: u32) {

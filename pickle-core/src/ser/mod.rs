@@ -180,6 +180,20 @@ pub(crate) enum Key<'k> {
     Singleton(&'k str),
     /// A string of which CPython keeps one object (see [`one_object_str`]).
     OneObjectStr(u16),
+    /// A `bytes` of which CPython keeps one object (see [`one_object_bytes`]).
+    OneObjectBytes(u16),
+}
+
+/// For `b""` and the one-byte `bytes`, of each of which CPython keeps a
+/// single object (as it does of the short strings, see [`one_object_str`]):
+/// 0 for `b""`, the byte plus one for the others.
+#[inline]
+fn one_object_bytes(v: &[u8]) -> Option<Key<'static>> {
+    match *v {
+        [] => Some(Key::OneObjectBytes(0)),
+        [b] => Some(Key::OneObjectBytes(u16::from(b) + 1)),
+        _ => None,
+    }
 }
 
 /// For `""` and the one-character strings of code points below 256, of
@@ -250,6 +264,7 @@ impl<'w> Pickler<'w> {
             Key::Member(m, n, v) => self.memo.member(m, n, v),
             Key::Singleton(s) => self.memo.singleton(s),
             Key::OneObjectStr(c) => self.memo.one_object_str(c),
+            Key::OneObjectBytes(b) => self.memo.one_object_bytes(b),
         }
     }
 
@@ -290,6 +305,7 @@ impl<'w> Pickler<'w> {
             Key::Member(m, n, v) => self.memo.set_member(m, n, v, idx),
             Key::Singleton(s) => self.memo.set_singleton(s, idx),
             Key::OneObjectStr(c) => self.memo.set_one_object_str(c, idx),
+            Key::OneObjectBytes(b) => self.memo.set_one_object_bytes(b, idx),
         }
     }
 
@@ -724,10 +740,12 @@ impl<'w> Pickler<'w> {
         self.out.write_payload(header, bytes)
     }
 
-    /// Writes a `bytes` object (a new object, memoized).
+    /// Writes a `bytes` object (a new object, memoized), except that `b""`
+    /// and the one-byte `bytes`, of which CPython keeps one object each, are
+    /// fetched from the memo after their first time.
     pub fn write_bytes(&mut self, v: &[u8]) -> Result<()> {
         self.out.boundary()?;
-        self.bytes(v, None)
+        self.bytes(v, one_object_bytes(v))
     }
 
     fn bytes(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
