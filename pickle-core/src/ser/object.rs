@@ -141,6 +141,61 @@ impl Pickler<'_> {
         })
     }
 
+    /// Writes `module.name(*args)` given `state` (`BUILD`): an object whose
+    /// `__reduce__` returns `(global, args, state)`, as numpy writes its
+    /// dtypes and, below protocol 5, its arrays. With an `identity`, the
+    /// object is one object in Python however often it is used (as with
+    /// [`Pickler::write_singleton`]): the first write is memoized under it,
+    /// later ones fetch it, without its state.
+    ///
+    /// ```
+    /// use pickle_core::{Pickler, Protocol, ToPickle};
+    ///
+    /// /// A `functools.partial(operator.add, 1, 2)`.
+    /// struct AddPartial(i64, i64);
+    ///
+    /// impl ToPickle for AddPartial {
+    ///     fn to_pickle(&self, p: &mut Pickler<'_>) -> pickle_core::Result<()> {
+    ///         struct Add;
+    ///         impl ToPickle for Add {
+    ///             fn to_pickle(&self, p: &mut Pickler<'_>) -> pickle_core::Result<()> {
+    ///                 p.write_global("_operator", "add")
+    ///             }
+    ///         }
+    ///         let keywords = std::collections::BTreeMap::<String, i64>::new();
+    ///         // (func, args, keywords, __dict__)
+    ///         let state = (Add, (self.0, self.1), keywords, ());
+    ///         p.write_reduce_with_state(None, "functools", "partial", &[&Add], &state)
+    ///     }
+    /// }
+    ///
+    /// let bytes = pickle_core::to_vec_with(&AddPartial(1, 2), Protocol::V2)?;
+    /// // pickle.dumps(functools.partial(operator.add, 1, 2), protocol=2) in CPython 3.11
+    /// assert_eq!(bytes, b"\x80\x02cfunctools\npartial\nq\x00c_operator\nadd\nq\x01\x85q\x02Rq\x03(h\x01K\x01K\x02\x86q\x04}q\x05Ntq\x06b.");
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn write_reduce_with_state(
+        &mut self,
+        identity: Option<&str>,
+        module: &str,
+        name: &str,
+        args: &[&dyn ToPickle],
+        state: &dyn ToPickle,
+    ) -> Result<()> {
+        self.out.boundary()?;
+        let key = identity.map(Key::Singleton);
+        if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        self.reduce_with((module, name), key, |p| {
+            p.out.boundary()?;
+            p.tuple_with(None, args.len(), |p, i| args[i].to_pickle(p))
+        })?;
+        state.to_pickle(self)?;
+        self.out.op(Opcode::Build);
+        Ok(())
+    }
+
     /// A new `str` object, memoized (the inner part of `write_str`).
     fn write_str_object(&mut self, text: &str) -> Result<()> {
         self.str_bytes(text.as_bytes(), None)?;
