@@ -12,6 +12,8 @@ pub mod error;
 mod ext;
 mod hash;
 mod impls;
+#[cfg(feature = "ndarray")]
+pub mod numpy;
 pub mod opcode;
 mod protocol;
 pub mod scan;

@@ -23,7 +23,12 @@ pub fn python_dir() -> PathBuf {
 /// returns its standard output. Panics with the script's standard error if
 /// it fails, so the failing check shows in the test output.
 pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new("python3")
+    python_with(Path::new("python3"), script, args, stdin)
+}
+
+/// Like [`python`], with another interpreter than `python3`.
+pub fn python_with(interpreter: &Path, script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+    let mut child = Command::new(interpreter)
         .arg(python_dir().join(script))
         .args(args)
         .env("PYTHONPATH", python_dir())
@@ -32,7 +37,12 @@ pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 must be installed to run these tests");
+        .unwrap_or_else(|e| {
+            panic!(
+                "{} must be installed to run these tests: {e}",
+                interpreter.display()
+            )
+        });
     {
         let mut input = child.stdin.take().expect("stdin is piped");
         // A script may exit before reading everything; its exit status tells.
@@ -41,15 +51,38 @@ pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
     let out = child.wait_with_output().expect("python3 runs");
     assert!(
         out.status.success(),
-        "python3 {script} {args:?} failed:\n{}",
+        "{} {script} {args:?} failed:\n{}",
+        interpreter.display(),
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
 }
 
+/// The interpreter with numpy 1.x that the numpy tests compare with, beside
+/// `python3` with numpy 2.x: `$PICKLE_NUMPY1_PYTHON`, or the virtual
+/// environment `.ci/run` makes in `target/numpy1`.
+pub fn numpy1_python() -> PathBuf {
+    let path = std::env::var_os("PICKLE_NUMPY1_PYTHON")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/numpy1/bin/python"));
+    assert!(
+        path.exists(),
+        "{} is missing: the numpy tests compare with numpy 1.x there; make it with \
+         `python3 -m venv target/numpy1 && target/numpy1/bin/pip install 'numpy<2'` \
+         (as .ci/run does), or set PICKLE_NUMPY1_PYTHON",
+        path.display()
+    );
+    path
+}
+
 /// Like [`python`], returning standard output as text.
 pub fn python_text(script: &str, args: &[&str], stdin: &[u8]) -> String {
     String::from_utf8(python(script, args, stdin)).expect("python3 prints UTF-8")
+}
+
+/// Like [`python_with`], returning standard output as text.
+pub fn python_text_with(interpreter: &Path, script: &str, args: &[&str], stdin: &[u8]) -> String {
+    String::from_utf8(python_with(interpreter, script, args, stdin)).expect("python prints UTF-8")
 }
 
 /// Runs a checking script on `records` (which it reads as `count` pickles

@@ -53,6 +53,8 @@ pub struct Options<'a> {
     max_depth: usize,
     out_of_band: bool,
     extensions: Option<&'a Extensions>,
+    #[cfg(feature = "ndarray")]
+    numpy_names: crate::numpy::NumpyNames,
 }
 
 impl Default for Options<'_> {
@@ -62,6 +64,8 @@ impl Default for Options<'_> {
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: false,
             extensions: None,
+            #[cfg(feature = "ndarray")]
+            numpy_names: crate::numpy::NumpyNames::default(),
         }
     }
 }
@@ -97,6 +101,14 @@ impl<'a> Options<'a> {
     /// (protocol 2 and above), as CPython does for `copyreg` extensions.
     pub fn extensions(mut self, extensions: &'a Extensions) -> Self {
         self.extensions = Some(extensions);
+        self
+    }
+
+    /// Sets the module names under which numpy arrays and dtypes are
+    /// written (feature `ndarray`; see [`NumpyNames`](crate::numpy::NumpyNames)).
+    #[cfg(feature = "ndarray")]
+    pub fn numpy_names(mut self, names: crate::numpy::NumpyNames) -> Self {
+        self.numpy_names = names;
         self
     }
 
@@ -146,6 +158,8 @@ impl<'a> Options<'a> {
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),
             extensions: self.extensions,
+            #[cfg(feature = "ndarray")]
+            numpy_names: self.numpy_names,
         })
     }
 }
@@ -233,6 +247,8 @@ pub struct Pickler<'w> {
     max_depth: usize,
     out_of_band: Option<Vec<Buffer>>,
     extensions: Option<&'w Extensions>,
+    #[cfg(feature = "ndarray")]
+    numpy_names: crate::numpy::NumpyNames,
 }
 
 impl<'w> Pickler<'w> {
@@ -240,6 +256,13 @@ impl<'w> Pickler<'w> {
     pub fn protocol(&self) -> Protocol {
         // `proto` always comes from a `Protocol`.
         Protocol::ALL[self.proto as usize]
+    }
+
+    /// The module names numpy arrays are written under (feature `ndarray`;
+    /// see [`Options::numpy_names`]).
+    #[cfg(feature = "ndarray")]
+    pub fn numpy_names(&self) -> crate::numpy::NumpyNames {
+        self.numpy_names
     }
 
     fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
