@@ -361,9 +361,13 @@ impl FromPickle for DType {
             None => ('=', -1),
         };
         DType::from_parts(name, order, elsize).ok_or_else(|| {
+            let size = match elsize {
+                0.. => format!(" of item size {elsize}"),
+                _ => String::new(),
+            };
             name_arg.error(
                 ErrorKind::Type,
-                format!("`{order}{name}` (item size {elsize}) is not a dtype this crate reads"),
+                format!("`{order}{name}`{size} is not a dtype this crate reads"),
             )
         })
     }

@@ -56,7 +56,7 @@
 //! [`de::Options::buffers`](crate::de::Options::buffers)) or as a Python 2
 //! `str` (read with [`StringEncoding::Latin1`](crate::de::StringEncoding::Latin1),
 //! as numpy asks). The dtype must be the element's, and the number of
-//! dimensions the array type's (any, for [`IxDyn`](ndarray::IxDyn)).
+//! dimensions the array type's (any, for [`IxDyn`](type@ndarray::IxDyn)).
 //! Nothing is imported or executed; the shape is checked against the data
 //! before anything is allocated, so a shape that overflows, a negative
 //! dimension or data of another length is an error. An array of

@@ -19,6 +19,8 @@ enum Scalar {
     Int(i128),
     /// A `float16`, `float32` or `float64`, exactly.
     Float(f64),
+    // Read only by `complex_or` (feature `num-complex`).
+    #[cfg_attr(not(feature = "num-complex"), allow(dead_code))]
     Complex(f64, f64),
 }
 
