@@ -23,6 +23,9 @@ use std::time::Instant;
 
 use pickle_core::{ByteBuf, FromPickle, ToPickle, Value};
 
+#[cfg(feature = "ndarray")]
+mod arrays;
+
 /// The record of the headline workload (a Python `@dataclass`).
 #[derive(Clone, Debug, PartialEq, ToPickle, FromPickle, serde::Serialize, serde::Deserialize)]
 #[pickle(module = "bench_models")]
@@ -264,6 +267,8 @@ fn main() {
     print_floor(floor, &rows);
     print_copy_floor(copy_floor, &rows);
     memory.print();
+    #[cfg(feature = "ndarray")]
+    arrays::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 
