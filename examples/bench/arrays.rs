@@ -3,16 +3,33 @@
 //! and `pickle.loads` (`examples/python/bench_arrays.py`) and against
 //! copying the same bytes into a new buffer (what any owned result costs
 //! at least). A 1 MiB array shows what grows with the size: out of band,
-//! nothing should.
+//! nothing should. Each time is timed in turn with the copy it is compared
+//! with, so that a machine whose load changes during the run weighs on
+//! both alike.
 
 use std::path::Path;
 use std::process::Command;
+use std::time::Instant;
 
 use ndarray::{ArcArray2, Array2, Ix2};
 use pickle_core::numpy::{view_from_slice, view_with_buffers, NumpyNames};
 use pickle_core::{ser, Buffer, Protocol};
 
-use super::{best, repeat};
+use super::repeat;
+
+/// The best times of `repeat()` runs of `f` and of `copy`, run in turn.
+fn best_with_copy<T, U>(mut f: impl FnMut() -> T, mut copy: impl FnMut() -> U) -> (f64, f64) {
+    let time = |g: &mut dyn FnMut()| {
+        let start = Instant::now();
+        g();
+        start.elapsed().as_secs_f64()
+    };
+    (0..repeat()).fold((f64::INFINITY, f64::INFINITY), |(a, b), _| {
+        let ours = time(&mut || drop(std::hint::black_box(f())));
+        let copied = time(&mut || drop(std::hint::black_box(copy())));
+        (a.min(ours), b.min(copied))
+    })
+}
 
 /// One line of the table: what was timed, and the times to compare it with.
 struct Line {
@@ -130,8 +147,8 @@ fn size_lines(
         .is_view();
     drop(view);
 
-    let memcpy = best(|| elements.to_vec());
-    let line = |direction, ours, numpy| Line {
+    let copy = || elements.to_vec();
+    let line = |direction, (ours, memcpy), numpy| Line {
         size,
         direction,
         ours,
@@ -142,12 +159,15 @@ fn size_lines(
     vec![
         line(
             "encode in band",
-            best(|| opts.to_vec(&a).expect("writes")),
+            best_with_copy(|| opts.to_vec(&a).expect("writes"), copy),
             Some(numpy.dumps),
         ),
         line(
             "decode in band",
-            best(|| pickle_core::from_slice::<Array2<f32>>(inband).expect("reads")),
+            best_with_copy(
+                || pickle_core::from_slice::<Array2<f32>>(inband).expect("reads"),
+                copy,
+            ),
             Some(numpy.loads),
         ),
         line(
@@ -156,27 +176,36 @@ fn size_lines(
             } else {
                 "decode in band, view (misaligned: copied)"
             },
-            best(|| view_from_slice::<f32, Ix2>(inband).expect("reads")),
+            best_with_copy(|| view_from_slice::<f32, Ix2>(inband).expect("reads"), copy),
             Some(numpy.loads),
         ),
         line(
             "encode out of band (ArcArray)",
-            best(|| oob_opts.to_vec_with_buffers(&shared).expect("writes")),
+            best_with_copy(
+                || oob_opts.to_vec_with_buffers(&shared).expect("writes"),
+                copy,
+            ),
             Some(numpy.dumps_oob),
         ),
         line(
             "encode out of band (Array: copied once)",
-            best(|| oob_opts.to_vec_with_buffers(&a).expect("writes")),
+            best_with_copy(|| oob_opts.to_vec_with_buffers(&a).expect("writes"), copy),
             Some(numpy.dumps_oob),
         ),
         line(
             "decode out of band, view",
-            best(|| view_with_buffers::<f32, Ix2>(oob, &buffers).expect("reads")),
+            best_with_copy(
+                || view_with_buffers::<f32, Ix2>(oob, &buffers).expect("reads"),
+                copy,
+            ),
             Some(numpy.loads_oob),
         ),
         line(
             "decode out of band, owned",
-            best(|| read_owned.from_slice::<Array2<f32>>(oob).expect("reads")),
+            best_with_copy(
+                || read_owned.from_slice::<Array2<f32>>(oob).expect("reads"),
+                copy,
+            ),
             None,
         ),
     ]

@@ -296,14 +296,7 @@ fn text<'a>(d: &Decoder<'a>, what: &str) -> Result<&'a str> {
 /// ninth item, the metadata, in version 4.
 fn read_state(state: &Decoder<'_>) -> Result<(char, i64)> {
     let expected = "a dtype state of 8 or 9 items";
-    let mut seq = state.seq()?;
-    let mut items = Vec::with_capacity(9);
-    while let Some(item) = seq.next_item()? {
-        if items.len() == 9 {
-            return Err(state.type_error(expected));
-        }
-        items.push(item);
-    }
+    let items = super::items(state, 9, expected)?;
     let [version, order, subarray, names, fields, elsize, ..] = items[..] else {
         return Err(state.type_error(expected));
     };

@@ -146,6 +146,24 @@ impl NumpyNames {
     }
 }
 
+/// The items of the tuple (or list) `d`, if it has at most `max`; else a
+/// [`Type`](crate::ErrorKind::Type) error naming what was `expected`.
+fn items<'a>(
+    d: &crate::Decoder<'a>,
+    max: usize,
+    expected: &str,
+) -> crate::Result<Vec<crate::Decoder<'a>>> {
+    let mut seq = d.seq()?;
+    let mut items = Vec::with_capacity(max);
+    while let Some(item) = seq.next_item()? {
+        if items.len() == max {
+            return Err(d.type_error(expected));
+        }
+        items.push(item);
+    }
+    Ok(items)
+}
+
 /// Whether `module.name` is numpy's function `name` of its module `sub`
 /// (`multiarray`, `numeric`) under either generation's names.
 fn is_numpy_function(global: &crate::Global, sub: &str, name: &str) -> bool {

@@ -234,14 +234,7 @@ fn read_shape(d: &Decoder<'_>) -> Result<Vec<usize>> {
 /// is_fortran, data)` of version 1, or the same without the version.
 fn read_state<'a>(d: &Decoder<'a>, state: &Decoder<'a>) -> Result<ArrayParts<'a>> {
     let expected = "an array state `(1, shape, dtype, is_fortran, data)`";
-    let mut seq = state.seq()?;
-    let mut items = Vec::with_capacity(5);
-    while let Some(item) = seq.next_item()? {
-        if items.len() == 5 {
-            return Err(state.type_error(expected));
-        }
-        items.push(item);
-    }
+    let items = super::items(state, 5, expected)?;
     let (first, shape, dtype, fortran, data) = match items[..] {
         [version, shape, dtype, fortran, data] => {
             match version.decode_i64()? {
