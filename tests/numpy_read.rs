@@ -117,7 +117,7 @@ struct Tally {
 }
 
 /// Checks an array of `A`: the owned read (values bit for bit, shape,
-/// memory order), the view (equal, and borrowed wherever the data is in
+/// memory order; from a slice and from a reader), the view (equal, and borrowed wherever the data is in
 /// the machine's order, in the pickle's bytes (protocol 3 on) or a buffer,
 /// and aligned), a read of the wrong dimension, and a `Value` read.
 #[allow(clippy::too_many_arguments)]
@@ -147,6 +147,13 @@ where
     }
     if fortran && owned.is_standard_layout() {
         return Err("Fortran-ordered data read into C order".into());
+    }
+    let streamed: Array<A, IxDyn> = opts
+        .from_reader(pickle)
+        .map_err(|e| format!("from a reader: {e}"))?;
+    let streamed_items: Vec<A> = streamed.iter().copied().collect();
+    if A::as_bytes(&streamed_items) != A::as_bytes(&items) {
+        return Err(format!("from a reader: {streamed:?}"));
     }
     let views = Views::with_options(pickle, opts.clone());
     let view: CowArray<'_, A, IxDyn> = views

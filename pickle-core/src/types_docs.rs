@@ -45,6 +45,8 @@
 //! | `num-bigint` | `BigInt`, `BigUint` | `int` of any size |
 //! | `num-complex` | `Complex<f64>`, `Complex<f32>` | `complex` |
 //! | `indexmap` | `IndexMap`, `IndexSet` | `dict`, `set`, in order |
+//! | `ndarray` | `Array`, `ArrayView`, `ArcArray`, `CowArray` of `bool`, integers, floats, `Complex` | `numpy.ndarray`, as numpy pickles it (the module `numpy`, with the feature, has the rules) |
+//! | `ndarray` | `bool`, integers, `f32`, `f64`, `Complex` (reading) | numpy scalars (`numpy.float64(1.5)`), as well as Python's numbers |
 //!
 //! # What is lossy, and what is refused
 //!

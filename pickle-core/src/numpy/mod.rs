@@ -65,9 +65,10 @@
 //!
 //! [`Views`] reads arrays without copying their data: a [`CowArray`] that
 //! borrows the pickle's bytes or the out-of-band buffers when the data is
-//! in the machine's byte order and aligned for the element (always, for
-//! out-of-band buffers of numpy's making; in band, as it falls), and an
-//! owned array otherwise.
+//! in the machine's byte order and aligned for the element (an out-of-band
+//! buffer is an allocation of its own, which the system allocator aligns;
+//! data in band lies where the pickle puts it), and an owned array
+//! otherwise.
 //!
 //! ```
 //! use ndarray::{array, Array2};

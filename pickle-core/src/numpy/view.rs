@@ -17,9 +17,11 @@ use crate::Buffer;
 /// [`Views::array`] gives a [`CowArray`] that borrows the data when it lies
 /// in the input or in one of the buffers, in the machine's byte order,
 /// aligned for the element (and, for `bool`, holding only 0 and 1); an
-/// owned array otherwise. Out-of-band buffers that numpy hands out are
-/// aligned; data in band is where the pickle puts it, so an array of
-/// `f32` there is borrowed only if it happens to start at a multiple of 4.
+/// owned array otherwise. An out-of-band buffer is an allocation of its
+/// own, which the system allocator aligns (a `Vec<u8>` read from a file or
+/// a socket, say); data in band lies where the pickle puts it, so an array
+/// of `f32` there is borrowed only if it happens to start at a multiple of
+/// 4 (in numpy's pickle of one array, it does not).
 /// An [`ArcArray`](ndarray::ArcArray) written out of band and read with its
 /// buffers makes no copy either way.
 ///
