@@ -55,6 +55,19 @@ impl FromPickle for bool {
     }
 }
 
+/// The integer a numpy scalar holds (or `err`), as an integer type `name`.
+#[cold]
+#[inline(never)]
+fn int_scalar<T: TryFrom<i128>>(d: &Decoder<'_>, err: crate::Error, name: &str) -> Result<T> {
+    let v = int_or(d, err)?;
+    T::try_from(v).map_err(|_| {
+        d.error(
+            ErrorKind::OutOfRange,
+            format!("integer {v} does not fit in `{name}`"),
+        )
+    })
+}
+
 macro_rules! small_ints {
     ($($t:ty),*) => {$(
         impl ToPickle for $t {
@@ -77,8 +90,9 @@ macro_rules! small_ints {
         impl FromPickle for $t {
             fn from_pickle(d: Decoder<'_>) -> Result<Self> {
                 let v = match d.decode_i64() {
-                    Ok(v) => i128::from(v),
-                    Err(e) => int_or(&d, e)?,
+                    Ok(v) => v,
+                    // Out of line, so that the common path stays as small.
+                    Err(e) => return int_scalar(&d, e, stringify!($t)),
                 };
                 <$t>::try_from(v).map_err(|_| {
                     d.error(ErrorKind::OutOfRange, format!("integer {v} does not fit in `{}`", stringify!($t)))
