@@ -94,3 +94,44 @@ fn mismatches_are_errors_with_offsets_and_paths() {
         "names the global: {err}"
     );
 }
+
+/// The odd text arguments of `INT`, `LONG`, `FLOAT`, `STRING` and `UNICODE`
+/// (NUL bytes, spaces, prefixes: see `agreement_inputs.py`) read as typed
+/// values as `pickle.loads` reads them, and fail where it fails.
+#[test]
+fn text_arguments_read_as_pickle_loads_reads_them() {
+    let records = common::read_records(&common::python("text_arguments.py", &[], b""));
+    assert!(records.len() > 4 * 100, "expected the text-argument inputs");
+    let mut wrong = Vec::new();
+    for r in records.chunks(4) {
+        let label = String::from_utf8_lossy(&r[0]);
+        let (data, kind) = (&r[1][..], &r[2][..]);
+        let value = String::from_utf8_lossy(&r[3]).into_owned();
+        let ours = match kind {
+            b"bool" => pickle_core::from_slice::<bool>(data)
+                .map(|b| if b { "True" } else { "False" }.to_owned()),
+            b"int" => pickle_core::from_slice::<BigInt>(data).map(|i| i.to_string()),
+            b"float" => {
+                pickle_core::from_slice::<f64>(data).map(|f| format!("{:016x}", f.to_bits()))
+            }
+            b"str" => pickle_core::from_slice::<String>(data),
+            _ => {
+                let loaded = [
+                    pickle_core::from_slice::<BigInt>(data).is_ok(),
+                    pickle_core::from_slice::<bool>(data).is_ok(),
+                    pickle_core::from_slice::<f64>(data).is_ok(),
+                    pickle_core::from_slice::<String>(data).is_ok(),
+                ];
+                if loaded.contains(&true) {
+                    wrong.push(format!("{label}: CPython fails, a typed read does not"));
+                }
+                continue;
+            }
+        };
+        match ours {
+            Ok(v) if v == value => {}
+            other => wrong.push(format!("{label}: CPython {value}, ours {other:?}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -75,8 +75,21 @@ fn agrees_with_cpython_on_its_test_literals_truncations_and_hostile_inputs() {
     );
     let report = common::python_text("check_agreement.py", &[], &common::write_records(&records));
     let total = inputs.len() / 2;
+    let (notes, rest): (Vec<&str>, Vec<&str>) =
+        report.lines().partition(|l| l.starts_with("note: "));
+    // Where CPython's two unpicklers disagree, pickle-core follows the C one
+    // (what `pickle.loads` runs); the checker lists those inputs.
+    eprintln!(
+        "CPython's C and pure-Python unpicklers differ on {} inputs; the C one is followed:\n{}",
+        notes.len(),
+        notes.join("\n")
+    );
+    let summary = rest.last().copied().unwrap_or_default();
     assert!(
-        report.ends_with(&format!("\"agreed\": {total}, \"mismatches\": 0}}\n")),
-        "disagreements with CPython:\n{report}"
+        summary.starts_with(&format!(
+            "{{\"total\": {total}, \"agreed\": {total}, \"mismatches\": 0,"
+        )),
+        "disagreements with CPython:\n{}",
+        rest.join("\n")
     );
 }
