@@ -1,7 +1,8 @@
 """Inputs on which pickle-core must agree with CPython's unpickler: every bytes
 literal in CPython's own pickle tests, every truncation of each, hostile
-inputs built to exhaust a reader, and odd arguments (NUL bytes, spaces,
-prefixes) of every opcode whose argument is a line of text. Writes records
+inputs built to exhaust a reader, odd arguments (NUL bytes, spaces,
+prefixes) of every opcode whose argument is a line of text, and additions
+to sets and frozensets. Writes records
 (label, data) to stdout."""
 import ast
 import os
@@ -124,6 +125,22 @@ def text_arguments():
         yield f"PUT then GET {arg!r}", b"Np" + arg + b"\n0g0\n."
 
 
+def set_operations():
+    """Adding to sets and frozensets, which CPython allows only on sets."""
+    yield "additems on frozenset", b"(\x91(K\x01\x90."
+    yield "additems on frozenset p4", b"\x80\x04(\x91(K\x01\x90."
+    yield "no additems on frozenset", b"(\x91(\x90."
+    yield "additems on frozenset()", b"cbuiltins\nfrozenset\n)R(K\x01\x90."
+    yield "additems on frozenset([])", b"c__builtin__\nfrozenset\n(]tR(K\x01\x90."
+    yield "additems on set", b"\x80\x04\x8f(K\x01\x90."
+    yield "additems on set()", b"cbuiltins\nset\n)R(K\x01\x90."
+    yield "additems on set([2])", b"c__builtin__\nset\n(]K\x02atR(K\x01\x90."
+    yield "appends on frozenset", b"(\x91(K\x01e."
+    yield "setitems on frozenset", b"(\x91(K\x01K\x02u."
+    yield "additems on tuple", b")(K\x01\x90."
+    yield "additems on list", b"](K\x01\x90."
+
+
 def main():
     records = []
     for label, data in literals():
@@ -134,6 +151,8 @@ def main():
         records += [f"hostile: {label}".encode(), data]
     for label, data in text_arguments():
         records += [f"text argument: {label}".encode(), data]
+    for label, data in set_operations():
+        records += [f"set operation: {label}".encode(), data]
     sys.stdout.buffer.write(write_records(records))
 
 
