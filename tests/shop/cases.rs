@@ -128,6 +128,7 @@ pub fn all() -> Vec<Case> {
                 right: right.into(),
             }),
         ),
+        case("nested", vec![Inner { v: 4 }, Inner { v: 5 }]),
         case(
             "pair",
             Pair {

@@ -5,6 +5,7 @@
 //! both, with the offset of the opcode that made the object; the path to it
 //! (`Order.items[3].price`) is added as the error travels up.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use super::arena::{Arena, CallNode, Node, NodeId, OpNode, Text};
@@ -50,6 +51,10 @@ pub enum Kind {
     /// A kept persistent id.
     PersistentId,
 }
+
+/// How many `getattr` steps [`NodeDecoder::name_of`] follows: classes are
+/// not nested deeper in practice, and a bound keeps a hostile chain cheap.
+const MAX_GETATTR_CHAIN: usize = 64;
 
 /// Shared state of one typed decode.
 pub(crate) struct Ctx<'a> {
@@ -344,30 +349,72 @@ impl<'a> NodeDecoder<'a> {
     }
 
     /// For an object built by a call, the class it is an instance of, as
-    /// [`Object::class`](crate::Object::class) finds it.
-    pub fn class(&self) -> Option<&'a Global> {
+    /// [`Object::class`](crate::Object::class) finds it, and also when the
+    /// class is named by `getattr` (see [`NodeDecoder::name_of`]).
+    pub fn class(&self) -> Option<Cow<'a, Global>> {
         let Node::Object(obj) = self.node() else {
             return None;
         };
-        let global_of = |id: NodeId| match self.ctx.arena.node(id) {
-            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
-            _ => None,
-        };
         match &obj.call {
             CallNode::NewObj(cls, _) | CallNode::NewObjEx(cls, _, _) | CallNode::Obj(cls, _) => {
-                global_of(*cls)
+                self.name_of(*cls)
             }
-            CallNode::Inst(g, _) => Some(&self.ctx.arena.globals[*g as usize]),
+            CallNode::Inst(g, _) => Some(Cow::Borrowed(&self.ctx.arena.globals[*g as usize])),
             CallNode::Reduce(callable, args) => {
-                let callable = global_of(*callable)?;
+                let callable = self.name_of(*callable)?;
                 if callable.is("copyreg", "_reconstructor") {
                     match self.ctx.arena.node(*args) {
-                        Node::Tuple(items, _) if items.len() == 3 => global_of(items[0]),
+                        Node::Tuple(items, _) if items.len() == 3 => self.name_of(items[0]),
                         _ => None,
                     }
                 } else {
                     Some(callable)
                 }
+            }
+        }
+    }
+
+    /// The class or function that node `id` names: a global, or
+    /// `getattr(named, 'attr')` of one, which is how CPython names a nested
+    /// class below protocol 4 (`getattr(Outer, 'Inner')` is `Outer.Inner`).
+    pub(crate) fn name_of(&self, id: NodeId) -> Option<Cow<'a, Global>> {
+        let arena = self.ctx.arena;
+        let mut attrs: Vec<&'a [u8]> = Vec::new();
+        let mut id = id;
+        loop {
+            match arena.node(id) {
+                Node::Global(g) => {
+                    let global = &arena.globals[*g as usize];
+                    if attrs.is_empty() {
+                        return Some(Cow::Borrowed(global));
+                    }
+                    let mut name = global.name.as_bytes().to_vec();
+                    for attr in attrs.iter().rev() {
+                        name.push(b'.');
+                        name.extend_from_slice(attr);
+                    }
+                    let name = PyStr::from_utf8_surrogatepass(&name).ok()?;
+                    return Some(Cow::Owned(Global::new(global.module.clone(), name)));
+                }
+                Node::Object(obj) if obj.ops.is_empty() && attrs.len() < MAX_GETATTR_CHAIN => {
+                    let CallNode::Reduce(callable, args) = obj.call else {
+                        return None;
+                    };
+                    let getattr = matches!(arena.node(callable), Node::Global(g)
+                        if arena.globals[*g as usize].is("builtins", "getattr"));
+                    let Node::Tuple(items, _) = arena.node(args) else {
+                        return None;
+                    };
+                    let (true, [parent, attr]) = (getattr, &items[..]) else {
+                        return None;
+                    };
+                    let Node::Str(text) = arena.node(*attr) else {
+                        return None;
+                    };
+                    attrs.push(self.text(*text));
+                    id = *parent;
+                }
+                _ => return None,
             }
         }
     }

@@ -12,6 +12,8 @@
 //! each value once, in order, and read a dict's key before its value; an
 //! implementation that does otherwise is still correct, only slower.
 
+use std::borrow::Cow;
+
 use super::class::NodeInstance;
 pub use super::decoder::Kind;
 use super::decoder::{key_label as node_key_label, NodeDecoder, NodeMap, NodeSeq};
@@ -220,8 +222,10 @@ impl<'a> Decoder<'a> {
     }
 
     /// For an object built by a call, the class it is an instance of, as
-    /// [`Object::class`](crate::Object::class) finds it.
-    pub fn class(&self) -> Option<&'a Global> {
+    /// [`Object::class`](crate::Object::class) finds it; also a nested class
+    /// that the pickle names by `getattr(Outer, 'Inner')`, as CPython does
+    /// below protocol 4, which is `Outer.Inner` here.
+    pub fn class(&self) -> Option<Cow<'a, Global>> {
         match self.0 {
             Src::Node(d) => d.class(),
             Src::Stream(d) => {

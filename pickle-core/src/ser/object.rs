@@ -60,8 +60,11 @@ impl Pickler<'_> {
             }
             self.out.op(Opcode::StackGlobal);
         } else if let Some((parent, last)) = name.rsplit_once('.') {
-            // A nested qualname before protocol 4: `getattr(parent, last)`.
-            self.reduce_with(("builtins", "getattr"), None, |p| {
+            // A nested qualname before protocol 4: `getattr(parent, last)`,
+            // whose result is the class, memoized once (`save_reduce` without
+            // an object, then `memoize(obj)` in `save_global`).
+            let key = Some(Key::Global(module, name));
+            return self.reduce_with(("builtins", "getattr"), key, |p| {
                 p.out.boundary()?;
                 p.tuple_with(None, 2, |p, i| {
                     p.out.boundary()?;
@@ -71,7 +74,7 @@ impl Pickler<'_> {
                         p.write_str_object(last)
                     }
                 })
-            })?;
+            });
         } else {
             let (m, n) = if self.proto < 3 {
                 compat::to_python2(module, name).unwrap_or((module, name))

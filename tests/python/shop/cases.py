@@ -4,7 +4,7 @@ unless they do in Rust: CPython memoizes by identity, and the compiler
 shares and interns equal constants."""
 from shop.models import (
     Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood,
-    Order, Pair, Priority, Profile, Rect, Sample, Slotted, Square, Status, Timed, Wrapper,
+    Order, Outer, Pair, Priority, Profile, Rect, Sample, Slotted, Square, Status, Timed, Wrapper,
 )
 
 
@@ -106,6 +106,8 @@ CASES = {
     # "" and one-character strings below U+0100 are one object each in CPython.
     "pairs_one_object": lambda: [Pair(1, chr(120)), Pair(2, chr(120)), Pair(3, str()), Pair(4, str())],
     "coord": lambda: Coord(1.5, -2.5),
+    # A nested class: `getattr(Outer, 'Inner')` below protocol 4.
+    "nested": lambda: [Outer.Inner(4), Outer.Inner(5)],
     "money": lambda: Money(1999, s("EUR")),
     "moods": lambda: [Mood.HAPPY, Mood.SAD, Mood.MEH, Mood.HAPPY, Mood.MEH],
     "priorities": lambda: [Priority.URGENT, Priority.LOW, Priority.HIGH, Priority.LOW],

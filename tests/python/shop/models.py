@@ -145,6 +145,14 @@ class Catalog:
     boxed: Wrapper
 
 
+class Outer:
+    """Holds a nested class, which pickles by its qualified name."""
+
+    @dataclass
+    class Inner:
+        v: int
+
+
 @dataclass(frozen=True)
 class FrozenItem:
     """Read as an `Item` through its alias."""
