@@ -92,6 +92,12 @@ CASES = {
     "missing_price": (missing_price, first_of("NEWOBJ", "REDUCE"), "missing field `price` of `shop.models.Item`"),
     "big_qty": (big_qty, arg_is(2**40), "does not fit in `u32`"),
     "unknown_member": (lambda: Call(Status, 9), arg_is(9), "9 is not a member of `shop.models.Status`"),
+    # A member by name, as CPython 3.11.0-3.11.3 write every member.
+    "unknown_member_name": (
+        lambda: Call(getattr, Status, s("GONE")),
+        arg_is("GONE"),
+        "`GONE` is not a member of `shop.models.Status`",
+    ),
     "unknown_field": (colored, arg_is("color"), "unknown field `color` of `shop.models.Item`"),
     "global_note": (global_note, global_op(os.system.__module__, "system"), f"`{SYSTEM}`"),
 }

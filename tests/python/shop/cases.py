@@ -174,6 +174,22 @@ def _read_cases():
         return [order(k, Status.SHIPPED if k >= n else Status.NEW, items=0, note=False)
                 for k in range(n + 2)]
 
+    class ByName:
+        """Pickles as `getattr(cls, 'NAME')`, as CPython 3.11.0-3.11.3
+        pickle every enum member (`Enum.__reduce_ex__`)."""
+
+        def __init__(self, member):
+            self.member = member
+
+        def __reduce__(self):
+            return getattr, (type(self.member), self.member.name)
+
+    def by_name(*members):
+        """The members by name, each one object however often it appears,
+        as the members themselves are."""
+        one = {m: ByName(m) for m in set(members)}
+        return [one[m] for m in members]
+
     def names_then_shuffled(n):
         """`n` strings, then each again (memo `GET`s) in a scattered order."""
         names = [s(f"name {i}") for i in range(n)]
@@ -185,6 +201,8 @@ def _read_cases():
         "orders_sharing_few": lambda: orders_sharing(3, 300),
         "orders_sharing_many": lambda: orders_sharing(40, 300),
         "orders_sharing_late": lambda: orders_sharing(2000, 2000, late=True),
+        "statuses_by_name": lambda: by_name(Status.SHIPPED, Status.NEW, Status.SHIPPED),
+        "moods_by_name": lambda: by_name(Mood.HAPPY, Mood.MEH, Priority.URGENT),
         "shared_items": shared_items,
         "shared_orders": shared_orders,
         "legacy_order": lambda: legacy.Order(1, s("customer 1"), 10.5, [s("gift"), s("tag1")],
