@@ -23,7 +23,54 @@ pub fn python_dir() -> PathBuf {
 /// returns its standard output. Panics with the script's standard error if
 /// it fails, so the failing check shows in the test output.
 pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new("python3")
+    run_python(Path::new("python3"), script, args, stdin)
+}
+
+/// The Python 2.7 interpreter, for the tests of protocols 0 to 2 with
+/// Python 2: `PICKLE_TEST_PYTHON2` if set, else `python2.7` on the path,
+/// else a pyenv install (`~/.pyenv/versions/2.7.*`). `None`, with a notice
+/// on standard error, where there is none, unless `PICKLE_TEST_REQUIRE_PYTHON2`
+/// is set (`.ci/run` sets it where 2.7 is installed), which makes that a failure.
+pub fn python2() -> Option<PathBuf> {
+    let runs = |p: &Path| {
+        Command::new(p)
+            .args(["-c", "import sys; assert sys.version_info[:2] == (2, 7)"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let pyenv = std::env::var_os("HOME").and_then(|home| {
+        let versions = Path::new(&home).join(".pyenv").join("versions");
+        let mut found: Vec<PathBuf> = std::fs::read_dir(versions)
+            .ok()?
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().starts_with("2.7"))
+            .map(|e| e.path().join("bin").join("python"))
+            .collect();
+        found.sort();
+        found.pop()
+    });
+    let found = match std::env::var_os("PICKLE_TEST_PYTHON2") {
+        Some(p) => Some(PathBuf::from(p)),
+        None => [PathBuf::from("python2.7")]
+            .into_iter()
+            .chain(pyenv)
+            .find(|p| runs(p)),
+    };
+    if found.is_none() {
+        assert!(
+            std::env::var_os("PICKLE_TEST_REQUIRE_PYTHON2").is_none(),
+            "PICKLE_TEST_REQUIRE_PYTHON2 is set but no Python 2.7 was found"
+        );
+        eprintln!("notice: no Python 2.7 found (set PICKLE_TEST_PYTHON2): its checks are skipped");
+    }
+    found
+}
+
+/// Like [`python`], with the interpreter `python` (such as [`python2`]'s).
+pub fn run_python(python: &Path, script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
+    let shown = python.display();
+    let mut child = Command::new(python)
         .arg(python_dir().join(script))
         .args(args)
         .env("PYTHONPATH", python_dir())
@@ -32,16 +79,16 @@ pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 must be installed to run these tests");
+        .unwrap_or_else(|e| panic!("{shown} must be installed to run these tests: {e}"));
     {
         let mut input = child.stdin.take().expect("stdin is piped");
         // A script may exit before reading everything; its exit status tells.
         let _ = input.write_all(stdin);
     }
-    let out = child.wait_with_output().expect("python3 runs");
+    let out = child.wait_with_output().expect("python runs");
     assert!(
         out.status.success(),
-        "python3 {script} {args:?} failed:\n{}",
+        "{shown} {script} {args:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout

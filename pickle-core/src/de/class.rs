@@ -64,7 +64,16 @@ impl<'a> NodeDecoder<'a> {
             }
         }
         for op in &obj.ops {
-            let OpNode::Build(state) = *op else { continue };
+            let OpNode::Build(state) = *op else {
+                // Items or entries (a list or dict subclass): no fields hold them.
+                return Err(self.error(
+                    ErrorKind::Type,
+                    format!(
+                        "expected an instance of `{}`, found one given items or entries",
+                        class.path()
+                    ),
+                ));
+            };
             self.state_fields(class, state, &mut positional, &mut named)?;
         }
         Ok(NodeInstance {
@@ -172,6 +181,10 @@ impl<'a> NodeDecoder<'a> {
         }
         let obj = self.object_of(class)?;
         let value = match &obj.call {
+            // A member is its class called with its value, and nothing else.
+            _ if !obj.ops.is_empty() => {
+                return Err(self.type_error(&format!("a member of `{}`", class.path())))
+            }
             CallNode::Reduce(_, args) => match self.arena_node(*args) {
                 Node::Tuple(items, _) if items.len() == 1 => items[0],
                 _ => return Err(self.type_error(&format!("a member of `{}`", class.path()))),

@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::arena::{Arena, CallNode, Node, NodeId, OpNode, Text};
+use super::arena::{Arena, CallNode, Node, NodeId, Text};
 use super::build;
 use super::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
@@ -107,7 +107,7 @@ impl std::fmt::Debug for NodeDecoder<'_> {
 }
 
 impl<'a> NodeDecoder<'a> {
-    fn node(&self) -> &'a Node {
+    pub(crate) fn node(&self) -> &'a Node {
         self.ctx.arena.node(self.id)
     }
 
@@ -247,7 +247,7 @@ impl<'a> NodeDecoder<'a> {
         }
     }
 
-    fn text(&self, t: Text) -> &'a [u8] {
+    pub(crate) fn text(&self, t: Text) -> &'a [u8] {
         self.ctx.arena.text(self.ctx.input, t)
     }
 
@@ -314,29 +314,6 @@ impl<'a> NodeDecoder<'a> {
             parent: *self,
             items: items.iter(),
             index: 0,
-        }
-    }
-
-    /// The entries of a `dict`, or of a dict-like object built by a call and
-    /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
-    pub fn map(&self) -> Result<NodeMap<'a>> {
-        match self.node() {
-            Node::Dict(entries) => Ok(NodeMap {
-                parent: *self,
-                entries: MapEntries::Dict(entries.iter()),
-            }),
-            Node::Object(obj)
-                if obj
-                    .ops
-                    .iter()
-                    .all(|op| matches!(op, OpNode::SetItem(..) | OpNode::Build(_))) =>
-            {
-                Ok(NodeMap {
-                    parent: *self,
-                    entries: MapEntries::Ops(obj.ops.iter()),
-                })
-            }
-            _ => Err(self.type_error("a dict")),
         }
     }
 
@@ -456,42 +433,6 @@ impl<'a> NodeSeq<'a> {
                 self.index += 1;
                 self.parent.child(id).map(Some)
             }
-            None => Ok(None),
-        }
-    }
-}
-
-enum MapEntries<'a> {
-    Dict(std::slice::Iter<'a, (NodeId, NodeId)>),
-    Ops(std::slice::Iter<'a, OpNode>),
-}
-
-/// The entries of a dict of the general reader's result.
-pub(crate) struct NodeMap<'a> {
-    parent: NodeDecoder<'a>,
-    entries: MapEntries<'a>,
-}
-
-impl<'a> NodeMap<'a> {
-    /// How many entries are left (an upper bound for dict-like objects).
-    pub fn len(&self) -> usize {
-        match &self.entries {
-            MapEntries::Dict(it) => it.len(),
-            MapEntries::Ops(it) => it.len(),
-        }
-    }
-
-    /// The next key and value, or `None`.
-    pub fn next_entry(&mut self) -> Result<Option<(NodeDecoder<'a>, NodeDecoder<'a>)>> {
-        let pair = match &mut self.entries {
-            MapEntries::Dict(it) => it.next().copied(),
-            MapEntries::Ops(it) => it.find_map(|op| match op {
-                OpNode::SetItem(k, v) => Some((*k, *v)),
-                _ => None,
-            }),
-        };
-        match pair {
-            Some((k, v)) => Ok(Some((self.parent.child(k)?, self.parent.child(v)?))),
             None => Ok(None),
         }
     }

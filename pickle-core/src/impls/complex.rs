@@ -35,7 +35,7 @@ fn read_parts<T: FromPickle + Default>(d: &Decoder<'_>) -> Result<Complex<T>> {
         return Ok(Complex::new(T::from_pickle(*d)?, T::default()));
     }
     // `complex(real=0, imag=0)`.
-    let mut args = d.call_args("builtins", "complex")?;
+    let mut args = d.call_args_alone("builtins", "complex")?;
     if args.len() > 2 {
         return Err(d.error(
             ErrorKind::Type,

@@ -81,7 +81,7 @@ fn python_ipv6_text(addr: &Ipv6Addr) -> String {
 
 /// The one argument of an `ipaddress` object.
 fn address_arg<'a>(d: &Decoder<'a>, class: &ClassDesc) -> Result<Decoder<'a>> {
-    let mut args = d.call_args(class.module, class.name)?;
+    let mut args = d.call_args_alone(class.module, class.name)?;
     match (args.next_item()?, args.len()) {
         (Some(arg), 0) => Ok(arg),
         _ => Err(d.type_error(&format!(

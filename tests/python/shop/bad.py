@@ -51,6 +51,16 @@ class Call:
         return (self.func, self.args)
 
 
+class Call2:
+    """An object that pickles as its `__reduce__` value `parts` says."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def __reduce__(self):
+        return self.parts
+
+
 def bad_price():
     o = order(1, Status.NEW, items=4)
     o.items[3].price = s("oops")
@@ -99,5 +109,16 @@ CASES = {
         "`GONE` is not a member of `shop.models.Status`",
     ),
     "unknown_field": (colored, arg_is("color"), "unknown field `color` of `shop.models.Item`"),
+    # Shapes that hold what the Rust type cannot: refused, not dropped.
+    "item_with_entries": (
+        lambda: Call2(Item, (s("sku-1"), 1, 1.5), None, None, iter([(s("key"), 1)])),
+        first_of("REDUCE"),
+        "expected an instance of `shop.models.Item`, found one given items or entries",
+    ),
+    "member_with_state": (
+        lambda: Call2(Status, (1,), {"x": 1}),
+        first_of("REDUCE"),
+        "expected a member of `shop.models.Status`",
+    ),
     "global_note": (global_note, global_op(os.system.__module__, "system"), f"`{SYSTEM}`"),
 }
