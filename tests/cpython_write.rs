@@ -186,7 +186,7 @@ fn native_values_are_byte_identical_to_cpython() {
     let mut records = Vec::new();
     for (name, value) in cases() {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(value.as_ref(), protocol)
+            let bytes = common::to_vec(value.as_ref(), protocol)
                 .unwrap_or_else(|e| panic!("`{name}` at protocol {protocol}: {e}"));
             records.extend([name.as_bytes().to_vec(), vec![protocol.as_u8()], bytes]);
         }
@@ -204,7 +204,7 @@ fn an_int_beyond_the_digit_limit_is_refused_as_text_as_cpython_refuses_it() {
     // CPython: `pickle.dumps(int('f' * 4000, 16), 0)` raises ValueError (more
     // than 4300 decimal digits); protocol 2 writes it as LONG4.
     let huge = BigInt::from_digits(false, 16, "f".repeat(4000).as_bytes()).expect("hex digits");
-    let err = pickle_core::to_vec_with(&huge, Protocol::V0).unwrap_err();
+    let err = common::to_vec(&huge, Protocol::V0).unwrap_err();
     assert_eq!(err.kind(), pickle_core::ErrorKind::Unpicklable);
-    assert!(pickle_core::to_vec_with(&huge, Protocol::V2).is_ok());
+    assert!(common::to_vec(&huge, Protocol::V2).is_ok());
 }

@@ -33,7 +33,7 @@ fn cpython_and_rust_agree_through_the_generated_classes() {
     let mut records: Vec<Vec<u8>> = Vec::new();
     for case in &cases {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(&*case.value, protocol)
+            let bytes = common::to_vec(&*case.value, protocol)
                 .unwrap_or_else(|e| panic!("{} at {protocol:?}: {e}", case.name));
             records.push(case.name.as_bytes().to_vec());
             records.push((protocol as u8).to_string().into_bytes());
@@ -82,28 +82,20 @@ fn cpython_and_rust_agree_through_the_generated_classes() {
     );
 }
 
-/// `python3 -m mypy`, or a failure saying how to install it.
-fn mypy() -> Command {
-    let installed = Command::new("python3")
-        .args(["-m", "mypy", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        installed,
-        "mypy is not installed: run `python3 -m pip install mypy` (the stubs tests type-check the generated package)"
-    );
-    let mut cmd = Command::new("python3");
-    cmd.args(["-m", "mypy", "--strict", "--no-error-summary"])
-        // The oldest Python that mypy can check for; the package's own
-        // floor, 3.8, is checked by running it (`python38_runs_the_package`).
-        .args(["--python-version", "3.10"])
-        .arg("--cache-dir")
-        .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("mypy-cache"));
-    cmd
+/// `mypy --strict` for Python 3.10, the oldest that mypy checks for (the
+/// package's own floor is checked by running it: `oldest_pythons_run_the_package`),
+/// or `None` where the type checks run with another interpreter.
+fn mypy() -> Option<Command> {
+    let mut cmd = common::mypy()?;
+    cmd.args(["--python-version", "3.10"]);
+    Some(cmd)
 }
 
 #[test]
 fn mypy_strict_accepts_the_package_and_catches_misuse() {
+    let Some(mut mypy_package) = mypy() else {
+        return;
+    };
     let dir = common::scratch_dir("stubs_mypy");
     let (py, pyi) = (dir.join("py"), dir.join("pyi"));
     let stubs = stubs();
@@ -114,7 +106,7 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
 
     // The package, the cases (which use every class) and the misuses: the
     // only errors are the misuses, one on each marked line.
-    let out = mypy()
+    let out = mypy_package
         .current_dir(&py)
         .env("MYPYPATH", &py)
         .arg("market")
@@ -150,6 +142,7 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
 
     // The `.pyi` stubs type the same code as the package.
     let out = mypy()
+        .expect("mypy ran above")
         .current_dir(&pyi)
         .env("MYPYPATH", &pyi)
         .arg("market")

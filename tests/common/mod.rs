@@ -1,8 +1,11 @@
 //! Helpers shared by the integration tests: running CPython, scratch space.
 //!
 //! The Python side of every test lives in `tests/python/`; this module runs
-//! those scripts with `python3` and hands data back and forth through files
-//! and standard streams.
+//! those scripts with the CPython under test and hands data back and forth
+//! through files and standard streams. That CPython is `python3` on the
+//! path, or the interpreter `PICKLE_TEST_PYTHON` names; tests that compare
+//! bytes with its `pickle.dumps` write for its version ([`python_version`],
+//! [`to_vec`]).
 #![allow(dead_code)]
 
 pub mod case;
@@ -11,6 +14,10 @@ pub mod memory;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use pickle_core::ser::PythonVersion;
+use pickle_core::{Protocol, ToPickle};
 
 /// The directory of the Python test scripts.
 pub fn python_dir() -> PathBuf {
@@ -23,7 +30,68 @@ pub fn python_dir() -> PathBuf {
 /// returns its standard output. Panics with the script's standard error if
 /// it fails, so the failing check shows in the test output.
 pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    run_python(Path::new("python3"), script, args, stdin)
+    run_python(&python3(), script, args, stdin)
+}
+
+/// The CPython under test: `PICKLE_TEST_PYTHON` if set, else `python3`.
+pub fn python3() -> PathBuf {
+    std::env::var_os("PICKLE_TEST_PYTHON").map_or_else(|| PathBuf::from("python3"), PathBuf::from)
+}
+
+/// `<python> -m mypy --strict` with the CPython under test, for the tests
+/// that type-check generated code. mypy checks for the Python version it
+/// is given (`--python-version`), whichever interpreter runs it, so when an
+/// interpreter other than the default `python3` lacks it, the check is left
+/// to the default one: `None`, with a notice. The default one must have it.
+pub fn mypy() -> Option<Command> {
+    let python = python3();
+    let installed = Command::new(&python)
+        .args(["-m", "mypy", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !installed {
+        assert!(
+            std::env::var_os("PICKLE_TEST_PYTHON").is_some(),
+            "mypy is not installed: run `python3 -m pip install mypy` (the stubs tests type-check the generated package)"
+        );
+        eprintln!(
+            "notice: {} has no mypy: the type checks run with the default python3",
+            python.display()
+        );
+        return None;
+    }
+    let mut cmd = Command::new(python);
+    cmd.args(["-m", "mypy", "--strict", "--no-error-summary"])
+        .arg("--cache-dir")
+        .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("mypy-cache"));
+    Some(cmd)
+}
+
+/// The version of the CPython under test, asked once.
+pub fn python_version() -> PythonVersion {
+    static VERSION: OnceLock<PythonVersion> = OnceLock::new();
+    *VERSION.get_or_init(|| {
+        let out = Command::new(python3())
+            .args(["-c", "import sys; print(*sys.version_info[:3])"])
+            .output()
+            .expect("the CPython under test runs");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let parts: Vec<u8> = text
+            .split_whitespace()
+            .map(|p| p.parse().expect("a version number"))
+            .collect();
+        assert_eq!(parts.len(), 3, "a version of three numbers: {text}");
+        PythonVersion::new(parts[0], parts[1], parts[2])
+    })
+}
+
+/// Pickles `value` at `protocol` as `pickle.dumps` of the CPython under
+/// test writes the equivalent object.
+pub fn to_vec<T: ToPickle + ?Sized>(value: &T, protocol: Protocol) -> pickle_core::Result<Vec<u8>> {
+    pickle_core::ser::Options::new()
+        .protocol(protocol)
+        .python(python_version())
+        .to_vec(value)
 }
 
 /// The Python 2.7 interpreter, for the tests of protocols 0 to 2 with

@@ -1,5 +1,6 @@
 //! Instances of Python classes, written as CPython writes them.
 
+use super::object::Origin;
 use super::seq::BATCH_SIZE;
 use super::{Key, Pickler};
 use crate::class::{interned_by_python, ClassDesc, MemberValue, Repr, STATE_INSTANCE_HEAD};
@@ -360,7 +361,7 @@ impl<'w> Pickler<'w> {
     /// [`Pickler::reconstructor`] up to the state.
     fn reconstructor_start(&mut self, class: &'static ClassDesc, base: (&str, &str)) -> Result<()> {
         self.out.boundary()?;
-        self.global("copyreg", "_reconstructor", false)?;
+        self.global("copyreg", "_reconstructor", Origin::Python)?;
         self.out.boundary()?;
         // `tuple_with` of three items, below protocol 2: never the short form.
         self.enter()?;
@@ -368,7 +369,7 @@ impl<'w> Pickler<'w> {
         self.out.boundary()?;
         self.class_global(class)?;
         self.out.boundary()?;
-        self.global(base.0, base.1, false)
+        self.global(base.0, base.1, Origin::CType)
     }
 
     /// [`Pickler::reconstructor`] after the state.
@@ -387,7 +388,7 @@ impl<'w> Pickler<'w> {
             self.write_get(idx);
             return Ok(());
         }
-        self.global(class.module, class.name, true)?;
+        self.global(class.module, class.name, Origin::Python)?;
         // `None` when the class was written as an extension code, which is not memoized.
         self.memo.classes[slot].global = self.memo.global(class.module, class.name);
         Ok(())
@@ -438,9 +439,10 @@ impl<'w> Pickler<'w> {
         })
     }
 
-    /// Writes member `index` of the `enum.Enum` class `class`: `cls(value)`,
-    /// written once and fetched from the memo afterwards, since each member
-    /// is one object in Python.
+    /// Writes member `index` of the `enum.Enum` class `class`: `cls(value)`
+    /// (or `getattr(cls, 'NAME')` for CPython 3.11.0 to 3.11.4), written
+    /// once and fetched from the memo afterwards, since each member is one
+    /// object in Python.
     pub fn write_enum_member(&mut self, class: &'static ClassDesc, index: usize) -> Result<()> {
         let member = class.members.get(index).ok_or_else(|| {
             Error::new(
@@ -457,6 +459,21 @@ impl<'w> Pickler<'w> {
         let member_key = Key::Member(class.module, class.name, member.name);
         let key = Some(member_key);
         if self.get_if_memoized(key) {
+            return Ok(());
+        }
+        if self.dialect().enum_by_name {
+            // `getattr(cls, 'NAME')`, as `Enum.__reduce_ex__` of 3.11.0 to 3.11.4 returns.
+            self.reduce_with(("builtins", "getattr"), key, |p| {
+                p.out.boundary()?;
+                p.tuple_with(None, 2, |p, i| {
+                    p.out.boundary()?;
+                    match i {
+                        0 => p.class_global(class),
+                        _ => p.interned_str(member.name),
+                    }
+                })
+            })?;
+            self.memo.classes[slot].members[index] = self.lookup(member_key);
             return Ok(());
         }
         self.out.boundary()?;
