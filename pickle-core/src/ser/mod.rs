@@ -92,10 +92,11 @@ impl<'a> Options<'a> {
     /// differ for a few objects: enum members (by name in 3.11.0 to 3.11.4),
     /// `ipaddress.IPv6Address` (an int before 3.11.7 and 3.12.1, then its
     /// text; IPv4-mapped ones dotted from 3.13), nested classes below
-    /// protocol 4 (written by name alone from 3.13, and 3.12.5), and the
-    /// module name of `collections.deque` (written again from 3.12). The
-    /// protocol is set apart: a version below 3.8 has no protocol 5, and its
-    /// pickles are written as 3.8 writes them.
+    /// protocol 4 (written by name alone from 3.13, and 3.12.5), the module
+    /// name of `collections.deque` (written again from 3.12), and
+    /// one-character strings equal to an attribute name (one object before
+    /// 3.11 and from 3.13). The protocol is set apart: a version below 3.8
+    /// has no protocol 5, and its pickles are written as 3.8 writes them.
     ///
     /// ```
     /// use std::net::Ipv6Addr;
@@ -197,7 +198,7 @@ impl<'a> Options<'a> {
             proto: self.protocol.as_u8(),
             python: self.python,
             dialect,
-            memo: Memo::default(),
+            memo: Memo::new(dialect.one_char_names_shared),
             depth: 0,
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),

@@ -106,6 +106,11 @@ pub(crate) struct Dialect {
     /// `Outer` written by name and not memoized, nor is the argument tuple
     /// (3.13, and 3.12.5 on, where gh-82951 was backported).
     pub(crate) nested_by_name_only: bool,
+    /// A one-character string below U+0100 made at run time is the same
+    /// object as the interned name of that character (an attribute `a`): not
+    /// in 3.11 and 3.12, whose single-character strings are static objects
+    /// apart from the interned ones.
+    pub(crate) one_char_names_shared: bool,
 }
 
 impl Dialect {
@@ -120,6 +125,7 @@ impl Dialect {
             ipv4_mapped_dotted: v.at_least(3, 13, 0),
             collections_own_module_names: v.at_least(3, 12, 0),
             nested_by_name_only: v.within(3, 12, 5, u8::MAX) || v.at_least(3, 13, 0),
+            one_char_names_shared: !v.at_least(3, 11, 0) || v.at_least(3, 13, 0),
         }
     }
 

@@ -3,7 +3,7 @@ by case. Strings are made fresh (`s`) so that no two values share an object
 unless they do in Rust: CPython memoizes by identity, and the compiler
 shares and interns equal constants."""
 from shop.models import (
-    Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood,
+    Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood, OneChar,
     Order, Outer, Pair, Priority, Profile, Rect, Sample, Slotted, Square, Status, Timed, Wrapper,
 )
 
@@ -105,6 +105,10 @@ CASES = {
     ],
     # "" and one-character strings below U+0100 are one object each in CPython.
     "pairs_one_object": lambda: [Pair(1, chr(120)), Pair(2, chr(120)), Pair(3, str()), Pair(4, str())],
+    # An attribute name of one such character is that object too, in the
+    # versions that keep one object of each (not 3.11 and 3.12): values
+    # equal to a name, written before and after it.
+    "one_char_values": lambda: (chr(97), [OneChar(1, chr(97)), OneChar(2, chr(115))]),
     "coord": lambda: Coord(1.5, -2.5),
     # A nested class: `getattr(Outer, 'Inner')` below protocol 4.
     "nested": lambda: [Outer.Inner(4), Outer.Inner(5)],
