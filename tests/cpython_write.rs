@@ -208,3 +208,26 @@ fn an_int_beyond_the_digit_limit_is_refused_as_text_as_cpython_refuses_it() {
     assert_eq!(err.kind(), pickle_core::ErrorKind::Unpicklable);
     assert!(common::to_vec(&huge, Protocol::V2).is_ok());
 }
+
+/// Python 2.7 loads what protocols 0 to 2 write of the built-in values as
+/// the CPython under test loads it (where Python 2.7 is installed).
+#[test]
+fn python27_loads_protocols_0_to_2_as_python3_does() {
+    let mut records = Vec::new();
+    for (name, value) in cases() {
+        for protocol in [Protocol::V0, Protocol::V1, Protocol::V2] {
+            let bytes = common::to_vec(value.as_ref(), protocol).expect("picklable");
+            records.extend([
+                name.as_bytes().to_vec(),
+                protocol.as_u8().to_string().into_bytes(),
+                bytes,
+            ]);
+        }
+    }
+    let compared = common::assert_python27_loads_as_python3_does(&records);
+    eprintln!("{compared} pickles loaded alike by Python 2.7 and 3");
+    assert!(
+        compared == 0 || compared > 3 * 50,
+        "only {compared} pickles compared"
+    );
+}

@@ -140,3 +140,27 @@ fn an_int_beyond_the_digit_limit_is_refused_as_text_as_cpython_refuses_it() {
     let back: num_bigint::BigInt = pickle_core::from_slice(&data).expect("reads back");
     assert_eq!(back, huge);
 }
+
+/// Python 2.7 loads what protocols 0 to 2 write of the standard types it
+/// has (not `ipaddress` or `datetime.timezone`) as the CPython under test
+/// loads it (where Python 2.7 is installed).
+#[test]
+fn python27_loads_protocols_0_to_2_as_python3_does() {
+    let mut records = Vec::new();
+    for case in stdtypes::all() {
+        for protocol in [Protocol::V0, Protocol::V1, Protocol::V2] {
+            let bytes = common::to_vec(&*case.value, protocol).expect("picklable");
+            records.extend([
+                case.name.as_bytes().to_vec(),
+                protocol.as_u8().to_string().into_bytes(),
+                bytes,
+            ]);
+        }
+    }
+    let compared = common::assert_python27_loads_as_python3_does(&records);
+    eprintln!("{compared} pickles loaded alike by Python 2.7 and 3");
+    assert!(
+        compared == 0 || compared > 3 * 20,
+        "only {compared} pickles compared"
+    );
+}

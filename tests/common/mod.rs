@@ -135,6 +135,65 @@ pub fn python2() -> Option<PathBuf> {
     found
 }
 
+/// Checks that Python 2.7 loads `records` (name, protocol, pickle, for
+/// protocols 0 to 2) as the CPython under test does: the same objects, as
+/// `py2_check.py` compares them, leaving out objects of types Python 2 does
+/// not have. Returns how many pickles were compared; 0, with a notice,
+/// without Python 2.7 (see [`python2`]).
+pub fn assert_python27_loads_as_python3_does(records: &[Vec<u8>]) -> usize {
+    let Some(py2) = python2() else {
+        return 0;
+    };
+    let input = write_records(records);
+    let theirs = String::from_utf8(run_python(&py2, "py2_check.py", &[], &input))
+        .expect("py2_check.py prints UTF-8");
+    let ours = python_text("py2_check.py", &[], &input);
+    assert_eq!(theirs.lines().count(), records.len() / 3);
+    let mut compared = 0;
+    let mut failures = Vec::new();
+    for (py2_line, py3_line) in theirs.lines().zip(ours.lines()) {
+        if py3_line
+            .split('\t')
+            .nth(2)
+            .is_some_and(|o| o.starts_with("lacks: "))
+        {
+            continue;
+        }
+        compared += 1;
+        if py2_line != py3_line {
+            // Around the first difference: the lines can be long.
+            let at = py2_line
+                .bytes()
+                .zip(py3_line.bytes())
+                .position(|(a, b)| a != b)
+                .unwrap_or(0);
+            let name = py3_line
+                .split('\t')
+                .take(2)
+                .collect::<Vec<_>>()
+                .join(" at protocol ");
+            let near = |l: &str| {
+                l.get(at.saturating_sub(40)..)
+                    .unwrap_or(l)
+                    .chars()
+                    .take(120)
+                    .collect::<String>()
+            };
+            failures.push(format!(
+                "{name}:\n  Python 2.7: ...{}\n  Python 3:   ...{}",
+                near(py2_line),
+                near(py3_line)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "Python 2.7 loads differently:\n{}",
+        failures.join("\n")
+    );
+    compared
+}
+
 /// Like [`python`], with the interpreter `python` (such as [`python2`]'s).
 pub fn run_python(python: &Path, script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
     let shown = python.display();
