@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use pickle_core::{BigInt, ByteArray, ByteBuf, Bytes, Pickler, Protocol, PyStr, ToPickle, Value};
+use pickle_core::{
+    BigInt, ByteArray, ByteBuf, Bytes, Global, Pickler, Protocol, PyStr, ToPickle, Value,
+};
 
 /// A value written by a function, for the writer's lower-level calls.
 struct Written(fn(&mut Pickler<'_>) -> pickle_core::Result<()>);
@@ -167,6 +169,14 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
             ]),
         ),
         ("singleton", Box::new(vec![Written(utc), Written(utc)])),
+        (
+            "c function and types",
+            Box::new(Value::List(vec![
+                Value::Global(Global::new("builtins", "getattr")),
+                Value::ByteArray(b"x".to_vec()),
+                Value::Global(Global::new("builtins", "getattr")),
+            ])),
+        ),
         (
             "deep value",
             Box::new(Value::Dict(vec![(
