@@ -13,6 +13,7 @@ mod class;
 mod draft;
 pub(crate) mod framer;
 mod items;
+mod member;
 mod memo;
 mod object;
 mod seq;
