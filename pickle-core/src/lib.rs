@@ -70,6 +70,12 @@ pub use value::{
 /// Implemented for the standard library's types and, with
 /// `#[derive(ToPickle)]`, for your own as real Python classes (see
 /// [`derive_docs`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written as a pickle",
+    label = "`{Self}` does not implement `ToPickle`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
+)]
 pub trait ToPickle {
     /// Writes `self` as one Python object.
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()>;
@@ -105,6 +111,12 @@ pub trait ToPickle {
 ///
 /// Implemented for the standard library's types and, with
 /// `#[derive(FromPickle)]`, for your own (see [`derive_docs`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a pickle",
+    label = "`{Self}` does not implement `FromPickle`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
+)]
 pub trait FromPickle: Sized {
     /// Reads `Self` from one decoded object.
     fn from_pickle(d: Decoder<'_>) -> Result<Self>;
