@@ -25,8 +25,14 @@ const MAX_VALUES: usize = 1 << 20;
 const MAX_DECIMAL_BITS: usize = 4300 * 332 / 100;
 
 impl fmt::Display for Value {
-    /// Writes the value as Python's `repr` would write the object (see the
-    /// [module docs](self)).
+    /// Writes the value as Python's `repr` would write the object: plain
+    /// data exactly as `repr` prints it; a global as `module.name`; a call
+    /// as `module.name(args)`; an instance made as CPython makes plain ones
+    /// as `module.Class(field=value, ...)`; what is done to an object after
+    /// its call as a method on it (`.__setstate__(state)`, `.extend([...])`,
+    /// `.update({...})`). A shared object prints in full at each reference,
+    /// a cycle as `[...]`, `{...}` or `(...)`; past 2^20 values the text
+    /// ends with `...`.
     ///
     /// ```
     /// use pickle_core::Value;
