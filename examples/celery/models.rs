@@ -61,9 +61,11 @@ pub struct GiftCard {
     pub amount: Decimal,
 }
 
-/// The tax rate the task applies, `Decimal("0.20")` in `shop/tasks.py`.
+/// The sales tax rate the task applies, `Decimal("0.075")` in
+/// `shop/tasks.py`. With prices in cents, one subtotal in forty makes the
+/// tax end in exactly half a cent, where the rounding rule shows.
 pub fn tax_rate() -> Decimal {
-    Decimal::new(20, 2)
+    Decimal::new(75, 3)
 }
 
 /// Days from an order to its invoice's due date.

@@ -9,7 +9,7 @@ from decimal import Decimal
 from shop.app import app
 from shop.models import Invoice, InvoiceLine, Item, Order
 
-TAX_RATE = Decimal("0.20")
+TAX_RATE = Decimal("0.075")
 CENT = Decimal("0.01")
 PAYMENT_DAYS = 30
 
