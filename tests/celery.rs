@@ -79,7 +79,7 @@ fn rust_message_is_what_apply_async_sends() {
     let (id, order) = tasks(&mut TaskIds::new(), models::sample_orders(41, 1)).remove(0);
     let script = common::python_dir().join("celery/apply_async.py");
     let input = pickle_core::to_vec(&(&id, &order)).unwrap();
-    let python = run_python(run.cluster.python().arg(script), &input);
+    let python = common::output_of(run.cluster.python().arg(script), &input);
     let python: Json = serde_json::from_slice(&python).unwrap();
     let message = batch::invoice_message(id, &order).unwrap();
     let rust: Json = serde_json::from_str(&message.envelope("celery", "rust@test")).unwrap();
@@ -289,8 +289,11 @@ fn unknown_class_fails_its_task_and_the_workers_go_on() {
     };
     // What kombu's loads raises for this body in Python, as the worker ran it.
     let script = common::python_dir().join("celery/decode_error.py");
-    let expected =
-        String::from_utf8(run_python(run.cluster.python().arg(script), &bad.body)).unwrap();
+    let expected = String::from_utf8(common::output_of(
+        run.cluster.python().arg(script),
+        &bad.body,
+    ))
+    .unwrap();
     assert_eq!(format!("{}\n{}\n", error.class, error.message), expected);
     assert!(error.message.contains("GiftCard"), "{error}");
     let traceback = meta.traceback.as_deref().unwrap_or_default();
@@ -305,25 +308,4 @@ fn unknown_class_fails_its_task_and_the_workers_go_on() {
     run.cluster.check_running().expect("both workers still run");
     assert_eq!(run.cluster.worker_pids(), workers);
     println!("the Rust side reports: {error}");
-}
-
-/// Runs `command` with `input` on its standard input and returns its
-/// standard output; panics with its standard error if it fails.
-fn run_python(command: &mut std::process::Command, input: &[u8]) -> Vec<u8> {
-    use std::io::Write as _;
-    use std::process::Stdio;
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("python3 runs");
-    child.stdin.take().unwrap().write_all(input).unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python3 failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
 }

@@ -23,11 +23,19 @@ pub fn python_dir() -> PathBuf {
 /// returns its standard output. Panics with the script's standard error if
 /// it fails, so the failing check shows in the test output.
 pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let mut child = Command::new("python3")
+    let mut command = Command::new("python3");
+    command
         .arg(python_dir().join(script))
         .args(args)
         .env("PYTHONPATH", python_dir())
-        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONHASHSEED", "0");
+    output_of(&mut command, stdin)
+}
+
+/// Runs `command` with `stdin` as input and returns its standard output.
+/// Panics with its standard error if it fails.
+pub fn output_of(command: &mut Command, stdin: &[u8]) -> Vec<u8> {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -41,7 +49,7 @@ pub fn python(script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
     let out = child.wait_with_output().expect("python3 runs");
     assert!(
         out.status.success(),
-        "python3 {script} {args:?} failed:\n{}",
+        "{command:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
