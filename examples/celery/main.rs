@@ -77,7 +77,7 @@ fn run(scratch: &Path, count: usize) -> io::Result<()> {
 
     let rust_tasks: Vec<(String, Order)> =
         orders.iter().map(|o| (ids.next_id(), o.clone())).collect();
-    let rust = run_rust(&mut cluster, &mut conn, &rust_tasks)?;
+    let rust = run_rust(&cluster, &mut conn, &rust_tasks)?;
     let python_tasks: Vec<(String, Order)> =
         orders.iter().map(|o| (ids.next_id(), o.clone())).collect();
     let python = run_python(&cluster, &mut conn, scratch, &python_tasks)?;
@@ -90,7 +90,7 @@ fn run(scratch: &Path, count: usize) -> io::Result<()> {
 
 /// Sends the tasks from Rust and checks every invoice.
 fn run_rust(
-    cluster: &mut Cluster,
+    cluster: &Cluster,
     conn: &mut redis::Connection,
     tasks: &[(String, Order)],
 ) -> io::Result<Timing> {
