@@ -1,6 +1,7 @@
 //! The `pickle-inspect` binary: its commands, `-` for standard input, and
 //! the exit status a CI gate reads.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::io::Write;
@@ -41,18 +42,23 @@ fn help_and_usage_errors() {
     assert_eq!(code(&help), 0);
     let text = stdout(&help);
     for needle in [
-        "scan FILE",
+        "scan [OPTIONS] PATH...",
         "dis FILE",
         "json FILE",
+        "--allow MODULE.NAME",
+        "--profile NAME",
         "exit status",
-        "3  scan found",
+        "3  something dangerous",
+        "4  something not on the allowlist",
     ] {
         assert!(text.contains(needle), "{needle} in:\n{text}");
     }
     assert_eq!(code(&inspect(&[], b"")), 2);
     assert_eq!(code(&inspect(&["scan"], b"")), 2);
     assert_eq!(code(&inspect(&["frobnicate", "-"], b"N.")), 2);
-    assert_eq!(code(&inspect(&["--strict", "dis", "-"], b"N.")), 2);
+    assert_eq!(code(&inspect(&["scan", "--format", "xml", "-"], b"N.")), 2);
+    assert_eq!(code(&inspect(&["scan", "--profile", "tensorflow", "-"], b"N.")), 2);
+    assert_eq!(code(&inspect(&["scan", "--allow"], b"N.")), 2);
     let missing = inspect(&["scan", "/nonexistent/file.pkl"], b"");
     assert_eq!(code(&missing), 1);
     assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read"));
@@ -79,12 +85,20 @@ fn scan_exit_status_gates_uploads() {
     assert_eq!(code(&list), 0);
     assert!(stdout(&list).contains("verdict: data (0 findings"));
     assert_eq!(code(&inspect(&["scan", "-"], ORDERED_DICT)), 0);
-    // An unknown class passes, unless `--strict`.
+    // A class not on the allowlist fails the gate, unless allowed.
     let unknown = b"\x80\x02cshop\nOrder\n)\x81}b.";
-    assert_eq!(code(&inspect(&["scan", "-"], unknown)), 0);
-    assert_eq!(code(&inspect(&["--strict", "scan", "-"], unknown)), 4);
-    assert_eq!(code(&inspect(&["scan", "--strict", "-"], SYSTEM)), 3);
-    // Malformed: an error, unless something dangerous came first.
+    assert_eq!(code(&inspect(&["scan", "-"], unknown)), 4);
+    assert_eq!(code(&inspect(&["scan", "--allow", "shop.Order", "-"], unknown)), 0);
+    assert_eq!(code(&inspect(&["scan", "--allow-module", "shop", "-"], unknown)), 0);
+    assert_eq!(code(&inspect(&["scan", "--allow-module", "sho", "-"], unknown)), 4);
+    assert_eq!(code(&inspect(&["scan", "--allow-unknown", "-"], unknown)), 0);
+    assert_eq!(code(&inspect(&["scan", "--allow-unknown", "-"], SYSTEM)), 3);
+    // A profile narrows the allowlist: OrderedDict is data, numpy is not.
+    let dtype = b"\x80\x02cnumpy\ndtype\nq\x00.";
+    assert_eq!(code(&inspect(&["scan", "-"], dtype)), 0);
+    assert_eq!(code(&inspect(&["scan", "--profile", "data", "-"], dtype)), 4);
+    assert_eq!(code(&inspect(&["scan", "--profile", "torch", "-"], dtype)), 0);
+    // Malformed: unreadable, unless something dangerous came first.
     let cut = inspect(&["scan", "-"], b"\x80\x02]q\x00(K\x01");
     assert_eq!(code(&cut), 1);
     assert!(stdout(&cut).contains("error: "), "{}", stdout(&cut));
@@ -92,6 +106,45 @@ fn scan_exit_status_gates_uploads() {
         code(&inspect(&["scan", "-"], &SYSTEM[..SYSTEM.len() - 1])),
         3
     );
+    // A second pickle after the first is read too.
+    let mut two = ORDERED_DICT.to_vec();
+    two.extend_from_slice(SYSTEM);
+    assert_eq!(code(&inspect(&["scan", "-"], &two)), 3);
+    // Bytes after a pickle that are not one fail closed.
+    let mut trailing = ORDERED_DICT.to_vec();
+    trailing.extend_from_slice(b"\xff\xfe");
+    assert_eq!(code(&inspect(&["scan", "-"], &trailing)), 1);
+}
+
+#[test]
+fn scan_walks_directories_and_reports_json_and_sarif() {
+    let dir = common::scratch_dir("inspect_cli_dir");
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    std::fs::write(dir.join("a.pkl"), ORDERED_DICT).unwrap();
+    std::fs::write(dir.join("sub").join("b.bin"), SYSTEM).unwrap();
+    std::fs::write(dir.join("sub").join("c.pkl"), b"\x80\x02]q\x00(K\x01").unwrap();
+    let root = dir.to_str().unwrap();
+    let out = inspect(&["scan", "--jobs", "2", "--format", "json", root], b"");
+    assert_eq!(code(&out), 3);
+    let checked = common::python_text("json_summary.py", &[], &out.stdout);
+    let a = dir.join("a.pkl");
+    let b = dir.join("sub").join("b.bin");
+    let c = dir.join("sub").join("c.pkl");
+    assert_eq!(
+        checked,
+        format!(
+            "dangerous\n{} pass\n{} dangerous\n{} unreadable\n",
+            a.display(),
+            b.display(),
+            c.display()
+        )
+    );
+    let sarif = inspect(&["scan", "--format", "sarif", root], b"");
+    assert_eq!(code(&sarif), 3);
+    let text = stdout(&sarif);
+    assert!(text.contains("\"version\":\"2.1.0\""), "{text}");
+    assert!(text.contains("\"ruleId\":\"dangerous\""), "{text}");
+    assert!(text.contains("\"ruleId\":\"unreadable\""), "{text}");
 }
 
 #[test]
@@ -136,9 +189,6 @@ fn json_shows_calls_as_data_and_sharing_as_references() {
     assert_eq!(code(&inspect(&["json", "-"], b"\x80\x02]q\x00(")), 1);
 }
 
-/// The binary's JSON emitter, run in-process over the whole corpus.
-#[path = "../src/json.rs"]
-mod json;
 
 #[test]
 fn json_of_every_corpus_pickle_is_valid_json() {
@@ -148,7 +198,7 @@ fn json_of_every_corpus_pickle_is_valid_json() {
         .map(|r| {
             let value: pickle_core::Value = pickle_core::from_slice(&r[2])
                 .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(&r[0])));
-            json::to_json(&value).into_bytes()
+            pickle_inspect::json::to_json(&value).into_bytes()
         })
         .collect();
     assert!(docs.len() > 400);
@@ -162,7 +212,7 @@ fn scan_output_escapes_control_characters_in_names() {
     // would otherwise overwrite the report's lines on a terminal.
     let sneaky = b"\x80\x03cmod\nA\r\x1b[2Kos.system is fine\nq\x00)\x81.";
     let out = inspect(&["scan", "-"], sneaky);
-    assert_eq!(code(&out), 0);
+    assert_eq!(code(&out), 4);
     let text = stdout(&out);
     assert!(!text.contains('\r') && !text.contains('\x1b'), "{text:?}");
     assert!(

@@ -12,11 +12,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-/// The directory of the Python test scripts.
+/// The directory of the Python test scripts: the workspace's top-level
+/// `tests/python`, which the crates below the root share.
 pub fn python_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("python")
+        .ancestors()
+        .map(|dir| dir.join("tests").join("python"))
+        .find(|dir| dir.is_dir())
+        .expect("tests/python in the workspace")
 }
 
 /// Runs `python3 tests/python/<script> <args...>` with `stdin` as input and

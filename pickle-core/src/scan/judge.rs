@@ -440,13 +440,38 @@ impl<'a> Judge<'a> {
             self.record(Action::PersistentId, v);
             return Ok(());
         }
-        let v = Self::unnamed(
-            Safety::Unknown,
-            "a persistent id",
-            "the loader's `persistent_load` decides what this becomes",
-        );
+        let v = Verdict {
+            safety: Safety::Unknown,
+            reason: Cow::Borrowed("the loader's `persistent_load` decides what this becomes"),
+            target: format!("persistent id {}", self.describe(pid)).into(),
+            global: None,
+        };
         self.record(Action::PersistentId, v);
         Ok(())
+    }
+
+    /// A short description of an item, for people.
+    fn describe(&self, item: Item) -> String {
+        let text = match item {
+            Item::Text(_) | Item::FarText(_) => format!("{:?}", self.text(item).unwrap_or_default()),
+            Item::Int(i) => i.to_string(),
+            Item::None => "None".into(),
+            Item::Global(id) => self.tables.names[id as usize].text.to_string(),
+            Item::Tuple(_) => {
+                let (items, len) = self.tables.tuple_of(item).unwrap_or_default();
+                let parts: Vec<String> = items.iter().take(4).map(|&i| self.describe(i)).collect();
+                let more = if len > parts.len() { ", ..." } else { "" };
+                format!("({}{more})", parts.join(", "))
+            }
+            Item::Object(_) => "(the result of a call)".into(),
+            _ => "(data)".into(),
+        };
+        if text.chars().count() > 80 {
+            let cut: String = text.chars().take(77).collect();
+            format!("{cut}...")
+        } else {
+            text
+        }
     }
 
     /// `('storage', torch.FloatStorage, key, location, numel[, view])`, as

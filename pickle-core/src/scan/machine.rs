@@ -386,8 +386,9 @@ impl<'a> Machine<'a> {
                 return Ok(None);
             }
             (O::Ext1 | O::Ext2 | O::Ext4, Arg::Int(code)) => judge.extension(*code, self.extensions)?,
-            (O::PersId, Arg::Str(..)) => {
-                judge.persistent_id(Item::Data)?;
+            (O::PersId, Arg::Str(span, enc)) => {
+                let pid = self.text_item(&op, span.clone(), *enc, judge)?;
+                judge.persistent_id(pid)?;
                 Item::Persistent(u32::MAX)
             }
             (O::BinPersId, _) => {
