@@ -105,6 +105,7 @@ const STDLIB: &[&str] = &[
 ];
 
 const NUMPY: &[&str] = &[
+    "joblib.numpy_pickle.NumpyArrayWrapper",
     "numpy.core.multiarray._reconstruct",
     "numpy._core.multiarray._reconstruct",
     "numpy.core.multiarray.scalar",
@@ -223,6 +224,9 @@ const PANDAS: &[&str] = &[
     "pandas._libs.tslibs.timedeltas._timedelta_unpickle",
     "pandas._libs.tslibs.nattype.__nat_unpickle",
     "pandas.core.indexes.base._new_Index",
+    "pandas.core.indexes.datetimes._new_DatetimeIndex",
+    "pandas.core.indexes.period._new_PeriodIndex",
+    "pandas._libs.tslibs.nattype._nat_unpickle",
     "pandas.core.internals.blocks.new_block",
     "pandas.core.internals.blocks._unpickle_block",
     "pandas.core.arrays.sparse.array._make_sparse",
@@ -255,9 +259,13 @@ fn names(profile: Profile) -> &'static [&'static str] {
     }
 }
 
-/// A class by its name: one name starting with a capital letter.
+/// A class by its name: one name starting with a capital letter (after
+/// the underscores of a private one).
 fn is_class_name(name: &str) -> bool {
-    !name.contains('.') && name.starts_with(|c: char| c.is_ascii_uppercase())
+    !name.contains('.')
+        && name
+            .trim_start_matches('_')
+            .starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 pub(super) fn judge(profiles: &[Profile], module: &str, name: &str, use_: Use) -> Class {

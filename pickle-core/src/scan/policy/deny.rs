@@ -254,6 +254,8 @@ const NAMES: &[(&str, &str, &str)] = &[
     ("joblib", "Parallel", COMMANDS),
     ("joblib.numpy_pickle", "load", PICKLES),
     ("joblib.numpy_pickle", "NumpyUnpickler", PICKLES),
+    ("joblib.numpy_pickle", "NDArrayWrapper", FILES),
+    ("joblib.numpy_pickle", "ZNDArrayWrapper", FILES),
     ("joblib.numpy_pickle_compat", "*", PICKLES),
     ("joblib.memory", "*", FILES),
     ("joblib.parallel", "*", COMMANDS),

@@ -76,7 +76,8 @@ pub enum Profile {
     /// (`collections`, `datetime`, `decimal`, `uuid.UUID`, ...). Always in
     /// force.
     Data,
-    /// numpy arrays, dtypes, scalars and random generators.
+    /// numpy arrays, dtypes, scalars and random generators, and the
+    /// wrappers joblib stores arrays in.
     Numpy,
     /// PyTorch checkpoints: storages, tensors, parameters, `torch.Size`,
     /// dtypes and devices, and `torch.nn` modules saved whole.
