@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::item::{Item, NameId, Tables, NO_NAME};
 use super::policy::{Policy, Use};
-use super::source::text_at;
+use super::source::{text_at, text_span_at, Enc};
 use super::{Action, Finding, Safety, MAX_NAME};
 use crate::error::{Error, ErrorKind, Result};
 use crate::ext::Extensions;
@@ -199,9 +199,20 @@ impl<'a> Judge<'a> {
         }
     }
 
+    /// Whether a dict key is a dunder name (`__setstate__`). Every key of
+    /// every dict is asked, so the common answer (no) is read from the
+    /// bytes without decoding them.
     pub(super) fn is_dunder(&self, key: Item) -> bool {
-        self.text(key)
-            .is_some_and(|k| k.len() > 4 && k.starts_with("__") && k.ends_with("__"))
+        let dunder = |k: &[u8]| k.len() > 4 && k.starts_with(b"__") && k.ends_with(b"__");
+        match key {
+            Item::Text(at) => match text_span_at(self.input, at as usize) {
+                Some((span, Enc::Utf8 | Enc::Ascii)) => dunder(&self.input[span]),
+                Some(_) => self.text(key).is_some_and(|k| dunder(k.as_bytes())),
+                None => false,
+            },
+            Item::FarText(_) => self.text(key).is_some_and(|k| dunder(k.as_bytes())),
+            _ => false,
+        }
     }
 
     pub(super) fn stack_global(&mut self, module: Item, name: Item) -> Result<Item> {

@@ -98,12 +98,29 @@ impl<'a> Machine<'a> {
         Ok(())
     }
 
+    /// Pops the top mark: where the items above it start. The caller reads
+    /// them and truncates the stack there.
+    fn mark(&mut self, at: usize) -> Result<usize> {
+        self.marks
+            .pop()
+            .ok_or_else(|| Self::err(at, ErrorKind::Mark, "could not find MARK"))
+    }
+
     /// Pops to the top mark: the items above it.
     fn to_mark(&mut self, at: usize) -> Result<Vec<Item>> {
-        let Some(mark) = self.marks.pop() else {
-            return Err(Self::err(at, ErrorKind::Mark, "could not find MARK"));
-        };
+        let mark = self.mark(at)?;
         Ok(self.stack.split_off(mark))
+    }
+
+    /// Pops to the top mark, handing each item above it to `judge` as
+    /// stored in a container.
+    fn sink_to_mark(&mut self, at: usize, judge: &mut Judge) -> Result<()> {
+        let mark = self.mark(at)?;
+        for &item in &self.stack[mark..] {
+            judge.tables.sink(item);
+        }
+        self.stack.truncate(mark);
+        Ok(())
     }
 
     fn memo_get(&self, index: i64, at: usize) -> Result<Item> {
@@ -204,7 +221,8 @@ impl<'a> Machine<'a> {
                     }
                 }
                 O::PopMark => {
-                    self.to_mark(at)?;
+                    let mark = self.mark(at)?;
+                    self.stack.truncate(mark);
                 }
                 O::Dup => {
                     let top = self.top(at)?;
@@ -282,19 +300,20 @@ impl<'a> Machine<'a> {
                 judge.tables.tuple(&items[..n], at)?
             }
             (O::Tuple, _) => {
-                let items = self.to_mark(at)?;
-                judge.tables.tuple(&items, at)?
+                let mark = self.mark(at)?;
+                let tuple = judge.tables.tuple(&self.stack[mark..], at)?;
+                self.stack.truncate(mark);
+                tuple
             }
             (O::List | O::FrozenSet, _) => {
-                for item in self.to_mark(at)? {
-                    judge.tables.sink(item);
-                }
+                self.sink_to_mark(at, judge)?;
                 Item::Data
             }
             (O::Dict, _) => {
-                let items = self.to_mark(at)?;
+                let mark = self.mark(at)?;
                 let dict = judge.tables.new_dict();
-                self.set_items(dict, &items, at, judge)?;
+                set_items(dict, &self.stack[mark..], at, judge)?;
+                self.stack.truncate(mark);
                 dict
             }
             (O::Append, _) => {
@@ -304,9 +323,7 @@ impl<'a> Machine<'a> {
                 return Ok(None);
             }
             (O::Appends | O::AddItems, _) => {
-                for item in self.to_mark(at)? {
-                    judge.tables.sink(item);
-                }
+                self.sink_to_mark(at, judge)?;
                 self.top(at)?;
                 return Ok(None);
             }
@@ -314,13 +331,17 @@ impl<'a> Machine<'a> {
                 let value = self.pop(at)?;
                 let key = self.pop(at)?;
                 let target = self.top(at)?;
-                self.set_items(target, &[key, value], at, judge)?;
+                set_items(target, &[key, value], at, judge)?;
                 return Ok(None);
             }
             (O::SetItems, _) => {
-                let items = self.to_mark(at)?;
-                let target = self.top(at)?;
-                self.set_items(target, &items, at, judge)?;
+                let mark = self.mark(at)?;
+                let target = match mark.checked_sub(1) {
+                    Some(below) if below >= self.floor() => self.stack[below],
+                    _ => return Err(Self::err(at, ErrorKind::StackUnderflow, "unpickling stack underflow")),
+                };
+                set_items(target, &self.stack[mark..], at, judge)?;
+                self.stack.truncate(mark);
                 return Ok(None);
             }
             (O::Global, Arg::Pair(module, name)) => {
@@ -405,21 +426,21 @@ impl<'a> Machine<'a> {
         self.push(item, judge)?;
         Ok(None)
     }
+}
 
-    /// Adds `key, value` pairs to `target`; notes dunder keys of dicts.
-    fn set_items(&mut self, target: Item, items: &[Item], at: usize, judge: &mut Judge) -> Result<()> {
-        if items.len() % 2 != 0 {
-            return Err(Self::err(at, ErrorKind::InvalidOperation, "odd number of items for SETITEMS"));
-        }
-        for pair in items.chunks(2) {
-            judge.tables.sink(pair[0]);
-            judge.tables.sink(pair[1]);
-            if let Item::Dict(id) = target {
-                if judge.is_dunder(pair[0]) {
-                    judge.tables.dunder_dicts.insert(id);
-                }
+/// Adds `key, value` pairs to `target`; notes dunder keys of dicts.
+fn set_items(target: Item, items: &[Item], at: usize, judge: &mut Judge) -> Result<()> {
+    if items.len() % 2 != 0 {
+        return Err(Machine::err(at, ErrorKind::InvalidOperation, "odd number of items for SETITEMS"));
+    }
+    for pair in items.chunks(2) {
+        judge.tables.sink(pair[0]);
+        judge.tables.sink(pair[1]);
+        if let Item::Dict(id) = target {
+            if judge.is_dunder(pair[0]) {
+                judge.tables.dunder_dicts.insert(id);
             }
         }
-        Ok(())
     }
+    Ok(())
 }

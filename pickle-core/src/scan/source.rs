@@ -287,11 +287,17 @@ pub(super) fn text(input: &[u8], span: Range<usize>, enc: Enc) -> Option<String>
     }
 }
 
-/// Re-reads the `str` argument of the opcode at `at`, as the contiguous
-/// reading reads it.
-pub(super) fn text_at(input: &[u8], at: usize) -> Option<String> {
+/// The span and encoding of the `str` argument of the opcode at `at`, as
+/// the contiguous reading reads it.
+pub(super) fn text_span_at(input: &[u8], at: usize) -> Option<(Range<usize>, Enc)> {
     match Source::new(input, at, Reading::Contiguous).next().ok()?.arg {
-        Arg::Str(span, enc) => text(input, span, enc),
+        Arg::Str(span, enc) => Some((span, enc)),
         _ => None,
     }
+}
+
+/// Re-reads the `str` argument of the opcode at `at`.
+pub(super) fn text_at(input: &[u8], at: usize) -> Option<String> {
+    let (span, enc) = text_span_at(input, at)?;
+    text(input, span, enc)
 }
