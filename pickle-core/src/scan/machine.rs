@@ -26,12 +26,24 @@ pub(super) enum Stop {
     Splice(usize, After),
 }
 
-/// The memo: dense where indices are, sparse beyond.
+/// Memo entries per chunk of the dense memo.
+const CHUNK: usize = 4096;
+
+/// The memo: dense where indices are, sparse beyond. The dense part grows
+/// by chunks, never by copying, so its peak is its size.
 #[derive(Default)]
 struct Memo {
-    dense: Vec<Option<Item>>,
+    dense: Vec<Box<[Option<Item>; CHUNK]>>,
     sparse: HashMap<u64, Item>,
     count: usize,
+}
+
+impl Memo {
+    fn slot(&mut self, index: usize) -> Option<&mut Option<Item>> {
+        self.dense
+            .get_mut(index / CHUNK)
+            .map(|chunk| &mut chunk[index % CHUNK])
+    }
 }
 
 pub(super) struct Machine<'a> {
@@ -125,7 +137,7 @@ impl<'a> Machine<'a> {
 
     fn memo_get(&self, index: i64, at: usize) -> Result<Item> {
         let found = u64::try_from(index).ok().and_then(|i| match usize::try_from(i) {
-            Ok(u) if u < self.memo.dense.len() => self.memo.dense[u],
+            Ok(u) if u / CHUNK < self.memo.dense.len() => self.memo.dense[u / CHUNK][u % CHUNK],
             _ => self.memo.sparse.get(&i).copied(),
         });
         found.ok_or_else(|| {
@@ -138,16 +150,18 @@ impl<'a> Machine<'a> {
         let Ok(index) = u64::try_from(index) else {
             return Err(Self::err(at, ErrorKind::InvalidArgument, "negative PUT argument"));
         };
-        let dense_len = self.memo.dense.len();
         let fresh = match usize::try_from(index) {
-            Ok(i) if i < dense_len => self.memo.dense[i].replace(item).is_none(),
+            Ok(i) if i / CHUNK < self.memo.dense.len() => {
+                self.memo.slot(i).is_some_and(|slot| slot.replace(item).is_none())
+            }
             // Grow densely only as far as the entries so far justify, so a
             // few far indices cannot make the memo big.
-            Ok(i) if i <= 2 * self.memo.count + 1024 => {
-                judge.tables.charge((i + 1 - dense_len) * 8, at)?;
-                self.memo.dense.resize(i + 1, None);
-                self.memo.dense[i] = Some(item);
-                true
+            Ok(i) if i <= 2 * self.memo.count + CHUNK => {
+                while self.memo.dense.len() <= i / CHUNK {
+                    judge.tables.charge(CHUNK * 8, at)?;
+                    self.memo.dense.push(Box::new([None; CHUNK]));
+                }
+                self.memo.slot(i).is_some_and(|slot| slot.replace(item).is_none())
             }
             _ => {
                 judge.tables.charge(32, at)?;

@@ -85,11 +85,12 @@ impl<'a> Source<'a> {
         }
     }
 
-    fn truncated(&self, at: usize) -> Error {
+    /// The input ended inside an opcode: the error is where it ended.
+    fn truncated(&self) -> Error {
         Error::at(
             ErrorKind::Truncated,
-            at as u64,
-            format!("pickle data was truncated at byte {}", self.input.len()),
+            self.input.len() as u64,
+            "pickle data was truncated",
         )
     }
 
@@ -111,23 +112,23 @@ impl<'a> Source<'a> {
     }
 
     /// Reads `n` bytes; their span.
-    fn take(&mut self, n: u64, at: usize) -> Result<Range<usize>> {
+    fn take(&mut self, n: u64) -> Result<Range<usize>> {
         let start = self.start_of_read(|pos, end| (end - pos) as u64 >= n);
         let available = (self.input.len() - start) as u64;
         if n > available {
-            return Err(self.truncated(at));
+            return Err(self.truncated());
         }
         self.pos = start + n as usize;
         Ok(start..self.pos)
     }
 
-    fn fixed<const N: usize>(&mut self, at: usize) -> Result<[u8; N]> {
-        let span = self.take(N as u64, at)?;
+    fn fixed<const N: usize>(&mut self) -> Result<[u8; N]> {
+        let span = self.take(N as u64)?;
         Ok(self.input[span].try_into().expect("N bytes"))
     }
 
     /// Reads a line; its span without the newline.
-    fn line(&mut self, at: usize) -> Result<Range<usize>> {
+    fn line(&mut self) -> Result<Range<usize>> {
         let input = self.input;
         let newline = |from: usize, to: usize| input[from..to].iter().position(|&b| b == b'\n');
         let start = self.start_of_read(|pos, end| newline(pos, end).is_some());
@@ -136,22 +137,22 @@ impl<'a> Source<'a> {
                 self.pos = start + i + 1;
                 Ok(start..start + i)
             }
-            None => Err(self.truncated(at)),
+            None => Err(self.truncated()),
         }
     }
 
     /// A length prefix of `width` bytes; `signed` for the `int4` lengths.
     fn length(&mut self, width: usize, signed: bool, at: usize) -> Result<u64> {
         Ok(match width {
-            1 => u64::from(self.fixed::<1>(at)?[0]),
+            1 => u64::from(self.fixed::<1>()?[0]),
             4 if signed => {
-                let n = i32::from_le_bytes(self.fixed::<4>(at)?);
+                let n = i32::from_le_bytes(self.fixed::<4>()?);
                 u64::try_from(n).map_err(|_| {
                     Error::at(ErrorKind::InvalidArgument, at as u64, "negative byte count")
                 })?
             }
-            4 => u64::from(u32::from_le_bytes(self.fixed::<4>(at)?)),
-            _ => u64::from_le_bytes(self.fixed::<8>(at)?),
+            4 => u64::from(u32::from_le_bytes(self.fixed::<4>()?)),
+            _ => u64::from_le_bytes(self.fixed::<8>()?),
         })
     }
 
@@ -166,7 +167,7 @@ impl<'a> Source<'a> {
     pub(super) fn next(&mut self) -> Result<Op> {
         let at = self.start_of_read(|pos, end| end > pos);
         let Some(&byte) = self.input.get(at) else {
-            return Err(self.truncated(at));
+            return Err(self.truncated());
         };
         let Some(op) = Opcode::from_byte(byte) else {
             return Err(Error::at(
@@ -179,15 +180,15 @@ impl<'a> Source<'a> {
         let arg = self.arg(op, at)?;
         if op == Opcode::Frame {
             if let Arg::Len(n) = arg {
-                self.enter_frame(n, at)?;
+                self.enter_frame(n)?;
             }
         }
         Ok(Op { at, op, arg })
     }
 
     /// `FRAME n`: CPython reads the frame's `n` bytes, then rewinds.
-    fn enter_frame(&mut self, n: u64, at: usize) -> Result<()> {
-        let span = self.take(n, at)?;
+    fn enter_frame(&mut self, n: u64) -> Result<()> {
+        let span = self.take(n)?;
         self.pos = span.start;
         self.frame_end = Some(span.end);
         Ok(())
@@ -199,7 +200,7 @@ impl<'a> Source<'a> {
         if let Some(width) = kind.length_prefix() {
             let signed = matches!(kind, ArgKind::Long4 | ArgKind::String4);
             let n = self.length(width, signed, at)?;
-            let span = self.take(n, at)?;
+            let span = self.take(n)?;
             return Ok(match kind {
                 ArgKind::Long1 | ArgKind::Long4 => Arg::Number,
                 ArgKind::String1 | ArgKind::String4 => Arg::Str(span, Enc::Ascii),
@@ -211,17 +212,17 @@ impl<'a> Source<'a> {
         }
         Ok(match kind {
             ArgKind::None => Arg::None,
-            ArgKind::Uint1 => Arg::Int(i64::from(self.fixed::<1>(at)?[0])),
-            ArgKind::Uint2 => Arg::Int(i64::from(u16::from_le_bytes(self.fixed(at)?))),
-            ArgKind::Int4 => Arg::Int(i64::from(i32::from_le_bytes(self.fixed(at)?))),
-            ArgKind::Uint4 => Arg::Int(i64::from(u32::from_le_bytes(self.fixed(at)?))),
-            ArgKind::Uint8 => Arg::Len(u64::from_le_bytes(self.fixed(at)?)),
+            ArgKind::Uint1 => Arg::Int(i64::from(self.fixed::<1>()?[0])),
+            ArgKind::Uint2 => Arg::Int(i64::from(u16::from_le_bytes(self.fixed()?))),
+            ArgKind::Int4 => Arg::Int(i64::from(i32::from_le_bytes(self.fixed()?))),
+            ArgKind::Uint4 => Arg::Int(i64::from(u32::from_le_bytes(self.fixed()?))),
+            ArgKind::Uint8 => Arg::Len(u64::from_le_bytes(self.fixed()?)),
             ArgKind::Float8 => {
-                self.fixed::<8>(at)?;
+                self.fixed::<8>()?;
                 Arg::Number
             }
             ArgKind::DecimalNlShort | ArgKind::DecimalNlLong => {
-                let span = self.line(at)?;
+                let span = self.line()?;
                 // The integer parsers take the line with its newline.
                 let line = &self.input[span.start..span.end + 1];
                 let parsed = if op == Opcode::Int {
@@ -245,15 +246,15 @@ impl<'a> Source<'a> {
                 }
             }
             ArgKind::FloatNl => {
-                self.line(at)?;
+                self.line()?;
                 Arg::Number
             }
-            ArgKind::StringNl => Arg::Str(self.line(at)?, Enc::Quoted),
-            ArgKind::StringNlNoEscape => Arg::Str(self.line(at)?, Enc::Ascii),
-            ArgKind::UnicodeStringNl => Arg::Str(self.line(at)?, Enc::RawUnicode),
+            ArgKind::StringNl => Arg::Str(self.line()?, Enc::Quoted),
+            ArgKind::StringNlNoEscape => Arg::Str(self.line()?, Enc::Ascii),
+            ArgKind::UnicodeStringNl => Arg::Str(self.line()?, Enc::RawUnicode),
             ArgKind::StringNlNoEscapePair => {
-                let module = self.line(at)?;
-                let name = self.line(at)?;
+                let module = self.line()?;
+                let name = self.line()?;
                 Arg::Pair(module, name)
             }
             other => unreachable!("`{}` has a length prefix", other.name()),
