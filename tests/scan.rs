@@ -202,7 +202,10 @@ fn reads_every_pickle_of_a_stream() {
     // What follows the last pickle must be one.
     stream.extend_from_slice(b"\x00garbage");
     let report = pickle_core::scan(&stream);
-    let err = report.error.as_ref().expect("trailing bytes are unreadable");
+    let err = report
+        .error
+        .as_ref()
+        .expect("trailing bytes are unreadable");
     assert_eq!(err.offset(), Some(55));
     assert_eq!(report.findings.last().unwrap().action, Action::Unreadable);
     assert!(!report.passes());
@@ -211,10 +214,18 @@ fn reads_every_pickle_of_a_stream() {
 #[test]
 fn structural_tricks_are_dangerous() {
     // BUILD on a module: torch._utils gets a new _rebuild_tensor_v2.
-    let build = b"\x80\x02ctorch\n_utils\nN}X\x12\x00\x00\x00_rebuild_tensor_v2cnumpy\nfrombuffer\ns\x86b.";
+    let build =
+        b"\x80\x02ctorch\n_utils\nN}X\x12\x00\x00\x00_rebuild_tensor_v2cnumpy\nfrombuffer\ns\x86b.";
     let report = pickle_core::scan(build);
-    let f = report.findings.iter().find(|f| f.action == Action::Build).unwrap();
-    assert_eq!((f.safety, f.offset, &*f.target), (Safety::Dangerous, 61, "state of torch._utils"));
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.action == Action::Build)
+        .unwrap();
+    assert_eq!(
+        (f.safety, f.offset, &*f.target),
+        (Safety::Dangerous, 61, "state of torch._utils")
+    );
     // STACK_GLOBAL of names that `_codecs.encode(..., 'rot13')` returns.
     let short = |t: &str| [&[0x8c, t.len() as u8], t.as_bytes()].concat();
     let mut rot13 = b"\x80\x04".to_vec();
@@ -244,7 +255,10 @@ fn structural_tricks_are_dangerous() {
     assert_eq!(dangerous(&report), ["2 import builtins.getattr"]);
     // A call of what a call returned.
     let report = pickle_core::scan(b"\x80\x02cbuiltins\nsorted\n]\x85R)R.");
-    assert_eq!(dangerous(&report), ["23 call the result of an earlier call"]);
+    assert_eq!(
+        dangerous(&report),
+        ["23 call the result of an earlier call"]
+    );
 }
 
 #[test]
@@ -252,7 +266,8 @@ fn an_opcode_across_a_frame_is_read_both_ways() {
     // After the frame of two bytes, BINBYTES's length: `pickle.loads` reads
     // 0x107 bytes (the call inside is data), `pickle.load` of an unbuffered
     // file reads a length of 1 from after the frame, then runs the call.
-    let mut data = b"\x80\x05N(\x95\x02\x00\x00\x00\x00\x00\x00\x00B\x07\x01\x00\x00\x00\x00".to_vec();
+    let mut data =
+        b"\x80\x05N(\x95\x02\x00\x00\x00\x00\x00\x00\x00B\x07\x01\x00\x00\x00\x00".to_vec();
     let mut hidden = b"cos\nsystem\nVid\n\x85R(".to_vec();
     hidden.resize(261, b'N');
     data.extend(hidden);
@@ -273,7 +288,11 @@ fn an_opcode_across_a_frame_is_read_both_ways() {
     // CPython's own framing is read one way only: pickle.dumps([1, 2], 4).
     let framed = b"\x80\x04\x95\x09\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02e.";
     let report = pickle_core::scan(framed);
-    assert!(report.passes() && report.findings.is_empty(), "{:#?}", report.findings);
+    assert!(
+        report.passes() && report.findings.is_empty(),
+        "{:#?}",
+        report.findings
+    );
 }
 
 #[test]

@@ -84,7 +84,12 @@ pub(crate) fn sniff(head: &[u8]) -> Kind {
 }
 
 /// Scans a stream of pickles at `location`.
-pub(crate) fn pickles(bytes: &[u8], location: Location, format: &'static str, opts: &Options) -> Part {
+pub(crate) fn pickles(
+    bytes: &[u8],
+    location: Location,
+    format: &'static str,
+    opts: &Options,
+) -> Part {
     // What the scan keeps stays within the stream's own size, or the floor.
     let budget = bytes.len().max(opts.min_scan_memory);
     let limits = Limits::new().max_alloc(budget);
@@ -108,9 +113,19 @@ pub(crate) fn unreadable(location: Location, format: &'static str, why: String) 
 }
 
 /// Scans `bytes` found at `location`, by what they are.
-pub(crate) fn scan(bytes: &[u8], location: Location, opts: &Options, depth: usize, parts: &mut Vec<Part>) {
+pub(crate) fn scan(
+    bytes: &[u8],
+    location: Location,
+    opts: &Options,
+    depth: usize,
+    parts: &mut Vec<Part>,
+) {
     if depth > MAX_DEPTH {
-        parts.push(unreadable(location, "container", "containers nested too deep".into()));
+        parts.push(unreadable(
+            location,
+            "container",
+            "containers nested too deep".into(),
+        ));
         return;
     }
     match sniff(bytes) {
@@ -150,7 +165,9 @@ fn decompress(bytes: &[u8], c: Compression, max: u64) -> Result<Vec<u8>, String>
                 .map_err(|e| format!("not an lzma stream: {e}"))?,
         ),
         Compression::Unsupported(what) => {
-            return Err(format!("compressed with {what}, which the scan does not read"))
+            return Err(format!(
+                "compressed with {what}, which the scan does not read"
+            ))
         }
     };
     let mut out = Vec::new();

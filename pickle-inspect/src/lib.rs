@@ -7,7 +7,7 @@
 //! with gzip, zlib, bz2, xz or lzma, its arrays spliced between opcodes),
 //! any zip of pickles, or a stream of pickles. Every pickle in it is judged
 //! by one [`Policy`](pickle_core::scan::Policy) (see
-//! [`pickle_core::scan`]); what cannot be read fails the gate.
+//! [`pickle_core::scan`](mod@pickle_core::scan)); what cannot be read fails the gate.
 //!
 //! ```no_run
 //! use pickle_inspect::{scan_file, Options, Verdict};
@@ -55,9 +55,17 @@ pub fn scan_file(path: &Path, opts: &Options) -> FileReport {
         }
         Ok((mut file, mut data)) => match file.read_to_end(&mut data) {
             Ok(_) => container::scan(&data, location, opts, 0, &mut parts),
-            Err(e) => parts.push(container::unreadable(location, "file", format!("cannot read the file: {e}"))),
+            Err(e) => parts.push(container::unreadable(
+                location,
+                "file",
+                format!("cannot read the file: {e}"),
+            )),
         },
-        Err(e) => parts.push(container::unreadable(location, "file", format!("cannot read the file: {e}"))),
+        Err(e) => parts.push(container::unreadable(
+            location,
+            "file",
+            format!("cannot read the file: {e}"),
+        )),
     }
     FileReport { path: shown, parts }
 }

@@ -121,12 +121,16 @@ fn parse_scan(args: &[String]) -> Result<ScanArgs, String> {
             "--allow-module" => allow_modules.push(value("--allow-module")?),
             "--profile" => {
                 let name = value("--profile")?;
-                profiles.push(Profile::from_name(&name).ok_or_else(|| format!("unknown profile `{name}`"))?);
+                profiles.push(
+                    Profile::from_name(&name).ok_or_else(|| format!("unknown profile `{name}`"))?,
+                );
             }
             "--allow-unknown" => allow_unknown = true,
             "--jobs" => {
                 let n = value("--jobs")?;
-                jobs = n.parse().map_err(|_| format!("`--jobs` needs a number, not `{n}`"))?;
+                jobs = n
+                    .parse()
+                    .map_err(|_| format!("`--jobs` needs a number, not `{n}`"))?;
             }
             flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
             path => paths.push(path.to_owned()),
@@ -192,7 +196,11 @@ fn scan(args: &[String]) -> u8 {
         _ => render::to_text(&reports),
     };
     print_out(&text);
-    let worst = reports.iter().map(FileReport::verdict).max().unwrap_or(Verdict::Pass);
+    let worst = reports
+        .iter()
+        .map(FileReport::verdict)
+        .max()
+        .unwrap_or(Verdict::Pass);
     match worst {
         Verdict::Dangerous => DANGEROUS,
         _ if unreadable => UNREADABLE,

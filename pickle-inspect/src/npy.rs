@@ -25,7 +25,10 @@ pub(crate) fn scan(bytes: &[u8], location: Location, opts: &Options, parts: &mut
                 Ok(Layout::Raw(size)) => parts.push(unreadable(
                     location,
                     "npy",
-                    format!("{} bytes of array data where the header says {size}", data.len()),
+                    format!(
+                        "{} bytes of array data where the header says {size}",
+                        data.len()
+                    ),
                 )),
                 Err(why) => parts.push(unreadable(location, "npy", why)),
             }
@@ -38,7 +41,12 @@ pub(crate) fn scan(bytes: &[u8], location: Location, opts: &Options, parts: &mut
 fn header(bytes: &[u8]) -> Result<(Lit, usize), String> {
     let bad = |why: &str| format!("a .npy header that cannot be read: {why}");
     let (len, start) = match bytes.get(6) {
-        Some(1) => (bytes.get(8..10).map(|b| u16::from_le_bytes([b[0], b[1]]) as usize), 10),
+        Some(1) => (
+            bytes
+                .get(8..10)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize),
+            10,
+        ),
         Some(2 | 3) => (
             bytes
                 .get(8..12)
@@ -52,7 +60,10 @@ fn header(bytes: &[u8]) -> Result<(Lit, usize), String> {
         .get(start..start + len)
         .ok_or_else(|| bad("truncated"))?;
     let text = std::str::from_utf8(text).map_err(|_| bad("not text"))?;
-    let mut parser = Parser { s: text.trim_end().as_bytes(), i: 0 };
+    let mut parser = Parser {
+        s: text.trim_end().as_bytes(),
+        i: 0,
+    };
     let lit = parser.literal().ok_or_else(|| bad("not a dict literal"))?;
     Ok((lit, start + len))
 }
@@ -67,14 +78,21 @@ fn layout(header: &Lit) -> Result<Layout, String> {
     let Lit::Dict(entries) = header else {
         return Err(bad("dict"));
     };
-    let get = |key: &str| entries.iter().find(|(k, _)| matches!(k, Lit::Str(s) if s == key)).map(|(_, v)| v);
+    let get = |key: &str| {
+        entries
+            .iter()
+            .find(|(k, _)| matches!(k, Lit::Str(s) if s == key))
+            .map(|(_, v)| v)
+    };
     let descr = get("descr").ok_or_else(|| bad("descr"))?;
     let Some(Lit::Tuple(dims)) = get("shape") else {
         return Err(bad("shape"));
     };
     let mut count: u64 = 1;
     for d in dims {
-        let Lit::Int(n) = d else { return Err(bad("shape")) };
+        let Lit::Int(n) = d else {
+            return Err(bad("shape"));
+        };
         count = u64::try_from(*n)
             .ok()
             .and_then(|n| count.checked_mul(n))
@@ -82,7 +100,10 @@ fn layout(header: &Lit) -> Result<Layout, String> {
     }
     match itemsize(descr) {
         Some(None) => Ok(Layout::Objects),
-        Some(Some(size)) => count.checked_mul(size).map(Layout::Raw).ok_or_else(|| bad("size")),
+        Some(Some(size)) => count
+            .checked_mul(size)
+            .map(Layout::Raw)
+            .ok_or_else(|| bad("size")),
         None => Err(bad("descr")),
     }
 }
@@ -97,7 +118,11 @@ fn itemsize(descr: &Lit) -> Option<Option<u64>> {
                 return Some(None);
             }
             let digits: String = t[1..].chars().take_while(char::is_ascii_digit).collect();
-            let n: u64 = if digits.is_empty() && kind == '?' { 1 } else { digits.parse().ok()? };
+            let n: u64 = if digits.is_empty() && kind == '?' {
+                1
+            } else {
+                digits.parse().ok()?
+            };
             Some(Some(if kind == 'U' { 4 * n } else { n }))
         }
         // Structured: [(name, descr), (name, descr, shape), ...]
@@ -157,7 +182,11 @@ impl Parser<'_> {
     }
 
     /// Items up to `close`, separated by commas (a trailing one allowed).
-    fn items<T>(&mut self, close: u8, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn items<T>(
+        &mut self,
+        close: u8,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         let mut out = Vec::new();
         loop {
             if self.eat(close) {
@@ -234,9 +263,15 @@ mod tests {
             Ok(Layout::Raw(n)) => assert_eq!(n, 10 * (4 + 8 * 6)),
             _ => panic!("{lit:?}"),
         }
-        let mut p = Parser { s: b"{'descr': '|O', 'fortran_order': False, 'shape': (2, 2), }", i: 0 };
+        let mut p = Parser {
+            s: b"{'descr': '|O', 'fortran_order': False, 'shape': (2, 2), }",
+            i: 0,
+        };
         assert!(matches!(layout(&p.literal().unwrap()), Ok(Layout::Objects)));
-        let mut p = Parser { s: b"{'descr': '<U3', 'fortran_order': True, 'shape': (), }", i: 0 };
+        let mut p = Parser {
+            s: b"{'descr': '<U3', 'fortran_order': True, 'shape': (), }",
+            i: 0,
+        };
         assert!(matches!(layout(&p.literal().unwrap()), Ok(Layout::Raw(12))));
     }
 }

@@ -51,7 +51,8 @@ fn walk(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io:
 /// Scans `files` on `jobs` threads; the reports in the order of `files`.
 pub fn scan_all(files: &[PathBuf], opts: &Options, jobs: usize) -> Vec<FileReport> {
     let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<FileReport>>> = Mutex::new((0..files.len()).map(|_| None).collect());
+    let results: Mutex<Vec<Option<FileReport>>> =
+        Mutex::new((0..files.len()).map(|_| None).collect());
     std::thread::scope(|s| {
         for _ in 0..jobs.clamp(1, files.len().max(1)) {
             s.spawn(|| loop {

@@ -39,7 +39,12 @@ fn torch_member(name: &str) -> TorchMember {
         TorchMember::Code
     } else if matches!(
         rest,
-        "version" | "byteorder" | ".format_version" | ".storage_alignment" | ".data/version" | ".data/serialization_id"
+        "version"
+            | "byteorder"
+            | ".format_version"
+            | ".storage_alignment"
+            | ".data/version"
+            | ".data/serialization_id"
     ) || rest.starts_with(".data/")
     {
         TorchMember::Metadata
@@ -48,11 +53,21 @@ fn torch_member(name: &str) -> TorchMember {
     }
 }
 
-pub(crate) fn scan<R: Read + Seek>(reader: R, location: Location, opts: &Options, depth: usize, parts: &mut Vec<Part>) {
+pub(crate) fn scan<R: Read + Seek>(
+    reader: R,
+    location: Location,
+    opts: &Options,
+    depth: usize,
+    parts: &mut Vec<Part>,
+) {
     let mut archive = match ZipArchive::new(reader) {
         Ok(a) => a,
         Err(e) => {
-            parts.push(unreadable(location, "zip", format!("a zip archive that cannot be opened: {e}")));
+            parts.push(unreadable(
+                location,
+                "zip",
+                format!("a zip archive that cannot be opened: {e}"),
+            ));
             return;
         }
     };
@@ -94,11 +109,17 @@ pub(crate) fn scan<R: Read + Seek>(reader: R, location: Location, opts: &Options
                 TorchMember::Other => {}
             }
         }
-        let read = ZipReadOptions::new().ignore_crc32(true).ignore_encryption_flag(true);
+        let read = ZipReadOptions::new()
+            .ignore_crc32(true)
+            .ignore_encryption_flag(true);
         let mut member = match archive.by_index_with_options(i, read) {
             Ok(m) => m,
             Err(e) => {
-                parts.push(unreadable(at, "zip", format!("a member that cannot be read: {e}")));
+                parts.push(unreadable(
+                    at,
+                    "zip",
+                    format!("a member that cannot be read: {e}"),
+                ));
                 continue;
             }
         };
@@ -106,25 +127,39 @@ pub(crate) fn scan<R: Read + Seek>(reader: R, location: Location, opts: &Options
             continue;
         }
         if member.size() > opts.max_member {
-            let why = format!("a member of {} bytes, over the limit of {}", member.size(), opts.max_member);
+            let why = format!(
+                "a member of {} bytes, over the limit of {}",
+                member.size(),
+                opts.max_member
+            );
             parts.push(unreadable(at, "zip", why));
             continue;
         }
         let mut head = Vec::with_capacity(8);
         if let Err(e) = member.by_ref().take(8).read_to_end(&mut head) {
-            parts.push(unreadable(at, "zip", format!("a member that cannot be read: {e}")));
+            parts.push(unreadable(
+                at,
+                "zip",
+                format!("a member that cannot be read: {e}"),
+            ));
             continue;
         }
         let named = PICKLE_EXTENSIONS.iter().any(|ext| name.ends_with(ext));
         let looks = matches!(sniff(&head), Kind::Zip | Kind::Npy) || is_pickle_start(&head);
         if !named && !looks {
-            parts.push(part(Content::Data("not a pickle by its name or first bytes (not read)".into())));
+            parts.push(part(Content::Data(
+                "not a pickle by its name or first bytes (not read)".into(),
+            )));
             continue;
         }
         let mut data = head;
         let limit = opts.max_member.saturating_sub(data.len() as u64);
         if let Err(e) = member.take(limit).read_to_end(&mut data) {
-            parts.push(unreadable(at, "zip", format!("a member that cannot be read: {e}")));
+            parts.push(unreadable(
+                at,
+                "zip",
+                format!("a member that cannot be read: {e}"),
+            ));
             continue;
         }
         container::scan(&data, at, opts, depth + 1, parts);

@@ -57,7 +57,10 @@ fn help_and_usage_errors() {
     assert_eq!(code(&inspect(&["scan"], b"")), 2);
     assert_eq!(code(&inspect(&["frobnicate", "-"], b"N.")), 2);
     assert_eq!(code(&inspect(&["scan", "--format", "xml", "-"], b"N.")), 2);
-    assert_eq!(code(&inspect(&["scan", "--profile", "tensorflow", "-"], b"N.")), 2);
+    assert_eq!(
+        code(&inspect(&["scan", "--profile", "tensorflow", "-"], b"N.")),
+        2
+    );
     assert_eq!(code(&inspect(&["scan", "--allow"], b"N.")), 2);
     let missing = inspect(&["scan", "/nonexistent/file.pkl"], b"");
     assert_eq!(code(&missing), 1);
@@ -88,16 +91,34 @@ fn scan_exit_status_gates_uploads() {
     // A class not on the allowlist fails the gate, unless allowed.
     let unknown = b"\x80\x02cshop\nOrder\n)\x81}b.";
     assert_eq!(code(&inspect(&["scan", "-"], unknown)), 4);
-    assert_eq!(code(&inspect(&["scan", "--allow", "shop.Order", "-"], unknown)), 0);
-    assert_eq!(code(&inspect(&["scan", "--allow-module", "shop", "-"], unknown)), 0);
-    assert_eq!(code(&inspect(&["scan", "--allow-module", "sho", "-"], unknown)), 4);
-    assert_eq!(code(&inspect(&["scan", "--allow-unknown", "-"], unknown)), 0);
+    assert_eq!(
+        code(&inspect(&["scan", "--allow", "shop.Order", "-"], unknown)),
+        0
+    );
+    assert_eq!(
+        code(&inspect(&["scan", "--allow-module", "shop", "-"], unknown)),
+        0
+    );
+    assert_eq!(
+        code(&inspect(&["scan", "--allow-module", "sho", "-"], unknown)),
+        4
+    );
+    assert_eq!(
+        code(&inspect(&["scan", "--allow-unknown", "-"], unknown)),
+        0
+    );
     assert_eq!(code(&inspect(&["scan", "--allow-unknown", "-"], SYSTEM)), 3);
     // A profile narrows the allowlist: OrderedDict is data, numpy is not.
     let dtype = b"\x80\x02cnumpy\ndtype\nq\x00.";
     assert_eq!(code(&inspect(&["scan", "-"], dtype)), 0);
-    assert_eq!(code(&inspect(&["scan", "--profile", "data", "-"], dtype)), 4);
-    assert_eq!(code(&inspect(&["scan", "--profile", "torch", "-"], dtype)), 0);
+    assert_eq!(
+        code(&inspect(&["scan", "--profile", "data", "-"], dtype)),
+        4
+    );
+    assert_eq!(
+        code(&inspect(&["scan", "--profile", "torch", "-"], dtype)),
+        0
+    );
     // Malformed: unreadable, unless something dangerous came first.
     let cut = inspect(&["scan", "-"], b"\x80\x02]q\x00(K\x01");
     assert_eq!(code(&cut), 1);
@@ -188,7 +209,6 @@ fn json_shows_calls_as_data_and_sharing_as_references() {
     assert!(out.stdout.len() < 4096, "{} bytes", out.stdout.len());
     assert_eq!(code(&inspect(&["json", "-"], b"\x80\x02]q\x00(")), 1);
 }
-
 
 #[test]
 fn json_of_every_corpus_pickle_is_valid_json() {

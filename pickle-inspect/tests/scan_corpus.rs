@@ -36,7 +36,10 @@ fn corpus() -> Vec<(PathBuf, bool)> {
     for root in roots {
         for (label, malicious) in [("benign", false), ("malicious", true)] {
             let (found, errors) = files(&[root.join(label)]);
-            assert!(errors.is_empty() || !root.join(label).exists(), "{errors:?}");
+            assert!(
+                errors.is_empty() || !root.join(label).exists(),
+                "{errors:?}"
+            );
             labelled.extend(found.into_iter().map(|p| (p, malicious)));
         }
     }
@@ -64,9 +67,18 @@ fn default_gate_catches_the_malicious_and_passes_the_benign() {
         }
     }
     println!("malicious caught: {caught} / {malicious}; benign rejected: {rejected} / {benign}");
-    assert!(malicious > 600 && benign > 150, "{malicious} malicious, {benign} benign");
-    assert!(caught * 100 >= malicious * 99, "caught {caught} / {malicious}: {wrong:#?}");
-    assert!(rejected * 100 <= benign, "rejected {rejected} / {benign}: {wrong:#?}");
+    assert!(
+        malicious > 600 && benign > 150,
+        "{malicious} malicious, {benign} benign"
+    );
+    assert!(
+        caught * 100 >= malicious * 99,
+        "caught {caught} / {malicious}: {wrong:#?}"
+    );
+    assert!(
+        rejected * 100 <= benign,
+        "rejected {rejected} / {benign}: {wrong:#?}"
+    );
     // Where the corpus stands today: every file judged right.
     assert!(wrong.is_empty(), "{wrong:#?}");
 }

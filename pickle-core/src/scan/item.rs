@@ -110,10 +110,7 @@ impl Tables {
             return Err(Error::at(
                 ErrorKind::AllocLimit,
                 at as u64,
-                format!(
-                    "scanning needs more than the {} bytes allowed",
-                    self.budget
-                ),
+                format!("scanning needs more than the {} bytes allowed", self.budget),
             ));
         }
         Ok(())
@@ -151,8 +148,11 @@ impl Tables {
         let start = self.tuple_items.len() as u32;
         self.tuple_items.extend_from_slice(kept);
         let id = self.tuples.len() as u32;
-        self.tuples
-            .push((start, kept.len() as u8, items.len().min(u32::MAX as usize) as u32));
+        self.tuples.push((
+            start,
+            kept.len() as u8,
+            items.len().min(u32::MAX as usize) as u32,
+        ));
         Ok(Item::Tuple(id))
     }
 
@@ -162,7 +162,10 @@ impl Tables {
         let Item::Tuple(id) = item else { return None };
         let &(start, kept, len) = self.tuples.get(id as usize)?;
         let start = start as usize;
-        Some((&self.tuple_items[start..start + kept as usize], len as usize))
+        Some((
+            &self.tuple_items[start..start + kept as usize],
+            len as usize,
+        ))
     }
 
     pub(super) fn new_dict(&mut self) -> Item {

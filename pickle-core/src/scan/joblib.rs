@@ -78,17 +78,25 @@ pub(super) fn wrapper(
         .persistent_ids(PersistentIds::Keep)
         .from_slice(&bytes)
         .map_err(|e| bad(build_end, &format!("state (`{e}`)")))?;
-    let wrapper = value.resolve().as_object().ok_or_else(|| bad(build_end, "object"))?;
+    let wrapper = value
+        .resolve()
+        .as_object()
+        .ok_or_else(|| bad(build_end, "object"))?;
     let state = wrapper.state().ok_or_else(|| bad(build_end, "state"))?;
     let get = |key: &str| state.resolve().get(key).map(Value::resolve);
     let mut count: u64 = 1;
-    for dim in get("shape").and_then(Value::as_slice).ok_or_else(|| bad(build_end, "shape"))? {
+    for dim in get("shape")
+        .and_then(Value::as_slice)
+        .ok_or_else(|| bad(build_end, "shape"))?
+    {
         let n = dim.resolve().as_i64().and_then(|n| u64::try_from(n).ok());
         count = n
             .and_then(|n| count.checked_mul(n))
             .ok_or_else(|| bad(build_end, "shape"))?;
     }
-    let dtype = get("dtype").and_then(Value::as_object).ok_or_else(|| bad(build_end, "dtype"))?;
+    let dtype = get("dtype")
+        .and_then(Value::as_object)
+        .ok_or_else(|| bad(build_end, "dtype"))?;
     let (object, itemsize) = dtype_layout(dtype).ok_or_else(|| bad(build_end, "dtype"))?;
     if object {
         return Ok(Array::Objects);
@@ -116,6 +124,9 @@ fn dtype_layout(dtype: &crate::value::Object) -> Option<(bool, u64)> {
     if elsize > 0 {
         return Some((false, elsize as u64));
     }
-    let digits: String = typestr.chars().skip_while(|c| !c.is_ascii_digit()).collect();
+    let digits: String = typestr
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .collect();
     digits.parse().ok().map(|n| (false, n))
 }

@@ -36,7 +36,14 @@ struct Verdict {
     global: Option<Arc<Global>>,
 }
 
-type Key = (u64, Action, Option<Opcode>, Safety, Arc<str>, Cow<'static, str>);
+type Key = (
+    u64,
+    Action,
+    Option<Opcode>,
+    Safety,
+    Arc<str>,
+    Cow<'static, str>,
+);
 
 pub(super) struct Judge<'a> {
     pub(super) tables: Tables,
@@ -85,12 +92,25 @@ impl<'a> Judge<'a> {
         self.record_at(self.at as u64, self.opcode, action, v)
     }
 
-    fn record_at(&mut self, offset: u64, opcode: Option<Opcode>, action: Action, v: Verdict) -> usize {
+    fn record_at(
+        &mut self,
+        offset: u64,
+        opcode: Option<Opcode>,
+        action: Action,
+        v: Verdict,
+    ) -> usize {
         let reason = match self.note {
             Some(note) => Cow::Owned(format!("{} ({note})", v.reason)),
             None => v.reason,
         };
-        let key = (self.pickle, action, opcode, v.safety, v.target.clone(), reason.clone());
+        let key = (
+            self.pickle,
+            action,
+            opcode,
+            v.safety,
+            v.target.clone(),
+            reason.clone(),
+        );
         if let Some(&i) = self.index.get(&key) {
             self.findings[i].count += 1;
             return i;
@@ -113,7 +133,14 @@ impl<'a> Judge<'a> {
 
     /// A finding not tied to an opcode: what is at `offset` cannot be read,
     /// or reads two ways.
-    pub(super) fn record_stream(&mut self, offset: u64, action: Action, safety: Safety, target: &str, reason: String) {
+    pub(super) fn record_stream(
+        &mut self,
+        offset: u64,
+        action: Action,
+        safety: Safety,
+        target: &str,
+        reason: String,
+    ) {
         self.record_at(
             offset,
             None,
@@ -147,7 +174,9 @@ impl<'a> Judge<'a> {
                 if name.text.len() > MAX_NAME + 1 {
                     return (
                         Safety::Dangerous,
-                        Cow::Borrowed("a name longer than any real module or class has hides what it reaches"),
+                        Cow::Borrowed(
+                            "a name longer than any real module or class has hides what it reaches",
+                        ),
                     );
                 }
                 let class = self.policy.judge(&global, use_);
@@ -164,12 +193,19 @@ impl<'a> Judge<'a> {
 
     fn py3(&self, id: NameId) -> (&str, &str) {
         let g = &self.tables.names[id as usize].global;
-        let (m, n) = (g.module.as_str().unwrap_or(""), g.name.as_str().unwrap_or(""));
+        let (m, n) = (
+            g.module.as_str().unwrap_or(""),
+            g.name.as_str().unwrap_or(""),
+        );
         crate::compat::to_python3(m, n).unwrap_or((m, n))
     }
 
     pub(super) fn buffer(&mut self) {
-        let v = Self::unnamed(Safety::Data, "out-of-band buffer", "bytes the loader supplies");
+        let v = Self::unnamed(
+            Safety::Data,
+            "out-of-band buffer",
+            "bytes the loader supplies",
+        );
         self.record(Action::Buffer, v);
     }
 
@@ -220,7 +256,17 @@ impl<'a> Judge<'a> {
         if let (Some(module), Some(name)) = texts {
             return self.import(&module, &name);
         }
-        let computed = |i: Item| !matches!(i, Item::Text(_) | Item::FarText(_) | Item::LongText | Item::Data | Item::None | Item::Int(_));
+        let computed = |i: Item| {
+            !matches!(
+                i,
+                Item::Text(_)
+                    | Item::FarText(_)
+                    | Item::LongText
+                    | Item::Data
+                    | Item::None
+                    | Item::Int(_)
+            )
+        };
         let v = if computed(module) || computed(name) {
             Self::unnamed(
                 Safety::Dangerous,
@@ -234,7 +280,11 @@ impl<'a> Judge<'a> {
                 "a name this long hides what it reaches",
             )
         } else {
-            return Err(Error::at(ErrorKind::InvalidOperation, self.at as u64, "STACK_GLOBAL requires str"));
+            return Err(Error::at(
+                ErrorKind::InvalidOperation,
+                self.at as u64,
+                "STACK_GLOBAL requires str",
+            ));
         };
         self.record(Action::Import, v);
         Ok(Item::Object(NO_NAME))
@@ -243,7 +293,10 @@ impl<'a> Judge<'a> {
     pub(super) fn extension(&mut self, code: i64, registry: Option<&Extensions>) -> Result<Item> {
         let known = registry.and_then(|r| u32::try_from(code).ok().and_then(|c| r.global(c)));
         if let Some(global) = known {
-            let (m, n) = (global.module.to_string_lossy().into_owned(), global.name.to_string_lossy().into_owned());
+            let (m, n) = (
+                global.module.to_string_lossy().into_owned(),
+                global.name.to_string_lossy().into_owned(),
+            );
             return self.import(&m, &n);
         }
         let v = Verdict {
@@ -268,7 +321,10 @@ impl<'a> Judge<'a> {
         }
         let v = self.of(id, Use::Call);
         self.record(Action::Call, v);
-        let first = self.tables.tuple_of(args).and_then(|(items, _)| items.first().copied());
+        let first = self
+            .tables
+            .tuple_of(args)
+            .and_then(|(items, _)| items.first().copied());
         match self.py3(id) {
             // `cls.__new__(cls, *args)`, `base.__new__(cls, state)`,
             // `ndarray.__new__(cls, ...)`, `func(*args)` then `new_type`:
@@ -279,7 +335,11 @@ impl<'a> Judge<'a> {
             | ("numpy.core.multiarray", "_reconstruct")
             | ("numpy._core.multiarray", "_reconstruct") => {
                 if self.py3(id).1 == "_reconstructor" {
-                    if let Some(base) = self.tables.tuple_of(args).and_then(|(i, _)| i.get(1).copied()) {
+                    if let Some(base) = self
+                        .tables
+                        .tuple_of(args)
+                        .and_then(|(i, _)| i.get(1).copied())
+                    {
                         self.instance(base);
                     }
                 }
@@ -464,7 +524,9 @@ impl<'a> Judge<'a> {
     /// A short description of an item, for people.
     fn describe(&self, item: Item) -> String {
         let text = match item {
-            Item::Text(_) | Item::FarText(_) => format!("{:?}", self.text(item).unwrap_or_default()),
+            Item::Text(_) | Item::FarText(_) => {
+                format!("{:?}", self.text(item).unwrap_or_default())
+            }
             Item::Int(i) => i.to_string(),
             Item::None => "None".into(),
             Item::Global(id) => self.tables.names[id as usize].text.to_string(),
@@ -502,7 +564,8 @@ impl<'a> Judge<'a> {
         let key = self.text(key)?;
         self.text(location)?;
         let v = self.of(kind, Use::Import);
-        self.storages.push((key, self.tables.names[kind as usize].global.clone()));
+        self.storages
+            .push((key, self.tables.names[kind as usize].global.clone()));
         Some(Verdict {
             target: format!("torch storage of {}", v.target).into(),
             reason: if v.safety <= Safety::Safe {

@@ -78,7 +78,11 @@ impl<'a> Machine<'a> {
         }
     }
 
-    fn err(at: usize, kind: ErrorKind, message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
+    fn err(
+        at: usize,
+        kind: ErrorKind,
+        message: impl Into<std::borrow::Cow<'static, str>>,
+    ) -> Error {
         Error::at(kind, at as u64, message)
     }
 
@@ -88,14 +92,22 @@ impl<'a> Machine<'a> {
 
     fn pop(&mut self, at: usize) -> Result<Item> {
         if self.stack.len() <= self.floor() {
-            return Err(Self::err(at, ErrorKind::StackUnderflow, "unpickling stack underflow"));
+            return Err(Self::err(
+                at,
+                ErrorKind::StackUnderflow,
+                "unpickling stack underflow",
+            ));
         }
         Ok(self.stack.pop().expect("above the floor"))
     }
 
     fn top(&self, at: usize) -> Result<Item> {
         if self.stack.len() <= self.floor() {
-            return Err(Self::err(at, ErrorKind::StackUnderflow, "unpickling stack underflow"));
+            return Err(Self::err(
+                at,
+                ErrorKind::StackUnderflow,
+                "unpickling stack underflow",
+            ));
         }
         Ok(*self.stack.last().expect("above the floor"))
     }
@@ -119,7 +131,7 @@ impl<'a> Machine<'a> {
     }
 
     /// Pops to the top mark: the items above it.
-    fn to_mark(&mut self, at: usize) -> Result<Vec<Item>> {
+    fn pop_to_mark(&mut self, at: usize) -> Result<Vec<Item>> {
         let mark = self.mark(at)?;
         Ok(self.stack.split_off(mark))
     }
@@ -136,24 +148,35 @@ impl<'a> Machine<'a> {
     }
 
     fn memo_get(&self, index: i64, at: usize) -> Result<Item> {
-        let found = u64::try_from(index).ok().and_then(|i| match usize::try_from(i) {
-            Ok(u) if u / CHUNK < self.memo.dense.len() => self.memo.dense[u / CHUNK][u % CHUNK],
-            _ => self.memo.sparse.get(&i).copied(),
-        });
+        let found = u64::try_from(index)
+            .ok()
+            .and_then(|i| match usize::try_from(i) {
+                Ok(u) if u / CHUNK < self.memo.dense.len() => self.memo.dense[u / CHUNK][u % CHUNK],
+                _ => self.memo.sparse.get(&i).copied(),
+            });
         found.ok_or_else(|| {
-            Self::err(at, ErrorKind::MemoMissing, format!("Memo value not found at index {index}"))
+            Self::err(
+                at,
+                ErrorKind::MemoMissing,
+                format!("Memo value not found at index {index}"),
+            )
         })
     }
 
     fn memo_put(&mut self, index: i64, at: usize, judge: &mut Judge) -> Result<()> {
         let item = self.top(at)?;
         let Ok(index) = u64::try_from(index) else {
-            return Err(Self::err(at, ErrorKind::InvalidArgument, "negative PUT argument"));
+            return Err(Self::err(
+                at,
+                ErrorKind::InvalidArgument,
+                "negative PUT argument",
+            ));
         };
         let fresh = match usize::try_from(index) {
-            Ok(i) if i / CHUNK < self.memo.dense.len() => {
-                self.memo.slot(i).is_some_and(|slot| slot.replace(item).is_none())
-            }
+            Ok(i) if i / CHUNK < self.memo.dense.len() => self
+                .memo
+                .slot(i)
+                .is_some_and(|slot| slot.replace(item).is_none()),
             // Grow densely only as far as the entries so far justify, so a
             // few far indices cannot make the memo big.
             Ok(i) if i <= 2 * self.memo.count + CHUNK => {
@@ -161,7 +184,9 @@ impl<'a> Machine<'a> {
                     judge.tables.charge(CHUNK * 8, at)?;
                     self.memo.dense.push(Box::new([None; CHUNK]));
                 }
-                self.memo.slot(i).is_some_and(|slot| slot.replace(item).is_none())
+                self.memo
+                    .slot(i)
+                    .is_some_and(|slot| slot.replace(item).is_none())
             }
             _ => {
                 judge.tables.charge(32, at)?;
@@ -182,7 +207,13 @@ impl<'a> Machine<'a> {
     }
 
     /// The item of a `str` argument.
-    fn text_item(&self, op: &Op, span: std::ops::Range<usize>, enc: Enc, judge: &mut Judge) -> Result<Item> {
+    fn text_item(
+        &self,
+        op: &Op,
+        span: std::ops::Range<usize>,
+        enc: Enc,
+        judge: &mut Judge,
+    ) -> Result<Item> {
         if span.len() > MAX_TEXT {
             return Ok(Item::LongText);
         }
@@ -258,7 +289,13 @@ impl<'a> Machine<'a> {
                 O::Get | O::BinGet | O::LongBinGet => {
                     let index = match op.arg {
                         Arg::Int(i) => i,
-                        _ => return Err(Self::err(at, ErrorKind::InvalidArgument, "memo index out of range")),
+                        _ => {
+                            return Err(Self::err(
+                                at,
+                                ErrorKind::InvalidArgument,
+                                "memo index out of range",
+                            ))
+                        }
                     };
                     let item = self.memo_get(index, at)?;
                     self.push(item, judge)?;
@@ -266,7 +303,13 @@ impl<'a> Machine<'a> {
                 O::Put | O::BinPut | O::LongBinPut => {
                     let index = match op.arg {
                         Arg::Int(i) => i,
-                        _ => return Err(Self::err(at, ErrorKind::InvalidArgument, "memo index out of range")),
+                        _ => {
+                            return Err(Self::err(
+                                at,
+                                ErrorKind::InvalidArgument,
+                                "memo index out of range",
+                            ))
+                        }
                     };
                     self.memo_put(index, at, judge)?;
                 }
@@ -352,7 +395,13 @@ impl<'a> Machine<'a> {
                 let mark = self.mark(at)?;
                 let target = match mark.checked_sub(1) {
                     Some(below) if below >= self.floor() => self.stack[below],
-                    _ => return Err(Self::err(at, ErrorKind::StackUnderflow, "unpickling stack underflow")),
+                    _ => {
+                        return Err(Self::err(
+                            at,
+                            ErrorKind::StackUnderflow,
+                            "unpickling stack underflow",
+                        ))
+                    }
                 };
                 set_items(target, &self.stack[mark..], at, judge)?;
                 self.stack.truncate(mark);
@@ -365,7 +414,11 @@ impl<'a> Machine<'a> {
                     text(input, name.clone(), Enc::Utf8),
                 );
                 let (Some(module), Some(name)) = names else {
-                    return Err(Self::err(at, ErrorKind::InvalidArgument, "a GLOBAL name that is not UTF-8"));
+                    return Err(Self::err(
+                        at,
+                        ErrorKind::InvalidArgument,
+                        "a GLOBAL name that is not UTF-8",
+                    ));
                 };
                 judge.import(&module, &name)?
             }
@@ -381,17 +434,25 @@ impl<'a> Machine<'a> {
                     text(input, name.clone(), Enc::Ascii),
                 );
                 let (Some(module), Some(name)) = names else {
-                    return Err(Self::err(at, ErrorKind::InvalidArgument, "an INST name that is not ASCII"));
+                    return Err(Self::err(
+                        at,
+                        ErrorKind::InvalidArgument,
+                        "an INST name that is not ASCII",
+                    ));
                 };
                 let class = judge.import(&module, &name)?;
-                let args = self.to_mark(at)?;
+                let args = self.pop_to_mark(at)?;
                 let args = judge.tables.tuple(&args, at)?;
                 judge.call(class, args)?
             }
             (O::Obj, _) => {
-                let mut items = self.to_mark(at)?;
+                let mut items = self.pop_to_mark(at)?;
                 if items.is_empty() {
-                    return Err(Self::err(at, ErrorKind::StackUnderflow, "unpickling stack underflow"));
+                    return Err(Self::err(
+                        at,
+                        ErrorKind::StackUnderflow,
+                        "unpickling stack underflow",
+                    ));
                 }
                 let class = items.remove(0);
                 let args = judge.tables.tuple(&items, at)?;
@@ -420,7 +481,9 @@ impl<'a> Machine<'a> {
                 }
                 return Ok(None);
             }
-            (O::Ext1 | O::Ext2 | O::Ext4, Arg::Int(code)) => judge.extension(*code, self.extensions)?,
+            (O::Ext1 | O::Ext2 | O::Ext4, Arg::Int(code)) => {
+                judge.extension(*code, self.extensions)?
+            }
             (O::PersId, Arg::Str(span, enc)) => {
                 let pid = self.text_item(&op, span.clone(), *enc, judge)?;
                 judge.persistent_id(pid)?;
@@ -445,7 +508,11 @@ impl<'a> Machine<'a> {
 /// Adds `key, value` pairs to `target`; notes dunder keys of dicts.
 fn set_items(target: Item, items: &[Item], at: usize, judge: &mut Judge) -> Result<()> {
     if items.len() % 2 != 0 {
-        return Err(Machine::err(at, ErrorKind::InvalidOperation, "odd number of items for SETITEMS"));
+        return Err(Machine::err(
+            at,
+            ErrorKind::InvalidOperation,
+            "odd number of items for SETITEMS",
+        ));
     }
     for pair in items.chunks(2) {
         judge.tables.sink(pair[0]);

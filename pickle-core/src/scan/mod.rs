@@ -120,7 +120,6 @@ impl fmt::Display for Safety {
     }
 }
 
-
 /// What a pickle does at one offset, as Python would do it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]

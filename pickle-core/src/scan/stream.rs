@@ -83,7 +83,11 @@ impl Reader<'_> {
     fn read(&self, reading: Reading, judge: &mut Judge) -> Read {
         let mut out = Read::default();
         if self.input.is_empty() {
-            out.error = Some(Error::at(ErrorKind::Truncated, 0, "empty input: no pickle in it"));
+            out.error = Some(Error::at(
+                ErrorKind::Truncated,
+                0,
+                "empty input: no pickle in it",
+            ));
             return out;
         }
         let mut pos = 0;

@@ -52,19 +52,31 @@ pub(super) fn storages(
     keys: &Range<u64>,
     named: &[(String, Arc<Global>)],
 ) -> Result<usize> {
-    let keys: Value = crate::from_slice(&input[keys.start as usize..keys.end as usize])
-        .map_err(|e| bad(pos, format!("the legacy torch format's storage keys cannot be read: {e}")))?;
-    let keys = keys
-        .resolve()
-        .as_slice()
-        .ok_or_else(|| bad(pos, "the legacy torch format's storage keys are not a list".into()))?;
+    let keys: Value =
+        crate::from_slice(&input[keys.start as usize..keys.end as usize]).map_err(|e| {
+            bad(
+                pos,
+                format!("the legacy torch format's storage keys cannot be read: {e}"),
+            )
+        })?;
+    let keys = keys.resolve().as_slice().ok_or_else(|| {
+        bad(
+            pos,
+            "the legacy torch format's storage keys are not a list".into(),
+        )
+    })?;
     for key in keys {
         let key = key.resolve().as_str().unwrap_or_default();
         let size = named
             .iter()
             .find(|(k, _)| k == key)
             .and_then(|(_, storage)| element_size(storage))
-            .ok_or_else(|| bad(pos, format!("storage `{key}` is not named by the pickle's persistent ids")))?;
+            .ok_or_else(|| {
+                bad(
+                    pos,
+                    format!("storage `{key}` is not named by the pickle's persistent ids"),
+                )
+            })?;
         let header = input
             .get(pos..pos + 8)
             .ok_or_else(|| bad(pos, format!("storage `{key}` is missing")))?;
@@ -73,7 +85,12 @@ pub(super) fn storages(
             .checked_mul(size)
             .and_then(|n| n.checked_add(pos as u64 + 8))
             .filter(|&end| end <= input.len() as u64)
-            .ok_or_else(|| bad(pos, format!("storage `{key}` runs past the end of the input")))?;
+            .ok_or_else(|| {
+                bad(
+                    pos,
+                    format!("storage `{key}` runs past the end of the input"),
+                )
+            })?;
         pos = end as usize;
     }
     Ok(pos)

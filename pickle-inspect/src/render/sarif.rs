@@ -9,9 +9,15 @@ use serde_json::{json, Value};
 use crate::report::{Content, FileReport};
 
 const RULES: [(&str, &str); 3] = [
-    ("dangerous", "a known gadget, or a shape no honest pickle has"),
+    (
+        "dangerous",
+        "a known gadget, or a shape no honest pickle has",
+    ),
     ("unknown", "a name that is not on the allowlist"),
-    ("unreadable", "bytes the scan could not read, so cannot vouch for"),
+    (
+        "unreadable",
+        "bytes the scan could not read, so cannot vouch for",
+    ),
 ];
 
 /// Renders reports as a SARIF log.
@@ -22,10 +28,16 @@ pub fn to_sarif(reports: &[FileReport]) -> String {
             let member = part.location[1..].join(" > ");
             let mut push = |rule: &str, message: String, offset: Option<u64>| {
                 let in_member = !member.is_empty();
-                let text = if in_member { format!("{member}: {message}") } else { message };
-                let mut location = json!({ "physicalLocation": { "artifactLocation": { "uri": file.path } } });
+                let text = if in_member {
+                    format!("{member}: {message}")
+                } else {
+                    message
+                };
+                let mut location =
+                    json!({ "physicalLocation": { "artifactLocation": { "uri": file.path } } });
                 if let (Some(offset), false) = (offset, in_member) {
-                    location["physicalLocation"]["region"] = json!({ "byteOffset": offset, "byteLength": 1 });
+                    location["physicalLocation"]["region"] =
+                        json!({ "byteOffset": offset, "byteLength": 1 });
                 }
                 results.push(json!({
                     "ruleId": rule,
@@ -46,7 +58,11 @@ pub fn to_sarif(reports: &[FileReport]) -> String {
                             (Safety::Unknown, _) => "unknown",
                             _ => continue,
                         };
-                        push(rule, format!("{} {}: {}", f.action.label(), f.target, f.reason), Some(f.offset));
+                        push(
+                            rule,
+                            format!("{} {}: {}", f.action.label(), f.target, f.reason),
+                            Some(f.offset),
+                        );
                     }
                 }
             }

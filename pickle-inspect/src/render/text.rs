@@ -26,10 +26,20 @@ fn render_part(out: &mut String, part: &Part) {
             let _ = writeln!(out, "  {place} [{}]: data: {what}", part.format);
         }
         Content::Unreadable(why) => {
-            let _ = writeln!(out, "  {place} [{}]: unreadable: {}", part.format, printable(why));
+            let _ = writeln!(
+                out,
+                "  {place} [{}]: unreadable: {}",
+                part.format,
+                printable(why)
+            );
         }
         Content::Opaque(why) => {
-            let _ = writeln!(out, "  {place} [{}]: unknown: {}", part.format, printable(why));
+            let _ = writeln!(
+                out,
+                "  {place} [{}]: unknown: {}",
+                part.format,
+                printable(why)
+            );
         }
         Content::Pickles(report) => {
             let _ = writeln!(

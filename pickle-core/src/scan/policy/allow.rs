@@ -208,13 +208,55 @@ const TORCH: &[&str] = &[
 /// torch's dtypes, layouts, memory formats and quantization schemes,
 /// pickled by name (`torch.float32`).
 const TORCH_CONSTANTS: &[&str] = &[
-    "bfloat16", "bool", "cdouble", "cfloat", "chalf", "complex128", "complex32", "complex64",
-    "double", "float", "float16", "float32", "float64", "float8_e4m3fn", "float8_e4m3fnuz",
-    "float8_e5m2", "float8_e5m2fnuz", "half", "int", "int16", "int32", "int64", "int8", "long",
-    "qint32", "qint8", "quint2x4", "quint4x2", "quint8", "short", "uint16", "uint32", "uint64",
-    "uint8", "strided", "sparse_coo", "sparse_csr", "sparse_csc", "sparse_bsr", "sparse_bsc",
-    "_mkldnn", "contiguous_format", "channels_last", "channels_last_3d", "preserve_format",
-    "per_tensor_affine", "per_channel_affine", "per_tensor_symmetric", "per_channel_symmetric",
+    "bfloat16",
+    "bool",
+    "cdouble",
+    "cfloat",
+    "chalf",
+    "complex128",
+    "complex32",
+    "complex64",
+    "double",
+    "float",
+    "float16",
+    "float32",
+    "float64",
+    "float8_e4m3fn",
+    "float8_e4m3fnuz",
+    "float8_e5m2",
+    "float8_e5m2fnuz",
+    "half",
+    "int",
+    "int16",
+    "int32",
+    "int64",
+    "int8",
+    "long",
+    "qint32",
+    "qint8",
+    "quint2x4",
+    "quint4x2",
+    "quint8",
+    "short",
+    "uint16",
+    "uint32",
+    "uint64",
+    "uint8",
+    "strided",
+    "sparse_coo",
+    "sparse_csr",
+    "sparse_csc",
+    "sparse_bsr",
+    "sparse_bsc",
+    "_mkldnn",
+    "contiguous_format",
+    "channels_last",
+    "channels_last_3d",
+    "preserve_format",
+    "per_tensor_affine",
+    "per_channel_affine",
+    "per_tensor_symmetric",
+    "per_channel_symmetric",
     "per_channel_affine_float_qparams",
 ];
 
@@ -308,7 +350,10 @@ pub(super) fn judge(profiles: &[Profile], module: &str, name: &str, use_: Use) -
         (None, _) if module == "builtins" => {
             "a built-in not known to be harmless (it may call what it is given)".to_owned()
         }
-        (None, _) => "not on the scanner's lists: what importing and calling it does is up to its module".to_owned(),
+        (None, _) => {
+            "not on the scanner's lists: what importing and calling it does is up to its module"
+                .to_owned()
+        }
     };
     class(Safety::Unknown, reason)
 }

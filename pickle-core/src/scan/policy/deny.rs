@@ -11,7 +11,8 @@ const FILES: &str = "reads, writes or deletes files";
 const NETWORK: &str = "reaches the network";
 const IMPORTS: &str = "imports or loads code";
 const PICKLES: &str = "loads another pickle or model file, which this scan does not see";
-const INTERPRETER: &str = "reaches into the interpreter or process (modules, memory, signals, threads)";
+const INTERPRETER: &str =
+    "reaches into the interpreter or process (modules, memory, signals, threads)";
 const ATTRIBUTES: &str = "reaches any attribute of any object, the way to every other gadget";
 
 /// Modules every name of which is dangerous, with their submodules.

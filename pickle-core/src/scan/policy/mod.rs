@@ -1,36 +1,5 @@
 //! What a scan accepts: one policy, shared by `pickle-inspect scan` and
-//! [`Scanner`](super::Scanner).
-//!
-//! A name is judged in this order:
-//!
-//! 1. names the user allowed exactly ([`Policy::allow`]) are safe;
-//! 2. the denylist: known gadgets, each with the reason it is one
-//!    (modules that run code or commands, reach files, processes or the
-//!    network, load other pickles; functions that evaluate code or reach any
-//!    attribute; dunder attributes; modules reached through another
-//!    module's attribute, as `random._os`) is dangerous;
-//! 3. modules the user allowed ([`Policy::allow_module`]) are safe;
-//! 4. the allowlist of the [`Profile`]s in force: built-in data types and
-//!    the standard library's value types always, and, per profile, numpy's
-//!    array, dtype and scalar reconstruction, torch's storage and tensor
-//!    rebuild functions, pandas' and scikit-learn's classes, which a pickle
-//!    instantiates (by `NEWOBJ`, `copyreg._reconstructor` or a call of the
-//!    class) and then sets the state of (`BUILD`);
-//! 5. anything else is [`Safety::Unknown`], which fails the default gate:
-//!    harmless or not, only the code behind the name can tell.
-//!
-//! ```
-//! use pickle_core::scan::{Policy, Profile, Safety, Scanner};
-//!
-//! // pickle.dumps(shop.Order()) for a class `Order` of module `shop`
-//! let data = b"\x80\x04\x95\x16\x00\x00\x00\x00\x00\x00\x00\x8c\x04shop\x94\x8c\x05Order\x94\x93\x94)\x81\x94.";
-//! assert_eq!(pickle_core::scan(data).verdict(), Safety::Unknown);
-//! let policy = Policy::new().allow("shop.Order");
-//! assert_eq!(Scanner::new().policy(&policy).scan(data).verdict(), Safety::Safe);
-//! // Only plain data and the standard library's value types:
-//! let strict = Policy::with_profiles(&[Profile::Data]);
-//! assert_eq!(strict.judge_name("numpy", "dtype"), Safety::Unknown);
-//! ```
+//! [`Scanner`](super::Scanner); the rules are on [`Policy`].
 
 mod allow;
 mod deny;
@@ -130,8 +99,39 @@ impl fmt::Display for Profile {
     }
 }
 
-/// The allowlist, denylist and structural rules a scan judges names by;
-/// see the [module documentation](self).
+/// What a scan accepts: the allowlist, the denylist and the user's
+/// additions, shared by `pickle-inspect scan` and [`Scanner`](super::Scanner).
+///
+/// A name is judged in this order:
+///
+/// 1. names the user allowed exactly ([`Policy::allow`]) are safe;
+/// 2. the denylist: known gadgets, each with the reason it is one
+///    (modules that run code or commands, reach files, processes or the
+///    network, load other pickles; functions that evaluate code or reach any
+///    attribute; dunder attributes; modules reached through another
+///    module's attribute, as `random._os`) is dangerous;
+/// 3. modules the user allowed ([`Policy::allow_module`]) are safe;
+/// 4. the allowlist of the [`Profile`]s in force: built-in data types and
+///    the standard library's value types always, and, per profile, numpy's
+///    array, dtype and scalar reconstruction, torch's storage and tensor
+///    rebuild functions, pandas' and scikit-learn's classes, which a pickle
+///    instantiates (by `NEWOBJ`, `copyreg._reconstructor` or a call of the
+///    class) and then sets the state of (`BUILD`);
+/// 5. anything else is [`Safety::Unknown`], which fails the default gate:
+///    harmless or not, only the code behind the name can tell.
+///
+/// ```
+/// use pickle_core::scan::{Policy, Profile, Safety, Scanner};
+///
+/// // pickle.dumps(shop.Order()) for a class `Order` of module `shop`
+/// let data = b"\x80\x04\x95\x15\x00\x00\x00\x00\x00\x00\x00\x8c\x04shop\x94\x8c\x05Order\x94\x93\x94)\x81\x94.";
+/// assert_eq!(pickle_core::scan(data).verdict(), Safety::Unknown);
+/// let policy = Policy::new().allow("shop.Order");
+/// assert_eq!(Scanner::new().policy(&policy).scan(data).verdict(), Safety::Safe);
+/// // Only plain data and the standard library's value types:
+/// let strict = Policy::with_profiles(&[Profile::Data]);
+/// assert_eq!(strict.judge_name("numpy", "dtype"), Safety::Unknown);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Policy {
     profiles: Vec<Profile>,
@@ -182,7 +182,8 @@ impl Policy {
     /// Accepts every name in module `module` and its submodules, except
     /// those the denylist names.
     pub fn allow_module(mut self, module: &str) -> Policy {
-        self.allowed_modules.push(module.trim_end_matches('.').to_owned());
+        self.allowed_modules
+            .push(module.trim_end_matches('.').to_owned());
         self
     }
 
@@ -204,7 +205,7 @@ impl Policy {
         // fooled at protocol 3 and above either.
         let (module, name) = crate::compat::to_python3(module, name).unwrap_or((module, name));
         let full = format!("{module}.{name}");
-        if self.allowed.iter().any(|a| *a == full) {
+        if self.allowed.contains(&full) {
             return class(Safety::Safe, "allowed by the user");
         }
         if let Some(reason) = deny::reason(module, name) {
@@ -237,11 +238,16 @@ mod tests {
     fn order_of_rules() {
         assert_eq!(judge("builtins", "set", Use::Call), Safety::Data);
         assert_eq!(judge("collections", "OrderedDict", Use::Call), Safety::Safe);
-        assert_eq!(judge("shop.models", "Order", Use::Instantiate), Safety::Unknown);
+        assert_eq!(
+            judge("shop.models", "Order", Use::Instantiate),
+            Safety::Unknown
+        );
         assert_eq!(judge("os", "system", Use::Import), Safety::Dangerous);
         assert_eq!(judge("random", "_os", Use::Import), Safety::Dangerous);
         assert_eq!(judge("__builtin__", "eval", Use::Call), Safety::Dangerous);
-        let p = Policy::new().allow("shop.models.Order").allow_module("acme");
+        let p = Policy::new()
+            .allow("shop.models.Order")
+            .allow_module("acme");
         let j = |m: &str, n: &str| p.judge(&Global::new(m, n), Use::Call).safety;
         assert_eq!(j("shop.models", "Order"), Safety::Safe);
         assert_eq!(j("shop.models", "Other"), Safety::Unknown);
@@ -249,9 +255,15 @@ mod tests {
         assert_eq!(j("acmecorp", "x"), Safety::Unknown);
         // A module allowed wholesale does not lift the denylist.
         let p = Policy::new().allow_module("os");
-        assert_eq!(p.judge(&Global::new("os", "system"), Use::Call).safety, Safety::Dangerous);
+        assert_eq!(
+            p.judge(&Global::new("os", "system"), Use::Call).safety,
+            Safety::Dangerous
+        );
         let p = Policy::new().allow("os.system");
-        assert_eq!(p.judge(&Global::new("os", "system"), Use::Call).safety, Safety::Safe);
+        assert_eq!(
+            p.judge(&Global::new("os", "system"), Use::Call).safety,
+            Safety::Safe
+        );
     }
 
     #[test]
@@ -260,10 +272,19 @@ mod tests {
         assert_eq!(data.judge_name("numpy", "dtype"), Safety::Unknown);
         assert_eq!(data.judge_name("datetime", "datetime"), Safety::Safe);
         let torch = Policy::with_profiles(&[Profile::Torch]);
-        assert_eq!(torch.profiles(), &[Profile::Data, Profile::Numpy, Profile::Torch]);
-        assert_eq!(torch.judge_name("torch._utils", "_rebuild_tensor_v2"), Safety::Safe);
+        assert_eq!(
+            torch.profiles(),
+            &[Profile::Data, Profile::Numpy, Profile::Torch]
+        );
+        assert_eq!(
+            torch.judge_name("torch._utils", "_rebuild_tensor_v2"),
+            Safety::Safe
+        );
         assert_eq!(torch.judge_name("numpy", "dtype"), Safety::Safe);
-        assert_eq!(torch.judge_name("pandas.core.frame", "DataFrame"), Safety::Unknown);
+        assert_eq!(
+            torch.judge_name("pandas.core.frame", "DataFrame"),
+            Safety::Unknown
+        );
         assert_eq!(Profile::from_name("torch"), Some(Profile::Torch));
     }
 }
