@@ -580,6 +580,8 @@ fn scan_is_bounded_on_hostile_input() {
         drop(report);
     }
     let report = pickle_core::scan(&inputs[3]);
-    assert_eq!(report.findings.len(), 100_001);
+    // One import and one call, made 100 000 times.
+    let counts: Vec<u64> = report.findings.iter().map(|f| f.count).collect();
+    assert_eq!(counts, [1, 100_000]);
     assert_eq!(report.verdict(), pickle_core::scan::Safety::Unknown);
 }

@@ -4,5 +4,8 @@ import pickle
 import sys
 
 n = int(sys.argv[1])
-records = [{"id": i, "name": f"user{i}", "score": i * 0.5, "tags": ["a", f"t{i % 100}"], "ref": (i, str(i))} for i in range(n)]
+records = [
+    {"id": i, "name": f"user{i}", "score": i * 0.5, "tags": ["a", f"t{i % 100}"], "active": i % 2 == 0, "ref": (i, str(i))}
+    for i in range(n)
+]
 sys.stdout.buffer.write(pickle.dumps(records, protocol=4))

@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use super::findings::{Findings, Verdict};
 use super::item::{Item, NameId, Tables, NO_NAME};
 use super::policy::{Policy, Use};
 use super::source::{text_at, text_span_at, Enc};
@@ -27,39 +28,70 @@ pub(super) enum After {
     JoblibArray,
 }
 
-/// A judgement: how safe, why, and of what.
-#[derive(Clone)]
-struct Verdict {
-    safety: Safety,
-    reason: Cow<'static, str>,
-    target: Arc<str>,
-    global: Option<Arc<Global>>,
+/// How a name is seen in a finding: a use the policy judges, and what the
+/// finding says of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum View {
+    Import,
+    Call,
+    Instantiate,
+    Build,
+    /// `builtins.getattr` imported: settled at the end of the stream.
+    GetattrImport,
+    /// The attribute a `getattr` call reaches.
+    Reach,
+    /// A `BUILD` on the global itself.
+    BuildOnGlobal,
+    /// A `BUILD` whose state sets a dunder attribute.
+    BuildDunder,
+    /// The storage class of a torch storage's persistent id.
+    Storage,
 }
 
-type Key = (
-    u64,
-    Action,
-    Option<Opcode>,
-    Safety,
-    Arc<str>,
-    Cow<'static, str>,
-);
+impl View {
+    fn use_(self) -> Use {
+        match self {
+            View::Call => Use::Call,
+            View::Instantiate => Use::Instantiate,
+            View::Build | View::BuildDunder => Use::Build,
+            _ => Use::Import,
+        }
+    }
+
+    fn describe(self, name: &str) -> Arc<str> {
+        match self {
+            View::Build | View::BuildOnGlobal | View::BuildDunder => {
+                format!("state of {name}").into()
+            }
+            View::Reach => format!("builtins.getattr -> {name}").into(),
+            View::Storage => format!("torch storage of {name}").into(),
+            _ => name.into(),
+        }
+    }
+
+    /// What this view says whatever the policy says.
+    fn overrides(self) -> Option<(Safety, &'static str)> {
+        match self {
+            View::GetattrImport => Some((Safety::Data, "used only to name attributes the scan resolves")),
+            View::BuildOnGlobal => Some((Safety::Dangerous, "BUILD on a global sets attributes of a module or class: it can replace a function that later loads call (`torch._utils._rebuild_tensor` with `eval`)")),
+            View::BuildDunder => Some((Safety::Dangerous, "the state sets a dunder attribute (`__setstate__`, `__class__`, ...), which changes what Python does with the object")),
+            _ => None,
+        }
+    }
+}
 
 pub(super) struct Judge<'a> {
     pub(super) tables: Tables,
     policy: &'a Policy,
     input: &'a [u8],
-    verdicts: HashMap<(NameId, Use), (Safety, Cow<'static, str>)>,
-    pub(super) findings: Vec<Finding>,
-    index: HashMap<Key, usize>,
+    /// The verdicts on each name in each view, made once.
+    named: HashMap<(NameId, View), Verdict>,
+    pub(super) findings: Findings,
     /// Import findings of `getattr`, settled when the stream ends.
     getattr_imports: Vec<(usize, NameId)>,
-    /// The pickle being read (its first byte) and the current opcode.
-    pub(super) pickle: u64,
+    /// The current opcode.
     at: usize,
     opcode: Option<Opcode>,
-    /// A note added to every reason (which reading of the frames).
-    pub(super) note: Option<&'static str>,
     /// Torch storages named by persistent ids: key and storage type.
     pub(super) storages: Vec<(String, Arc<Global>)>,
 }
@@ -70,14 +102,11 @@ impl<'a> Judge<'a> {
             tables: Tables::new(budget),
             policy,
             input,
-            verdicts: HashMap::new(),
-            findings: Vec::new(),
-            index: HashMap::new(),
+            named: HashMap::new(),
+            findings: Findings::default(),
             getattr_imports: Vec::new(),
-            pickle: 0,
             at: 0,
             opcode: None,
-            note: None,
             storages: Vec::new(),
         }
     }
@@ -89,46 +118,7 @@ impl<'a> Judge<'a> {
 
     /// Records a finding at the current opcode (or adds one to its count).
     fn record(&mut self, action: Action, v: Verdict) -> usize {
-        self.record_at(self.at as u64, self.opcode, action, v)
-    }
-
-    fn record_at(
-        &mut self,
-        offset: u64,
-        opcode: Option<Opcode>,
-        action: Action,
-        v: Verdict,
-    ) -> usize {
-        let reason = match self.note {
-            Some(note) => Cow::Owned(format!("{} ({note})", v.reason)),
-            None => v.reason,
-        };
-        let key = (
-            self.pickle,
-            action,
-            opcode,
-            v.safety,
-            v.target.clone(),
-            reason.clone(),
-        );
-        if let Some(&i) = self.index.get(&key) {
-            self.findings[i].count += 1;
-            return i;
-        }
-        let i = self.findings.len();
-        self.findings.push(Finding {
-            offset,
-            pickle: self.pickle,
-            opcode,
-            action,
-            target: v.target,
-            global: v.global,
-            safety: v.safety,
-            reason,
-            count: 1,
-        });
-        self.index.insert(key, i);
-        i
+        self.findings.record(self.at as u64, self.opcode, action, v)
     }
 
     /// A finding not tied to an opcode: what is at `offset` cannot be read,
@@ -141,54 +131,52 @@ impl<'a> Judge<'a> {
         target: &str,
         reason: String,
     ) {
-        self.record_at(
-            offset,
-            None,
-            action,
-            Verdict {
-                safety,
-                reason: Cow::Owned(reason),
-                target: target.into(),
-                global: None,
-            },
-        );
-    }
-
-    fn unnamed(safety: Safety, target: &'static str, reason: &'static str) -> Verdict {
-        Verdict {
+        let v = Verdict {
             safety,
-            reason: Cow::Borrowed(reason),
+            reason: reason.into(),
             target: target.into(),
             global: None,
-        }
+        };
+        self.findings.record(offset, None, action, v);
     }
 
-    /// The policy's judgement of name `id` used as `use_`.
-    fn of(&mut self, id: NameId, use_: Use) -> Verdict {
-        let name = &self.tables.names[id as usize];
-        let (target, global) = (name.text.clone(), name.global.clone());
-        let (safety, reason) = self
-            .verdicts
-            .entry((id, use_))
-            .or_insert_with(|| {
-                if name.text.len() > MAX_NAME + 1 {
-                    return (
-                        Safety::Dangerous,
-                        Cow::Borrowed(
-                            "a name longer than any real module or class has hides what it reaches",
-                        ),
-                    );
-                }
-                let class = self.policy.judge(&global, use_);
-                (class.safety, class.reason)
-            })
-            .clone();
-        Verdict {
-            safety,
-            reason,
-            target,
-            global: Some(global),
+    fn unnamed(&mut self, safety: Safety, target: &'static str, reason: &'static str) -> Verdict {
+        self.findings.fixed(safety, target, reason)
+    }
+
+    /// The policy's judgement of name `id` seen as `view`, made once.
+    fn of(&mut self, id: NameId, view: View) -> Verdict {
+        if let Some(v) = self.named.get(&(id, view)) {
+            return v.clone();
         }
+        let name = &self.tables.names[id as usize];
+        let (safety, reason) = if let Some((safety, reason)) = view.overrides() {
+            (safety, Cow::Borrowed(reason))
+        } else if name.text.len() > MAX_NAME + 1 {
+            (
+                Safety::Dangerous,
+                Cow::Borrowed(
+                    "a name longer than any real module or class has hides what it reaches",
+                ),
+            )
+        } else {
+            let class = self.policy.judge(&name.global, view.use_());
+            match (view, class.safety) {
+                (View::Storage, Safety::Data | Safety::Safe) => (
+                    class.safety,
+                    Cow::Borrowed("a tensor's storage, which `torch.load` reads from the file"),
+                ),
+                _ => (class.safety, class.reason),
+            }
+        };
+        let v = Verdict {
+            safety,
+            reason: reason.into(),
+            target: view.describe(&name.text),
+            global: Some(name.global.clone()),
+        };
+        self.named.insert((id, view), v.clone());
+        v
     }
 
     fn py3(&self, id: NameId) -> (&str, &str) {
@@ -201,7 +189,7 @@ impl<'a> Judge<'a> {
     }
 
     pub(super) fn buffer(&mut self) {
-        let v = Self::unnamed(
+        let v = self.unnamed(
             Safety::Data,
             "out-of-band buffer",
             "bytes the loader supplies",
@@ -211,16 +199,12 @@ impl<'a> Judge<'a> {
 
     pub(super) fn import(&mut self, module: &str, name: &str) -> Result<Item> {
         let id = self.tables.intern(module, name, self.at)?;
-        let v = self.of(id, Use::Import);
         if self.tables.names[id as usize].getattr {
-            let v = Verdict {
-                safety: Safety::Data,
-                reason: Cow::Borrowed("used only to name attributes the scan resolves"),
-                ..v
-            };
+            let v = self.of(id, View::GetattrImport);
             let i = self.record(Action::Import, v);
             self.getattr_imports.push((i, id));
         } else {
+            let v = self.of(id, View::Import);
             self.record(Action::Import, v);
         }
         Ok(Item::Global(id))
@@ -268,13 +252,13 @@ impl<'a> Judge<'a> {
             )
         };
         let v = if computed(module) || computed(name) {
-            Self::unnamed(
+            self.unnamed(
                 Safety::Dangerous,
                 "a name computed at load time",
                 "STACK_GLOBAL imports a name that an earlier call returned (`_codecs.encode('flfgrz', 'rot13')`): the pickle hides what it imports",
             )
         } else if module == Item::LongText || name == Item::LongText {
-            Self::unnamed(
+            self.unnamed(
                 Safety::Dangerous,
                 "a name longer than any real module or class has",
                 "a name this long hides what it reaches",
@@ -301,7 +285,7 @@ impl<'a> Judge<'a> {
         }
         let v = Verdict {
             safety: Safety::Dangerous,
-            reason: Cow::Borrowed("the loading process's `copyreg` registry decides which global this imports; the pickle hides the name"),
+            reason: "the loading process's `copyreg` registry decides which global this imports; the pickle hides the name".into(),
             target: format!("extension code {code}").into(),
             global: None,
         };
@@ -319,7 +303,7 @@ impl<'a> Judge<'a> {
         if self.tables.names[id as usize].getattr {
             return self.getattr(args);
         }
-        let v = self.of(id, Use::Call);
+        let v = self.of(id, View::Call);
         self.record(Action::Call, v);
         let first = self
             .tables
@@ -360,7 +344,7 @@ impl<'a> Judge<'a> {
     fn call_target(&mut self, f: Item) {
         match f {
             Item::Global(g) => {
-                let v = self.of(g, Use::Call);
+                let v = self.of(g, View::Call);
                 self.record(Action::Call, v);
             }
             other => {
@@ -371,17 +355,17 @@ impl<'a> Judge<'a> {
 
     fn call_of_non_global(&mut self, callable: Item) -> Item {
         let v = match callable {
-            Item::Persistent(_) => Self::unnamed(
+            Item::Persistent(_) => self.unnamed(
                 Safety::Unknown,
                 "a persistent object",
                 "the loader's `persistent_load` decides what is called",
             ),
-            Item::Extension => Self::unnamed(
+            Item::Extension => self.unnamed(
                 Safety::Dangerous,
                 "a global behind an extension code",
                 "the loading process's `copyreg` registry decides what is called",
             ),
-            _ => Self::unnamed(
+            _ => self.unnamed(
                 Safety::Dangerous,
                 "the result of an earlier call",
                 "calls what another call returned, which the scan cannot name",
@@ -401,7 +385,7 @@ impl<'a> Judge<'a> {
         match class {
             Item::Global(id) => {
                 self.tables.sink(class);
-                let v = self.of(id, Use::Instantiate);
+                let v = self.of(id, View::Instantiate);
                 self.record(Action::Call, v);
                 Item::Object(id)
             }
@@ -423,16 +407,27 @@ impl<'a> Judge<'a> {
         };
         let attr = items.get(1).and_then(|&a| self.text(a));
         if let (Some(parent), Some(attr)) = (parent, attr) {
+            // A chain of getattrs names ever longer names: past any real one,
+            // it is no name (and copying it again at each step would cost
+            // the square of the chain).
+            if self.tables.names[parent as usize].text.len() + attr.len() >= MAX_NAME {
+                let v = self.unnamed(
+                    Safety::Dangerous,
+                    "builtins.getattr",
+                    "reaches a name longer than any real module or class has",
+                );
+                self.record(Action::Call, v);
+                return Ok(Item::Object(NO_NAME));
+            }
             let global = self.tables.names[parent as usize].global.clone();
             let module = global.module.to_string_lossy();
             let name = format!("{}.{attr}", global.name.to_string_lossy());
             let reached = self.tables.intern(&module, &name, self.at)?;
-            let mut v = self.of(reached, Use::Import);
-            v.target = format!("builtins.getattr -> {}", v.target).into();
+            let v = self.of(reached, View::Reach);
             self.record(Action::Call, v);
             return Ok(Item::Global(reached));
         }
-        let v = Self::unnamed(
+        let v = self.unnamed(
             Safety::Dangerous,
             "builtins.getattr",
             "reaches an attribute of an object the scan cannot name",
@@ -444,48 +439,37 @@ impl<'a> Judge<'a> {
     /// A `BUILD` of `state` on `target`.
     pub(super) fn build(&mut self, target: Item, state: Item) -> Result<Option<After>> {
         self.tables.sink(state);
-        let mut v = match target {
-            Item::Global(id) => {
-                let text = self.tables.names[id as usize].text.clone();
-                Verdict {
-                    safety: Safety::Dangerous,
-                    reason: Cow::Borrowed("BUILD on a global sets attributes of a module or class: it can replace a function that later loads call (`torch._utils._rebuild_tensor` with `eval`)"),
-                    target: format!("state of {text}").into(),
-                    global: Some(self.tables.names[id as usize].global.clone()),
-                }
-            }
-            Item::Object(NO_NAME) => Self::unnamed(
+        let dunder = self.sets_dunder(state);
+        let v = match target {
+            Item::Global(id) => self.of(id, View::BuildOnGlobal),
+            Item::Object(id) if id != NO_NAME && dunder => self.of(id, View::BuildDunder),
+            Item::Object(id) if id != NO_NAME => self.of(id, View::Build),
+            _ if dunder => self.unnamed(
+                Safety::Dangerous,
+                "state of an object",
+                "the state sets a dunder attribute (`__setstate__`, `__class__`, ...), which changes what Python does with the object",
+            ),
+            Item::Object(_) => self.unnamed(
                 Safety::Unknown,
                 "state of an object the scan cannot name",
                 "its `__setstate__`, if any, is unknown",
             ),
-            Item::Object(id) => {
-                let v = self.of(id, Use::Build);
-                Verdict {
-                    target: format!("state of {}", v.target).into(),
-                    ..v
-                }
-            }
-            Item::Persistent(_) => Self::unnamed(
+            Item::Persistent(_) => self.unnamed(
                 Safety::Unknown,
                 "state of a persistent object",
                 "the loader's `persistent_load` decides what the object is",
             ),
-            Item::Extension => Self::unnamed(
+            Item::Extension => self.unnamed(
                 Safety::Dangerous,
                 "state of a global behind an extension code",
                 "the loading process's `copyreg` registry decides what the object is",
             ),
-            _ => Self::unnamed(
+            _ => self.unnamed(
                 Safety::Data,
                 "state of plain data",
                 "Python refuses to set the state of a built-in container",
             ),
         };
-        if self.sets_dunder(state) {
-            v.safety = Safety::Dangerous;
-            v.reason = Cow::Borrowed("the state sets a dunder attribute (`__setstate__`, `__class__`, ...), which changes what Python does with the object");
-        }
         self.record(Action::Build, v);
         if let Item::Object(id) = target {
             if id != NO_NAME && self.py3(id) == ("joblib.numpy_pickle", "NumpyArrayWrapper") {
@@ -513,7 +497,7 @@ impl<'a> Judge<'a> {
         }
         let v = Verdict {
             safety: Safety::Unknown,
-            reason: Cow::Borrowed("the loader's `persistent_load` decides what this becomes"),
+            reason: "the loader's `persistent_load` decides what this becomes".into(),
             target: format!("persistent id {}", self.describe(pid)).into(),
             global: None,
         };
@@ -563,30 +547,23 @@ impl<'a> Judge<'a> {
         }
         let key = self.text(key)?;
         self.text(location)?;
-        let v = self.of(kind, Use::Import);
+        let v = self.of(kind, View::Storage);
         self.storages
             .push((key, self.tables.names[kind as usize].global.clone()));
-        Some(Verdict {
-            target: format!("torch storage of {}", v.target).into(),
-            reason: if v.safety <= Safety::Safe {
-                Cow::Borrowed("a tensor's storage, which `torch.load` reads from the file")
-            } else {
-                v.reason
-            },
-            ..v
-        })
+        Some(v)
     }
 
     /// Settles the `getattr` imports: dangerous where one escaped.
     pub(super) fn finish(mut self) -> (Vec<Finding>, Vec<(String, Arc<Global>)>) {
         for &(i, id) in &self.getattr_imports {
             if self.tables.names[id as usize].escaped {
-                let f = &mut self.findings[i];
+                let f = &mut self.findings.list[i];
                 f.safety = Safety::Dangerous;
                 f.reason = Cow::Borrowed("`getattr` stored or passed on: whoever holds it can reach any attribute of anything");
             }
         }
-        self.findings.sort_by_key(|f| f.offset);
-        (self.findings, self.storages)
+        let mut findings = self.findings.list;
+        findings.sort_by_key(|f| f.offset);
+        (findings, self.storages)
     }
 }

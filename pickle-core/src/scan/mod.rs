@@ -54,6 +54,7 @@
 //! assert_eq!(report.pickles.len(), 2);
 //! ```
 
+mod findings;
 mod item;
 mod joblib;
 mod judge;

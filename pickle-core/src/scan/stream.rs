@@ -38,14 +38,14 @@ pub(super) fn scan(
             "an opcode across the end of a FRAME",
             "`pickle.loads` reads on across the frame's end, `pickle.load` of an unbuffered file reads the bytes after the frame instead: the two run different opcodes, which no pickler writes".to_owned(),
         );
-        judge.note = Some("as `pickle.load` reads an unbuffered file or `io.BytesIO`");
+        judge.findings.note = Some("as `pickle.load` reads an unbuffered file or `io.BytesIO`");
         // Where this reading fails, Python's load fails too: nothing more runs.
         reader.read(Reading::FrameCut, &mut judge);
-        judge.note = None;
+        judge.findings.note = None;
     }
     if let Some(e) = &contiguous.error {
         let offset = e.offset().unwrap_or(0);
-        judge.pickle = contiguous.pickles.last().map_or(0, |p| p.start);
+        judge.findings.pickle = contiguous.pickles.last().map_or(0, |p| p.start);
         judge.record_stream(
             offset,
             Action::Unreadable,
@@ -125,8 +125,8 @@ impl Reader<'_> {
         out: &mut Read,
         depth: usize,
     ) -> Result<usize, (Error, usize)> {
-        let outer = judge.pickle;
-        judge.pickle = start as u64;
+        let outer = judge.findings.pickle;
+        judge.findings.pickle = start as u64;
         let mut machine = Machine::new(self.input, start, reading, self.limits, self.extensions);
         // The bytes of joblib arrays inside this pickle.
         let mut splices: Vec<Range<usize>> = Vec::new();
@@ -154,7 +154,7 @@ impl Reader<'_> {
                     match end {
                         Ok(end) => {
                             splices.push(at..end);
-                            judge.pickle = start as u64;
+                            judge.findings.pickle = start as u64;
                             machine.src.jump(end);
                         }
                         Err(e) => break Err((e, at)),
@@ -166,7 +166,7 @@ impl Reader<'_> {
         if out.pickles.is_empty() && depth == 0 {
             out.protocol = machine.proto;
         }
-        judge.pickle = outer;
+        judge.findings.pickle = outer;
         result
     }
 }
