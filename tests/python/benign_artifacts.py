@@ -161,6 +161,8 @@ def main(out):
             write(f"torch_{name}{ext}", T.save(obj))
         write(f"torch_{name}_p4.pt", T.save(obj, protocol=4))
         write(f"torch_{name}_other_prefix.pt", T.save(obj, prefix="my_model"))
+        write(f"torch_{name}_bad_crc.pt", T.corrupt(T.save(obj), bad_crc=True))
+        write(f"torch_{name}_flag_encrypted.pt", T.corrupt(T.save(obj), flag=0x01))
         write(f"torch_{name}_legacy.pt", T.save_legacy(obj))
         write(f"torch_{name}_legacy_p4.bin", T.save_legacy(obj, protocol=4))
     print(n[0], "benign artifacts", file=sys.stderr)

@@ -282,19 +282,7 @@ def torch_zip(data_pkl, prefix="archive", crc_ok=True, flag=0, extra=None):
         z.writestr(f"{prefix}/version", "3\n")
         for name, data in (extra or {}).items():
             z.writestr(name, data)
-    raw = bytearray(out.getvalue())
-    if not crc_ok:
-        # The CRC of the first member, in its local header and the directory.
-        crc = struct.pack("<I", zlib.crc32(data_pkl))
-        bad = struct.pack("<I", zlib.crc32(data_pkl) ^ 0xFFFF)
-        raw = bytearray(bytes(raw).replace(crc, bad))
-    if flag:
-        raw[6] |= flag
-        cd = bytes(raw).rfind(b"PK\x01\x02")
-        while cd >= 0:
-            raw[cd + 8] |= flag
-            cd = bytes(raw).rfind(b"PK\x01\x02", 0, cd)
-    return bytes(raw)
+    return torch_format.corrupt(out.getvalue(), bad_crc=not crc_ok, flag=flag)
 
 
 def npy_object(payload):

@@ -147,6 +147,25 @@ def save(obj, prefix="archive", protocol=2, name_data="data.pkl"):
     return out.getvalue()
 
 
+def corrupt(archive, bad_crc=False, flag=0):
+    """`archive` as variants PyTorch still loads: the first member's CRC
+    wrong, or general-purpose `flag` bits set (in the local header and the
+    central directory)."""
+    raw = bytearray(archive)
+    if bad_crc:
+        # The CRC sits at byte 14 of the local header and 16 of the entry.
+        raw[14] ^= 0xFF
+        cd = raw.find(b"PK\x01\x02")
+        raw[cd + 16] ^= 0xFF
+    if flag:
+        raw[6] |= flag
+        cd = raw.find(b"PK\x01\x02")
+        while cd >= 0:
+            raw[cd + 8] |= flag
+            cd = raw.find(b"PK\x01\x02", cd + 4)
+    return bytes(raw)
+
+
 def save_legacy(obj, protocol=2):
     """The bytes `torch.save(obj, f, _use_new_zipfile_serialization=False)` writes."""
     sys_info = {"protocol_version": PROTOCOL_VERSION, "little_endian": True, "type_sizes": {"short": 2, "int": 4, "long": 4}}
