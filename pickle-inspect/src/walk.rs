@@ -2,6 +2,7 @@
 //! stable order), files are scanned on several threads, and reports come
 //! back in the order of the files.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -9,42 +10,63 @@ use std::sync::Mutex;
 use crate::{scan_file, FileReport, Options};
 
 /// The files under `paths`: files as given, directories walked
-/// recursively (symbolic links are not followed), each directory's entries
-/// sorted. Errors are returned with the path they occurred at.
+/// recursively, each directory's entries sorted. Symbolic links are
+/// followed, as a loader follows them; a directory is walked once however
+/// many links lead to it. Errors are returned with the path they occurred
+/// at.
 pub fn files(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<(PathBuf, std::io::Error)>) {
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
+    let mut walk = Walk::default();
     for path in paths {
-        walk(path, &mut out, &mut errors);
+        walk.visit(path);
     }
-    (out, errors)
+    (walk.out, walk.errors)
 }
 
-fn walk(path: &Path, out: &mut Vec<PathBuf>, errors: &mut Vec<(PathBuf, std::io::Error)>) {
-    let meta = match std::fs::symlink_metadata(path) {
-        Ok(m) => m,
-        Err(e) => {
-            errors.push((path.to_owned(), e));
+#[derive(Default)]
+struct Walk {
+    out: Vec<PathBuf>,
+    errors: Vec<(PathBuf, std::io::Error)>,
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk {
+    fn visit(&mut self, path: &Path) {
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                self.errors.push((path.to_owned(), e));
+                return;
+            }
+        };
+        if !meta.is_dir() {
+            if meta.is_file() {
+                self.out.push(path.to_owned());
+            }
             return;
         }
-    };
-    if !meta.is_dir() {
-        if meta.is_file() {
-            out.push(path.to_owned());
+        match std::fs::canonicalize(path) {
+            Ok(real) => {
+                if !self.seen.insert(real) {
+                    return;
+                }
+            }
+            Err(e) => {
+                self.errors.push((path.to_owned(), e));
+                return;
+            }
         }
-        return;
-    }
-    let entries = match std::fs::read_dir(path) {
-        Ok(e) => e,
-        Err(e) => {
-            errors.push((path.to_owned(), e));
-            return;
+        let entries = match std::fs::read_dir(path) {
+            Ok(e) => e,
+            Err(e) => {
+                self.errors.push((path.to_owned(), e));
+                return;
+            }
+        };
+        let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        children.sort();
+        for child in children {
+            self.visit(&child);
         }
-    };
-    let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    children.sort();
-    for child in children {
-        walk(&child, out, errors);
     }
 }
 

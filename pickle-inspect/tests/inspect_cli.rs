@@ -144,18 +144,23 @@ fn scan_walks_directories_and_reports_json_and_sarif() {
     std::fs::write(dir.join("a.pkl"), ORDERED_DICT).unwrap();
     std::fs::write(dir.join("sub").join("b.bin"), SYSTEM).unwrap();
     std::fs::write(dir.join("sub").join("c.pkl"), b"\x80\x02]q\x00(K\x01").unwrap();
+    // A link is followed as a loader follows it; a loop is walked once.
+    std::os::unix::fs::symlink(dir.join("sub").join("b.bin"), dir.join("link.pt")).unwrap();
+    std::os::unix::fs::symlink(&dir, dir.join("sub").join("loop")).unwrap();
     let root = dir.to_str().unwrap();
     let out = inspect(&["scan", "--jobs", "2", "--format", "json", root], b"");
     assert_eq!(code(&out), 3);
     let checked = common::python_text("json_summary.py", &[], &out.stdout);
     let a = dir.join("a.pkl");
+    let link = dir.join("link.pt");
     let b = dir.join("sub").join("b.bin");
     let c = dir.join("sub").join("c.pkl");
     assert_eq!(
         checked,
         format!(
-            "dangerous\n{} pass\n{} dangerous\n{} unreadable\n",
+            "dangerous\n{} pass\n{} dangerous\n{} dangerous\n{} unreadable\n",
             a.display(),
+            link.display(),
             b.display(),
             c.display()
         )

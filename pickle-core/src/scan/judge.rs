@@ -376,7 +376,7 @@ impl<'a> Judge<'a> {
     }
 
     /// `NEWOBJ`/`NEWOBJ_EX`: `cls.__new__(cls, *args)`.
-    pub(super) fn new_object(&mut self, class: Item, _args: Item) -> Result<Item> {
+    pub(super) fn new_object(&mut self, class: Item) -> Result<Item> {
         Ok(self.instance(class))
     }
 

@@ -466,7 +466,7 @@ impl<'a> Machine<'a> {
                 let args = self.pop(at)?;
                 let class = self.pop(at)?;
                 judge.tables.sink(args);
-                judge.new_object(class, args)?
+                judge.new_object(class)?
             }
             (O::Reduce, _) => {
                 let args = self.pop(at)?;

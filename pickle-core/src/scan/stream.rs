@@ -54,8 +54,7 @@ pub(super) fn scan(
             e.to_string(),
         );
     }
-    let (mut findings, _) = judge.finish();
-    findings.sort_by_key(|f| f.offset);
+    let (findings, _) = judge.finish();
     Report {
         findings,
         error: contiguous.error,
