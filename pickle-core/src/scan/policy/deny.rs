@@ -152,7 +152,6 @@ const MODULES: &[(&str, &str)] = &[
     ("numpy.lib._datasource", NETWORK),
     ("numpy.lib.format", PICKLES),
     ("numpy.lib._format_impl", PICKLES),
-    ("torch.serialization", PICKLES),
     ("torch.hub", NETWORK),
     ("torch._dynamo", CODE),
     ("torch._inductor", CODE),
@@ -280,6 +279,13 @@ const NAMES: &[(&str, &str, &str)] = &[
     ("torch", "compile", CODE),
     ("torch", "from_file", FILES),
     ("torch.storage", "_load_from_bytes", PICKLES),
+    ("torch.serialization", "load", PICKLES),
+    ("torch.serialization", "_load", PICKLES),
+    ("torch.serialization", "_legacy_load", PICKLES),
+    ("torch.serialization", "_open_*", FILES),
+    ("torch.serialization", "save", FILES),
+    ("torch.serialization", "_save", FILES),
+    ("torch.serialization", "_legacy_save", FILES),
     ("torch.ops", "load_library", IMPORTS),
     ("torch.classes", "load_library", IMPORTS),
     ("torch._dynamo.guards", "GuardBuilder", CODE),
@@ -372,13 +378,15 @@ pub(super) fn reason(module: &str, name: &str) -> Option<&'static str> {
     if let Some(&(_, why)) = MODULES.iter().find(|(m, _)| in_module(&full, m)) {
         return Some(why);
     }
+    // By the full dotted path, so `torch` + `serialization.load` is
+    // `torch.serialization` + `load`.
     for &(m, n, why) in NAMES {
-        if m != module {
+        let Some(rest) = full.strip_prefix(m).and_then(|r| r.strip_prefix('.')) else {
             continue;
-        }
+        };
         let hit = match n.strip_suffix('*') {
-            Some(prefix) => name.starts_with(prefix),
-            None => name == n || name.strip_prefix(n).is_some_and(|r| r.starts_with('.')),
+            Some(prefix) => rest.starts_with(prefix),
+            None => rest == n || rest.strip_prefix(n).is_some_and(|r| r.starts_with('.')),
         };
         if hit {
             return Some(why);
@@ -409,6 +417,9 @@ mod tests {
             ("posix", "system"),
             ("os.path", "join"),
             ("torch", "serialization.load"),
+            ("torch.serialization", "load"),
+            ("numpy", "lib.npyio.load"),
+            ("uuid", "_get_command_stdout"),
             ("torch.hub", "load"),
             ("torch._inductor.codecache", "compile_file"),
             ("uuid", "_get_command_stdout"),
