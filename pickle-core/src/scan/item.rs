@@ -53,6 +53,9 @@ pub(super) enum Item {
     Extension,
 }
 
+// The memo holds one per entry: its size is the scan's memory.
+const _: () = assert!(std::mem::size_of::<Option<Item>>() == 8);
+
 impl Item {
     /// Whether a tuple holding this item must keep it.
     fn is_tracked(self) -> bool {
