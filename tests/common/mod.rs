@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod case;
+pub mod cpu;
 pub mod memory;
 
 use std::io::Write;
