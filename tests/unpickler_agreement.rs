@@ -8,7 +8,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::cpu::Stopwatch;
 
 use pickle_core::{ErrorKind, Protocol, Value};
 
@@ -66,7 +68,7 @@ fn agrees_with_cpython_on_its_test_literals_truncations_and_hostile_inputs() {
     for pair in inputs.chunks(2) {
         let (label, data) = (&pair[0], &pair[1]);
         let label_text = String::from_utf8_lossy(label).into_owned();
-        let start = Instant::now();
+        let start = Stopwatch::start();
         let (result, peak) =
             common::memory::peak_during(|| std::panic::catch_unwind(|| outcome(data)));
         let elapsed = start.elapsed();

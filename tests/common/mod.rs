@@ -9,6 +9,7 @@
 #![allow(dead_code)]
 
 pub mod case;
+pub mod cpu;
 pub mod memory;
 
 use std::io::Write;
@@ -19,11 +20,14 @@ use std::sync::OnceLock;
 use pickle_core::ser::PythonVersion;
 use pickle_core::{Protocol, ToPickle};
 
-/// The directory of the Python test scripts.
+/// The directory of the Python test scripts: the workspace's top-level
+/// `tests/python`, which the crates below the root share.
 pub fn python_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests")
-        .join("python")
+        .ancestors()
+        .map(|dir| dir.join("tests").join("python"))
+        .find(|dir| dir.is_dir())
+        .expect("tests/python in the workspace")
 }
 
 /// Runs `python3 tests/python/<script> <args...>` with `stdin` as input and
@@ -196,26 +200,33 @@ pub fn assert_python27_loads_as_python3_does(records: &[Vec<u8>]) -> usize {
 
 /// Like [`python`], with the interpreter `python` (such as [`python2`]'s).
 pub fn run_python(python: &Path, script: &str, args: &[&str], stdin: &[u8]) -> Vec<u8> {
-    let shown = python.display();
-    let mut child = Command::new(python)
+    let mut command = Command::new(python);
+    command
         .arg(python_dir().join(script))
         .args(args)
         .env("PYTHONPATH", python_dir())
-        .env("PYTHONHASHSEED", "0")
+        .env("PYTHONHASHSEED", "0");
+    output_of(&mut command, stdin)
+}
+
+/// Runs `command` with `stdin` as input and returns its standard output.
+/// Panics with its standard error if it fails.
+pub fn output_of(command: &mut Command, stdin: &[u8]) -> Vec<u8> {
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap_or_else(|e| panic!("{shown} must be installed to run these tests: {e}"));
+        .unwrap_or_else(|e| panic!("{command:?} cannot start (is it installed?): {e}"));
     {
         let mut input = child.stdin.take().expect("stdin is piped");
         // A script may exit before reading everything; its exit status tells.
         let _ = input.write_all(stdin);
     }
-    let out = child.wait_with_output().expect("python runs");
+    let out = child.wait_with_output().expect("the command runs");
     assert!(
         out.status.success(),
-        "{shown} {script} {args:?} failed:\n{}",
+        "{command:?} failed:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
     out.stdout
