@@ -406,7 +406,7 @@ fn arrays_numpy_2_writes_are_read() {
 
 #[test]
 fn arrays_numpy_1_writes_are_read() {
-    let data = common::python_with(
+    let data = common::run_python(
         &common::numpy1_python(),
         "numpy_pickles.py",
         &["--full"],

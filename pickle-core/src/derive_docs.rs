@@ -41,7 +41,7 @@
 //! | `reduce` | a class whose `__reduce__` returns `(cls, (fields...))` | `cls(*fields)` (`REDUCE`) | |
 //! | `dict` | no class: a plain `dict` of the fields | `{name: value}` | |
 //! | `transparent` | no class: the one field itself | the field | |
-//! | (enum of unit variants) | an `enum.Enum` (or `IntEnum`) | `cls(value)` (`REDUCE`), each member written once and then fetched from the memo | |
+//! | (enum of unit variants) | an `enum.Enum` (or `IntEnum`) | `cls(value)` (`REDUCE`), each member written once and then fetched from the memo (`getattr(cls, 'NAME')` for CPython 3.11.0 to 3.11.4, which write members by name; reading takes both) | |
 //!
 //! CPython refuses to pickle `__slots__` classes at protocols 0 and 1; for
 //! `slots` types this crate writes, at those protocols, a form that

@@ -2,8 +2,10 @@
 //! wrappers of this crate, and the crates of the optional features.
 //!
 //! Every mapping writes what CPython 3.11's `pickle.dumps` writes for the
-//! Python object, byte for byte, at protocols 0 to 5, and reads what
-//! CPython writes (the tests check both against `python3`).
+//! Python object, byte for byte, at protocols 0 to 5 (or what another
+//! CPython's writes, as [`ser::Options::python_version`](crate::ser::Options::python_version)
+//! says), and reads what every CPython from 3.8 on and Python 2.7 write
+//! (the tests check both against the CPythons they find).
 //!
 //! # Without features
 //!

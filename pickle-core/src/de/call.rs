@@ -49,6 +49,24 @@ impl<'a> NodeDecoder<'a> {
         }
     }
 
+    /// [`call_args`](Self::call_args) of an object built by its call alone:
+    /// one given a state, items or entries after the call (which CPython
+    /// never writes for such objects, and which the Rust type could not
+    /// hold) is a [`Type`](ErrorKind::Type) error.
+    pub(crate) fn call_args_alone(&self, module: &str, name: &str) -> Result<NodeSeq<'a>> {
+        let args = self.call_args(module, name)?;
+        match self.ctx().arena.node(self.id()) {
+            Node::Object(obj) if !obj.ops.is_empty() => Err(self.error(
+                ErrorKind::Type,
+                format!(
+                    "expected an instance of `{module}.{name}` built by its arguments alone, \
+                     found one given a state, items or entries after them"
+                ),
+            )),
+            _ => Ok(args),
+        }
+    }
+
     /// See [`Decoder::appended_items`](super::Decoder::appended_items).
     pub(crate) fn appended_items(&self) -> Result<Vec<NodeDecoder<'a>>> {
         let Node::Object(obj) = self.ctx().arena.node(self.id()) else {

@@ -12,9 +12,12 @@
 //! each value once, in order, and read a dict's key before its value; an
 //! implementation that does otherwise is still correct, only slower.
 
+use std::borrow::Cow;
+
 use super::class::NodeInstance;
 pub use super::decoder::Kind;
-use super::decoder::{key_label as node_key_label, NodeDecoder, NodeMap, NodeSeq};
+use super::decoder::{key_label as node_key_label, NodeDecoder, NodeSeq};
+use super::map::NodeMap;
 use super::stream::{StreamDecoder, StreamInstance, StreamMap, StreamSeq};
 use crate::class::ClassDesc;
 use crate::error::{Error, ErrorKind, Result};
@@ -198,8 +201,14 @@ impl<'a> Decoder<'a> {
         }))
     }
 
-    /// The entries of a `dict`, or of a dict-like object built by a call and
-    /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
+    /// The entries of a `dict`, or of a dict-like object built by a call
+    /// (such as `collections.OrderedDict`, `Counter`, `defaultdict` or a dict
+    /// subclass): the entries the call was given (Python 2's
+    /// `OrderedDict([[k, v], ...])`, `Counter({...})`), then those set after
+    /// it. A call with other arguments, or an object with attributes besides
+    /// its entries, is a [`Type`](ErrorKind::Type) error rather than a map
+    /// that lacks them. The default factory of a `defaultdict` is not an
+    /// entry, and is not kept.
     #[inline]
     pub fn map(&self) -> Result<Map<'a>> {
         Ok(Map(match self.0 {
@@ -220,8 +229,10 @@ impl<'a> Decoder<'a> {
     }
 
     /// For an object built by a call, the class it is an instance of, as
-    /// [`Object::class`](crate::Object::class) finds it.
-    pub fn class(&self) -> Option<&'a Global> {
+    /// [`Object::class`](crate::Object::class) finds it; also a nested class
+    /// that the pickle names by `getattr(Outer, 'Inner')`, as CPython does
+    /// below protocol 4, which is `Outer.Inner` here.
+    pub fn class(&self) -> Option<Cow<'a, Global>> {
         match self.0 {
             Src::Node(d) => d.class(),
             Src::Stream(d) => {
@@ -311,6 +322,15 @@ impl<'a> Decoder<'a> {
     pub fn state(&self) -> Result<Option<Decoder<'a>>> {
         match self.0 {
             Src::Node(d) => Ok(d.state()?.map(Decoder::node)),
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// [`Decoder::call_args`] of an object that nothing was done to after
+    /// the call: a state, items or entries after it are an error.
+    pub(crate) fn call_args_alone(&self, module: &str, name: &str) -> Result<Seq<'a>> {
+        match self.0 {
+            Src::Node(d) => Ok(Seq(SeqSrc::Node(d.call_args_alone(module, name)?))),
             Src::Stream(d) => Err(d.fail()),
         }
     }

@@ -957,15 +957,16 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         }
         let target = self.stack[mark - 1];
         let items = self.stack.split_off(mark);
-        let is_set = matches!(self.arena.node(target), Node::Set(_) | Node::FrozenSet(_));
-        if is_set {
+        // Only a `set` takes items: a `frozenset` has no `add` (CPython's
+        // `load_additems` checks `PySet_Check`, which a frozenset fails).
+        if matches!(self.arena.node(target), Node::Set(_)) {
             for &item in &items {
                 self.check_hashable(item)?;
             }
         }
         self.link_all(&items)?;
         match self.arena.node_mut(target) {
-            Node::Set(set) | Node::FrozenSet(set) => set.extend_from_slice(&items),
+            Node::Set(set) => set.extend_from_slice(&items),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Add(i))),
             other => {
                 let name = other.type_name();

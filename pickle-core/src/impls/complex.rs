@@ -67,7 +67,7 @@ fn read_parts<T: Part>(d: &Decoder<'_>) -> Result<Complex<T>> {
         return Ok(Complex::new(T::from_pickle(*d)?, T::default()));
     }
     // `complex(real=0, imag=0)`.
-    let mut args = match d.call_args("builtins", "complex") {
+    let mut args = match d.call_args_alone("builtins", "complex") {
         Ok(args) => args,
         Err(e) => return numpy_scalar(d, e),
     };

@@ -36,7 +36,7 @@ impl<'a> ArrayParts<'a> {
         let Some(callable) = d.class() else {
             return Err(d.type_error(expected));
         };
-        let callable = callable.clone();
+        let callable = callable.into_owned();
         let (module, name) = (callable.module.as_str(), callable.name.as_str());
         let (Some(module), Some(name)) = (module, name) else {
             return Err(d.type_error(expected));

@@ -27,7 +27,7 @@ enum Scalar {
 /// The numpy scalar `d` is and its dtype, or `None` if `d` is no numpy scalar.
 fn read(d: &Decoder<'_>) -> Option<Result<(Scalar, DType)>> {
     let global = d.class()?;
-    if !is_numpy_function(global, "multiarray", "scalar") {
+    if !is_numpy_function(&global, "multiarray", "scalar") {
         return None;
     }
     Some(read_scalar(

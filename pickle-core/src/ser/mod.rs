@@ -1,21 +1,28 @@
 //! Writing pickles: the [`Pickler`] and the functions built on it.
 //!
-//! The output equals what CPython 3.11's `pickle.dumps(obj, protocol=N)`
-//! writes for the equivalent object, byte for byte: the same opcode choices,
-//! the same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
+//! The output equals what CPython's `pickle.dumps(obj, protocol=N)` writes
+//! for the equivalent object, byte for byte: the same opcode choices, the
+//! same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
 //! an object written before), the same batching of 1000 items and the same
-//! 64 KiB framing at protocols 4 and 5.
+//! 64 KiB framing at protocols 4 and 5. Which CPython: 3.11 (from 3.11.7 on)
+//! by default, any from 3.8 to 3.13 through [`Options::python_version`],
+//! for the few objects whose pickles differ between versions (enum members,
+//! IPv6 addresses, nested classes, ...: see [`PythonVersion`]).
 
 mod class;
 mod draft;
 pub(crate) mod framer;
 mod items;
+mod member;
 mod memo;
 mod object;
 mod seq;
 mod value;
+mod version;
 
 pub(crate) use seq::BATCH_SIZE;
+use version::Dialect;
+pub use version::PythonVersion;
 
 use std::io::Write;
 
@@ -36,8 +43,8 @@ pub use seq::SeqKind;
 /// recursion limit is 1000).
 pub const DEFAULT_MAX_DEPTH: usize = 1000;
 
-/// Settings for writing: protocol, depth limit, out-of-band buffers and
-/// extension codes.
+/// Settings for writing: protocol, the CPython version to write for, depth
+/// limit, out-of-band buffers and extension codes.
 ///
 /// ```
 /// use pickle_core::{ser::Options, Protocol};
@@ -50,6 +57,7 @@ pub const DEFAULT_MAX_DEPTH: usize = 1000;
 #[derive(Clone, Debug)]
 pub struct Options<'a> {
     protocol: Protocol,
+    python: PythonVersion,
     max_depth: usize,
     out_of_band: bool,
     extensions: Option<&'a Extensions>,
@@ -61,6 +69,7 @@ impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             protocol: Protocol::HIGHEST,
+            python: PythonVersion::default(),
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: false,
             extensions: None,
@@ -71,7 +80,8 @@ impl Default for Options<'_> {
 }
 
 impl<'a> Options<'a> {
-    /// Protocol 5, depth limit 1000, buffers in-band, no extension codes.
+    /// Protocol 5, for CPython 3.11 (3.11.7 and later), depth limit 1000,
+    /// buffers in-band, no extension codes.
     pub fn new() -> Options<'a> {
         Options::default()
     }
@@ -79,6 +89,51 @@ impl<'a> Options<'a> {
     /// Sets the protocol.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
+        self
+    }
+
+    /// Writes what `pickle.dumps` of the latest release of CPython
+    /// `major.minor` writes (the default is 3.11, from 3.11.7 on). Versions
+    /// differ for a few objects: enum members (by name in 3.11.0 to 3.11.4),
+    /// `ipaddress.IPv6Address` (an int before 3.11.7 and 3.12.1, then its
+    /// text; IPv4-mapped ones dotted from 3.13), nested classes below
+    /// protocol 4 (written by name alone from 3.13, and 3.12.5), the module
+    /// name of `collections.deque` (written again from 3.12), and
+    /// one-character strings equal to an attribute name (one object before
+    /// 3.11 and from 3.13). The protocol is set apart: a version below 3.8
+    /// has no protocol 5, and its pickles are written as 3.8 writes them.
+    ///
+    /// ```
+    /// use std::net::Ipv6Addr;
+    /// use pickle_core::{ser::Options, Protocol};
+    ///
+    /// let localhost = Ipv6Addr::LOCALHOST;
+    /// let v2 = |major, minor| Options::new().protocol(Protocol::V2).python_version(major, minor);
+    /// // pickle.dumps(ipaddress.IPv6Address("::1"), protocol=2) in CPython 3.10 and 3.12
+    /// assert_eq!(
+    ///     v2(3, 10).to_vec(&localhost)?,
+    ///     b"\x80\x02cipaddress\nIPv6Address\nq\x00K\x01\x85q\x01Rq\x02."
+    /// );
+    /// assert_eq!(
+    ///     v2(3, 12).to_vec(&localhost)?,
+    ///     b"\x80\x02cipaddress\nIPv6Address\nq\x00X\x03\x00\x00\x00::1q\x01\x85q\x02Rq\x03."
+    /// );
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn python_version(self, major: u8, minor: u8) -> Self {
+        self.python(PythonVersion::latest(major, minor))
+    }
+
+    /// Like [`Options::python_version`], for one patch release: CPython
+    /// changed what it writes within 3.11 and 3.12 (Debian 12's `python3`
+    /// is 3.11.2, which writes enum members by name).
+    pub fn python_version_patch(self, major: u8, minor: u8, patch: u8) -> Self {
+        self.python(PythonVersion::new(major, minor, patch))
+    }
+
+    /// Sets the CPython version to write for, as a [`PythonVersion`].
+    pub fn python(mut self, version: PythonVersion) -> Self {
+        self.python = version;
         self
     }
 
@@ -150,10 +205,13 @@ impl<'a> Options<'a> {
                 "out-of-band buffers need protocol 5",
             ));
         }
+        let dialect = Dialect::of(self.python);
         Ok(Pickler {
             out: Framer::new(sink),
             proto: self.protocol.as_u8(),
-            memo: Memo::default(),
+            python: self.python,
+            dialect,
+            memo: Memo::new(dialect.one_char_names_shared),
             depth: 0,
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),
@@ -242,6 +300,8 @@ fn one_object_str(v: &str) -> Option<u16> {
 pub struct Pickler<'w> {
     out: Framer<'w>,
     proto: u8,
+    python: PythonVersion,
+    dialect: Dialect,
     memo: Memo,
     depth: usize,
     max_depth: usize,
@@ -263,6 +323,17 @@ impl<'w> Pickler<'w> {
     #[cfg(feature = "ndarray")]
     pub fn numpy_names(&self) -> crate::numpy::NumpyNames {
         self.numpy_names
+    }
+
+    /// The CPython version whose `pickle.dumps` is being written (see
+    /// [`Options::python_version`]).
+    pub fn python_version(&self) -> PythonVersion {
+        self.python
+    }
+
+    /// What the CPython version changes in the bytes.
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {

@@ -1,5 +1,6 @@
 //! `Value`: a lossless, inert tree of everything a pickle can hold.
 
+mod display;
 mod eq;
 mod int;
 mod string;
