@@ -220,7 +220,11 @@
 //! CPython memoizes by identity: an object referenced twice is written once.
 //! Derived values write each field as a new object, as serde does (two
 //! `Rc` clones are two objects), except for attribute names, classes and
-//! enum members, which are one object in Python too. So bytes equal
-//! CPython's for objects that share nothing else. (CPython also shares the
-//! empty string and one-character strings; a Rust value holding two of those
-//! loads equal in Python but its bytes differ from CPython's.)
+//! enum members, which are one object in Python too. CPython also keeps one
+//! object of the empty string, of each one-character string below U+0100
+//! and of `b''` and each one-byte `bytes`, so those are written once and
+//! fetched from the memo after, as `pickle.dumps` does (and, in the
+//! versions where a one-character value is the same object as an attribute
+//! name of that letter, from that name's memo entry: see
+//! [`ser::Options::python_version`](crate::ser::Options::python_version)).
+//! So the bytes equal CPython's for objects that share nothing else.

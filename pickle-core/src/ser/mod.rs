@@ -17,6 +17,7 @@ mod member;
 mod memo;
 mod object;
 mod seq;
+pub(crate) mod sorted;
 mod value;
 mod version;
 
@@ -61,6 +62,7 @@ pub struct Options<'a> {
     max_depth: usize,
     out_of_band: bool,
     extensions: Option<&'a Extensions>,
+    sort_keys: bool,
     #[cfg(feature = "ndarray")]
     numpy_names: crate::numpy::NumpyNames,
 }
@@ -73,6 +75,7 @@ impl Default for Options<'_> {
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: false,
             extensions: None,
+            sort_keys: false,
             #[cfg(feature = "ndarray")]
             numpy_names: crate::numpy::NumpyNames::default(),
         }
@@ -159,6 +162,32 @@ impl<'a> Options<'a> {
         self
     }
 
+    /// Writes `HashMap`s and `HashSet`s in sorted order, so that the same
+    /// value always gives the same bytes (for snapshot tests: their own
+    /// order changes from run to run). Keys sort as Python's `sorted()`
+    /// sorts them: numbers by value, strings by code point, bytes by byte,
+    /// tuples item by item; keys of other kinds, or of kinds Python cannot
+    /// compare with each other, after those, by their pickled bytes. Other
+    /// types keep their own order (`BTreeMap`'s, `IndexMap`'s, a `Vec`'s).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use pickle_core::{ser::Options, Protocol};
+    ///
+    /// let counts: HashMap<&str, i64> = [("b", 2), ("a", 1), ("c", 3)].into();
+    /// let sorted = Options::new().protocol(Protocol::V2).sort_keys(true);
+    /// // pickle.dumps({"a": 1, "b": 2, "c": 3}, protocol=2) in CPython
+    /// assert_eq!(
+    ///     sorted.to_vec(&counts)?,
+    ///     b"\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01K\x01X\x01\x00\x00\x00bq\x02K\x02X\x01\x00\x00\x00cq\x03K\x03u."
+    /// );
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn sort_keys(mut self, yes: bool) -> Self {
+        self.sort_keys = yes;
+        self
+    }
+
     /// Sets the module names under which numpy arrays and dtypes are
     /// written (feature `ndarray`; see [`NumpyNames`](crate::numpy::NumpyNames)).
     #[cfg(feature = "ndarray")]
@@ -216,6 +245,7 @@ impl<'a> Options<'a> {
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),
             extensions: self.extensions,
+            sort_keys: self.sort_keys,
             #[cfg(feature = "ndarray")]
             numpy_names: self.numpy_names,
         })
@@ -307,6 +337,7 @@ pub struct Pickler<'w> {
     max_depth: usize,
     out_of_band: Option<Vec<Buffer>>,
     extensions: Option<&'w Extensions>,
+    sort_keys: bool,
     #[cfg(feature = "ndarray")]
     numpy_names: crate::numpy::NumpyNames,
 }
@@ -316,6 +347,12 @@ impl<'w> Pickler<'w> {
     pub fn protocol(&self) -> Protocol {
         // `proto` always comes from a `Protocol`.
         Protocol::ALL[self.proto as usize]
+    }
+
+    /// Whether unordered collections are written sorted (see
+    /// [`Options::sort_keys`]).
+    pub fn sorts_keys(&self) -> bool {
+        self.sort_keys
     }
 
     /// The module names numpy arrays are written under (feature `ndarray`;
