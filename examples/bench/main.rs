@@ -17,6 +17,8 @@
 //! One module per workload family; timing and the table are in
 //! `timing.rs`, the peers behind one interface in `peers.rs`.
 
+#[cfg(feature = "ndarray")]
+mod arrays;
 mod cpython;
 mod memory;
 mod peers;
@@ -26,12 +28,15 @@ mod timing;
 mod tree;
 mod typed;
 
+/// For `arrays.rs`, which times in its own way.
+#[cfg(feature = "ndarray")]
+use timing::repeat;
+
 fn main() {
     let dir = std::env::temp_dir().join(format!("pickle-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     eprintln!("timing CPython...");
     let workloads: &'static _ = Box::leak(Box::new(cpython::run(&dir)));
-    let _ = std::fs::remove_dir_all(&dir);
     let py = |name: &str| -> &'static cpython::Workload {
         workloads
             .get(name)
@@ -51,4 +56,7 @@ fn main() {
     for note in notes {
         println!("\n{note}");
     }
+    #[cfg(feature = "ndarray")]
+    arrays::run(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
 }

@@ -10,6 +10,7 @@
 //! shape it does not handle, once more on the general reader's objects.
 
 pub(crate) mod arena;
+pub mod borrow;
 mod decoder;
 pub(crate) mod machine;
 mod node;
@@ -53,11 +54,39 @@ impl Options<'_> {
         }
     }
 
-    /// Reads with the general reader only.
-    pub(crate) fn decode_general<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
+    /// Reads one pickle from `bytes` with `f` instead of a
+    /// [`FromPickle`] type, so that what `f` returns may borrow from `bytes`
+    /// or from the [`buffers`](Options::buffers): `f` captures them, and
+    /// [`borrow::reborrow`] gives the bytes a [`Decoder`] hands out their
+    /// lifetime. `f` runs once, on the general reader's objects.
+    ///
+    /// ```
+    /// use pickle_core::de::{borrow::reborrow, Options};
+    ///
+    /// // pickle.dumps([b"abc", b"de"], protocol=5) in CPython 3.11
+    /// let input = b"\x80\x05\x95\x10\x00\x00\x00\x00\x00\x00\x00]\x94(C\x03abc\x94C\x02de\x94e.";
+    /// let parts: Vec<&[u8]> = Options::new().from_slice_with(input, |d| {
+    ///     d.seq()?.decode_each(|item| {
+    ///         let bytes = item.decode_bytes()?;
+    ///         Ok(reborrow(input, bytes).expect("`bytes` objects are read in place"))
+    ///     })
+    /// })?;
+    /// assert_eq!(parts, [&b"abc"[..], b"de"]);
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn from_slice_with<R>(
+        &self,
+        bytes: &[u8],
+        f: impl FnOnce(Decoder<'_>) -> Result<R>,
+    ) -> Result<R> {
         let (arena, root) = self.run_machine(SliceSource::new(bytes))?;
         let ctx = Ctx::new(&arena, bytes, self.limits);
-        T::from_pickle(Decoder::node(ctx.root(root)))
+        f(Decoder::node(ctx.root(root)))
+    }
+
+    /// Reads with the general reader only.
+    pub(crate) fn decode_general<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
+        self.from_slice_with(bytes, T::from_pickle)
     }
 
     /// Reads one pickle from `reader`, leaving it just after the pickle's

@@ -359,7 +359,7 @@ impl Build for ValueBuilder {
     }
 
     #[inline]
-    fn append(&mut self, from: usize) -> Result<()> {
+    fn append(&mut self, from: usize, _input: &[u8], _at: u64) -> Result<()> {
         let height = self.close(from, 0)?;
         // Taken off the stack meanwhile, to be filled from it.
         let mut target = std::mem::replace(&mut self.stack[from - 1], Value::None);
@@ -384,7 +384,7 @@ impl Build for ValueBuilder {
     }
 
     #[inline]
-    fn setitems(&mut self, from: usize) -> Result<()> {
+    fn setitems(&mut self, from: usize, _input: &[u8], _at: u64) -> Result<()> {
         if !matches!(self.stack[from - 1], Value::Dict(_) | Value::Object(_)) {
             return Err(refuse());
         }
@@ -402,16 +402,14 @@ impl Build for ValueBuilder {
     }
 
     fn additems(&mut self, from: usize) -> Result<()> {
-        if !matches!(
-            self.stack[from - 1],
-            Value::Set(_) | Value::FrozenSet(_) | Value::Object(_)
-        ) {
+        // Only a `set` takes items: a `frozenset` has no `add`.
+        if !matches!(self.stack[from - 1], Value::Set(_) | Value::Object(_)) {
             return Err(refuse());
         }
         let height = self.close(from, 0)?;
         let items = self.stack.split_off(from);
         match self.stack.last_mut() {
-            Some(Value::Set(set) | Value::FrozenSet(set)) => set.extend(items),
+            Some(Value::Set(set)) => set.extend(items),
             Some(Value::Object(obj)) => obj.ops.extend(items.into_iter().map(Op::Add)),
             _ => return Err(refuse()),
         }
@@ -484,7 +482,7 @@ impl Build for ValueBuilder {
         self.raise(top - 1, height)
     }
 
-    fn readonly(&mut self) -> Result<()> {
+    fn readonly(&mut self, _input: &[u8], _at: u64) -> Result<()> {
         Err(refuse())
     }
 
@@ -514,10 +512,6 @@ impl Build for ValueBuilder {
         self.close(from, 0)?;
         self.stack.truncate(from);
         Ok(())
-    }
-
-    fn unknown_extension(&mut self, _code: i64, _at: u64) -> Result<()> {
-        Err(refuse())
     }
 
     #[inline(always)]

@@ -288,15 +288,15 @@ impl<'w> Framer<'w> {
             return Ok(());
         }
         self.commit_frame();
-        // Room for the next frame's header too, which `reopen` writes: else
-        // that write would copy the whole output to grow it.
+        // Room for the payload and for what follows it (a frame's worth, and
+        // the next frame's header, which `reopen` writes): growing the
+        // buffer after the payload would copy the payload again.
         let inline = if self.sink.is_none() {
-            payload.len()
+            payload.len() + FRAME_SIZE_TARGET
         } else {
             0
         };
-        self.out
-            .reserve(header.len() + inline + FRAME_HEADER_SIZE + 1);
+        self.out.reserve(header.len() + inline + FRAME_HEADER_SIZE);
         self.out.extend_from_slice(header);
         if self.sink.is_some() {
             self.flush_to_sink()?;

@@ -1,10 +1,13 @@
 //! Writing pickles: the [`Pickler`] and the functions built on it.
 //!
-//! The output equals what CPython 3.11's `pickle.dumps(obj, protocol=N)`
-//! writes for the equivalent object, byte for byte: the same opcode choices,
-//! the same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
+//! The output equals what CPython's `pickle.dumps(obj, protocol=N)` writes
+//! for the equivalent object, byte for byte: the same opcode choices, the
+//! same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
 //! an object written before), the same batching of 1000 items and the same
-//! 64 KiB framing at protocols 4 and 5.
+//! 64 KiB framing at protocols 4 and 5. Which CPython: 3.11 (from 3.11.7 on)
+//! by default, any from 3.8 to 3.13 through [`Options::python_version`],
+//! for the few objects whose pickles differ between versions (enum members,
+//! IPv6 addresses, nested classes, ...: see [`PythonVersion`]).
 
 mod choose;
 mod class;
@@ -12,13 +15,18 @@ mod classes;
 mod draft;
 pub(crate) mod framer;
 mod items;
+mod member;
 mod memo;
 mod object;
 mod seq;
+pub(crate) mod sorted;
 mod text;
 mod value;
+mod version;
 
 pub(crate) use seq::BATCH_SIZE;
+use version::Dialect;
+pub use version::PythonVersion;
 
 use std::io::Write;
 
@@ -39,8 +47,8 @@ pub use seq::SeqKind;
 /// recursion limit is 1000).
 pub const DEFAULT_MAX_DEPTH: usize = 1000;
 
-/// Settings for writing: protocol, depth limit, out-of-band buffers and
-/// extension codes.
+/// Settings for writing: protocol, the CPython version to write for, depth
+/// limit, out-of-band buffers and extension codes.
 ///
 /// ```
 /// use pickle_core::{ser::Options, Protocol};
@@ -53,24 +61,33 @@ pub const DEFAULT_MAX_DEPTH: usize = 1000;
 #[derive(Clone, Debug)]
 pub struct Options<'a> {
     protocol: Protocol,
+    python: PythonVersion,
     max_depth: usize,
     out_of_band: bool,
     extensions: Option<&'a Extensions>,
+    sort_keys: bool,
+    #[cfg(feature = "ndarray")]
+    numpy_names: crate::numpy::NumpyNames,
 }
 
 impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             protocol: Protocol::HIGHEST,
+            python: PythonVersion::default(),
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: false,
             extensions: None,
+            sort_keys: false,
+            #[cfg(feature = "ndarray")]
+            numpy_names: crate::numpy::NumpyNames::default(),
         }
     }
 }
 
 impl<'a> Options<'a> {
-    /// Protocol 5, depth limit 1000, buffers in-band, no extension codes.
+    /// Protocol 5, for CPython 3.11 (3.11.7 and later), depth limit 1000,
+    /// buffers in-band, no extension codes.
     pub fn new() -> Options<'a> {
         Options::default()
     }
@@ -78,6 +95,51 @@ impl<'a> Options<'a> {
     /// Sets the protocol.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
+        self
+    }
+
+    /// Writes what `pickle.dumps` of the latest release of CPython
+    /// `major.minor` writes (the default is 3.11, from 3.11.7 on). Versions
+    /// differ for a few objects: enum members (by name in 3.11.0 to 3.11.4),
+    /// `ipaddress.IPv6Address` (an int before 3.11.7 and 3.12.1, then its
+    /// text; IPv4-mapped ones dotted from 3.13), nested classes below
+    /// protocol 4 (written by name alone from 3.13, and 3.12.5), the module
+    /// name of `collections.deque` (written again from 3.12), and
+    /// one-character strings equal to an attribute name (one object before
+    /// 3.11 and from 3.13). The protocol is set apart: a version below 3.8
+    /// has no protocol 5, and its pickles are written as 3.8 writes them.
+    ///
+    /// ```
+    /// use std::net::Ipv6Addr;
+    /// use pickle_core::{ser::Options, Protocol};
+    ///
+    /// let localhost = Ipv6Addr::LOCALHOST;
+    /// let v2 = |major, minor| Options::new().protocol(Protocol::V2).python_version(major, minor);
+    /// // pickle.dumps(ipaddress.IPv6Address("::1"), protocol=2) in CPython 3.10 and 3.12
+    /// assert_eq!(
+    ///     v2(3, 10).to_vec(&localhost)?,
+    ///     b"\x80\x02cipaddress\nIPv6Address\nq\x00K\x01\x85q\x01Rq\x02."
+    /// );
+    /// assert_eq!(
+    ///     v2(3, 12).to_vec(&localhost)?,
+    ///     b"\x80\x02cipaddress\nIPv6Address\nq\x00X\x03\x00\x00\x00::1q\x01\x85q\x02Rq\x03."
+    /// );
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn python_version(self, major: u8, minor: u8) -> Self {
+        self.python(PythonVersion::latest(major, minor))
+    }
+
+    /// Like [`Options::python_version`], for one patch release: CPython
+    /// changed what it writes within 3.11 and 3.12 (Debian 12's `python3`
+    /// is 3.11.2, which writes enum members by name).
+    pub fn python_version_patch(self, major: u8, minor: u8, patch: u8) -> Self {
+        self.python(PythonVersion::new(major, minor, patch))
+    }
+
+    /// Sets the CPython version to write for, as a [`PythonVersion`].
+    pub fn python(mut self, version: PythonVersion) -> Self {
+        self.python = version;
         self
     }
 
@@ -100,6 +162,40 @@ impl<'a> Options<'a> {
     /// (protocol 2 and above), as CPython does for `copyreg` extensions.
     pub fn extensions(mut self, extensions: &'a Extensions) -> Self {
         self.extensions = Some(extensions);
+        self
+    }
+
+    /// Writes `HashMap`s and `HashSet`s in sorted order, so that the same
+    /// value always gives the same bytes (for snapshot tests: their own
+    /// order changes from run to run). Keys sort as Python's `sorted()`
+    /// sorts them: numbers by value, strings by code point, bytes by byte,
+    /// tuples item by item; keys of other kinds, or of kinds Python cannot
+    /// compare with each other, after those, by their pickled bytes. Other
+    /// types keep their own order (`BTreeMap`'s, `IndexMap`'s, a `Vec`'s).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use pickle_core::{ser::Options, Protocol};
+    ///
+    /// let counts: HashMap<&str, i64> = [("b", 2), ("a", 1), ("c", 3)].into();
+    /// let sorted = Options::new().protocol(Protocol::V2).sort_keys(true);
+    /// // pickle.dumps({"a": 1, "b": 2, "c": 3}, protocol=2) in CPython
+    /// assert_eq!(
+    ///     sorted.to_vec(&counts)?,
+    ///     b"\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01K\x01X\x01\x00\x00\x00bq\x02K\x02X\x01\x00\x00\x00cq\x03K\x03u."
+    /// );
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn sort_keys(mut self, yes: bool) -> Self {
+        self.sort_keys = yes;
+        self
+    }
+
+    /// Sets the module names under which numpy arrays and dtypes are
+    /// written (feature `ndarray`; see [`NumpyNames`](crate::numpy::NumpyNames)).
+    #[cfg(feature = "ndarray")]
+    pub fn numpy_names(mut self, names: crate::numpy::NumpyNames) -> Self {
+        self.numpy_names = names;
         self
     }
 
@@ -141,16 +237,22 @@ impl<'a> Options<'a> {
                 "out-of-band buffers need protocol 5",
             ));
         }
+        let dialect = Dialect::of(self.python);
         Ok(Pickler {
             out: Framer::new(sink),
             proto: self.protocol.as_u8(),
-            memo: Memo::default(),
+            python: self.python,
+            dialect,
+            memo: Memo::new(dialect.one_char_names_shared),
             classes: Classes::default(),
             depth: 0,
             max_depth: self.max_depth,
             in_arc: 0,
             out_of_band: self.out_of_band.then(Vec::new),
             extensions: self.extensions,
+            sort_keys: self.sort_keys,
+            #[cfg(feature = "ndarray")]
+            numpy_names: self.numpy_names,
         })
     }
 }
@@ -185,6 +287,20 @@ pub(crate) enum Key<'k> {
     Singleton(&'k str),
     /// A string of which CPython keeps one object (see [`one_object_str`]).
     OneObjectStr(u16),
+    /// A `bytes` of which CPython keeps one object (see [`one_object_bytes`]).
+    OneObjectBytes(u16),
+}
+
+/// For `b""` and the one-byte `bytes`, of each of which CPython keeps a
+/// single object (as it does of the short strings, see [`one_object_str`]):
+/// 0 for `b""`, the byte plus one for the others.
+#[inline]
+fn one_object_bytes(v: &[u8]) -> Option<Key<'static>> {
+    match *v {
+        [] => Some(Key::OneObjectBytes(0)),
+        [b] => Some(Key::OneObjectBytes(u16::from(b) + 1)),
+        _ => None,
+    }
 }
 
 /// The pickle writer that [`ToPickle`] implementations write into.
@@ -200,6 +316,8 @@ pub(crate) enum Key<'k> {
 pub struct Pickler<'w> {
     out: Framer<'w>,
     proto: u8,
+    python: PythonVersion,
+    dialect: Dialect,
     memo: Memo,
     classes: Classes,
     depth: usize,
@@ -208,6 +326,9 @@ pub struct Pickler<'w> {
     in_arc: u32,
     out_of_band: Option<Vec<Buffer>>,
     extensions: Option<&'w Extensions>,
+    sort_keys: bool,
+    #[cfg(feature = "ndarray")]
+    numpy_names: crate::numpy::NumpyNames,
 }
 
 impl<'w> Pickler<'w> {
@@ -215,6 +336,30 @@ impl<'w> Pickler<'w> {
     pub fn protocol(&self) -> Protocol {
         // `proto` always comes from a `Protocol`.
         Protocol::ALL[self.proto as usize]
+    }
+
+    /// Whether unordered collections are written sorted (see
+    /// [`Options::sort_keys`]).
+    pub fn sorts_keys(&self) -> bool {
+        self.sort_keys
+    }
+
+    /// The module names numpy arrays are written under (feature `ndarray`;
+    /// see [`Options::numpy_names`]).
+    #[cfg(feature = "ndarray")]
+    pub fn numpy_names(&self) -> crate::numpy::NumpyNames {
+        self.numpy_names
+    }
+
+    /// The CPython version whose `pickle.dumps` is being written (see
+    /// [`Options::python_version`]).
+    pub fn python_version(&self) -> PythonVersion {
+        self.python
+    }
+
+    /// What the CPython version changes in the bytes.
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
@@ -239,6 +384,7 @@ impl<'w> Pickler<'w> {
             Key::Member(m, n, v) => self.memo.member(m, n, v),
             Key::Singleton(s) => self.memo.singleton(s),
             Key::OneObjectStr(c) => self.memo.one_object_str(c),
+            Key::OneObjectBytes(b) => self.memo.one_object_bytes(b),
         }
     }
 
@@ -279,6 +425,7 @@ impl<'w> Pickler<'w> {
             Key::Member(m, n, v) => self.memo.set_member(m, n, v, idx),
             Key::Singleton(s) => self.memo.set_singleton(s, idx),
             Key::OneObjectStr(c) => self.memo.set_one_object_str(c, idx),
+            Key::OneObjectBytes(b) => self.memo.set_one_object_bytes(b, idx),
         }
     }
 

@@ -100,10 +100,12 @@ impl Pickler<'_> {
         self.out.write_payload(&header[..len], bytes)
     }
 
-    /// Writes a `bytes` object (a new object, memoized).
+    /// Writes a `bytes` object (a new object, memoized), except that `b""`
+    /// and the one-byte `bytes`, of which CPython keeps one object each, are
+    /// fetched from the memo after their first time.
     pub fn write_bytes(&mut self, v: &[u8]) -> Result<()> {
         self.out.boundary()?;
-        self.bytes(v, None)
+        self.bytes(v, super::one_object_bytes(v))
     }
 
     pub(crate) fn bytes(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
@@ -145,9 +147,53 @@ impl Pickler<'_> {
         self.put(key)
     }
 
-    /// Writes a pickle buffer: in-band as `bytes` (read-only) or `bytearray`,
-    /// or out-of-band when the options ask for it (protocol 5 only).
-    pub(crate) fn buffer(&mut self, b: &Buffer, key: Option<Key<'_>>) -> Result<()> {
+    /// Writes a `pickle.PickleBuffer` over `data`, as CPython's
+    /// `save_picklebuffer` does (protocol 5; an error below it): in band as a
+    /// `bytearray` (as `bytes` if `readonly`), or, when the options ask for
+    /// out-of-band buffers, as `NEXT_BUFFER` (and `READONLY_BUFFER`), handing
+    /// the caller of [`Options::to_vec_with_buffers`](super::Options::to_vec_with_buffers)
+    /// the bytes that `share` returns, which must equal `data`. `share` is
+    /// called only then: give bytes that share `data`'s memory where the
+    /// value can (an `Arc`'s contents, a [`Buffer`]'s bytes), or a copy of it.
+    ///
+    /// ```
+    /// use pickle_core::ser::Options;
+    /// use pickle_core::{Pickler, ToPickle};
+    ///
+    /// /// Samples that Python receives as a `bytearray`, out of band if asked.
+    /// struct Samples(bytes::Bytes);
+    ///
+    /// impl ToPickle for Samples {
+    ///     fn to_pickle(&self, p: &mut Pickler<'_>) -> pickle_core::Result<()> {
+    ///         p.write_pickle_buffer(&self.0, false, || self.0.clone())
+    ///     }
+    /// }
+    ///
+    /// let samples = Samples(bytes::Bytes::from(vec![1, 2, 3]));
+    /// let (pickle, buffers) = Options::new().out_of_band_buffers(true).to_vec_with_buffers(&samples)?;
+    /// // pickle.dumps(pickle.PickleBuffer(bytearray(b"\x01\x02\x03")), 5, buffer_callback=...)
+    /// assert_eq!(pickle, b"\x80\x05\x97.");
+    /// assert_eq!(buffers[0].data.as_ptr(), samples.0.as_ptr()); // shared, not copied
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn write_pickle_buffer(
+        &mut self,
+        data: &[u8],
+        readonly: bool,
+        share: impl FnOnce() -> bytes::Bytes,
+    ) -> Result<()> {
+        self.out.boundary()?;
+        self.buffer(data, readonly, share, None)
+    }
+
+    /// [`Pickler::write_pickle_buffer`], for a buffer memoized under `key`.
+    pub(crate) fn buffer(
+        &mut self,
+        data: &[u8],
+        readonly: bool,
+        share: impl FnOnce() -> bytes::Bytes,
+        key: Option<Key<'_>>,
+    ) -> Result<()> {
         if self.proto < 5 {
             return Err(Error::new(
                 ErrorKind::Unpicklable,
@@ -159,15 +205,18 @@ impl Pickler<'_> {
         }
         match self.out_of_band.as_mut() {
             Some(buffers) => {
-                buffers.push(b.clone());
+                buffers.push(Buffer {
+                    data: share(),
+                    readonly,
+                });
                 self.out.op(Opcode::NextBuffer);
-                if b.readonly {
+                if readonly {
                     self.out.op(Opcode::ReadonlyBuffer);
                 }
                 Ok(())
             }
-            None if b.readonly => self.bytes(&b.data, key),
-            None => self.bytearray(&b.data, key),
+            None if readonly => self.bytes(data, key),
+            None => self.bytearray(data, key),
         }
     }
 }

@@ -6,28 +6,16 @@
 
 use super::fold::{bytes_held, fold, Constructor};
 use super::memo::Memo;
-use super::{Arena, CallNode, Hashable, Node, NodeId, ObjectNode, OpNode};
+use super::{Arena, ByteArrayData, CallNode, Hashable, Node, NodeId, ObjectNode, OpNode};
 use crate::de::machine::build::{Atom, Budget, Build, Call, Seq, Text};
 use crate::de::machine::LINK_COST;
 use crate::de::options::{Limits, PersistentLoad};
 use crate::de::Kind;
 use crate::error::{Error, ErrorKind, Result};
-use crate::value::Global;
+use crate::value::{Buffer, Global};
 
 /// What one node costs against the allocation limit, roughly.
 pub(crate) const NODE_COST: usize = std::mem::size_of::<Node>() + 9;
-
-/// What [`crate::scan`] needs to know of a run that the arena does not keep.
-#[derive(Default)]
-pub(crate) struct Inspection {
-    /// Each `BUILD` applied to an object: its offset, the object, the state.
-    pub(crate) builds: Vec<(u64, NodeId, NodeId)>,
-    /// Each call folded into a plain value (`builtins.set([...])`): its
-    /// offset and the global called.
-    pub(crate) folded: Vec<(u64, NodeId)>,
-    /// Placeholder globals for extension codes, with their codes.
-    pub(crate) extensions: Vec<(NodeId, i64)>,
-}
 
 pub(crate) struct ArenaBuilder {
     pub(crate) arena: Arena,
@@ -37,8 +25,6 @@ pub(crate) struct ArenaBuilder {
     memo: Memo,
     budget: Budget,
     limits: Limits,
-    /// Scan mode: `Some` records what `Inspection` lists.
-    pub(crate) inspection: Option<Inspection>,
 }
 
 fn bad_op(message: impl Into<std::borrow::Cow<'static, str>>) -> Error {
@@ -54,7 +40,6 @@ impl ArenaBuilder {
             memo: Memo::default(),
             budget: Budget::new(limits.max_alloc),
             limits,
-            inspection: None,
         }
     }
 
@@ -139,10 +124,17 @@ impl ArenaBuilder {
             .ok_or_else(|| bad_op("assignment index out of range"))
     }
 
-    fn setitem(&mut self, target: NodeId, key: NodeId, value: NodeId) -> Result<()> {
+    fn setitem(
+        &mut self,
+        target: NodeId,
+        key: NodeId,
+        value: NodeId,
+        input: &[u8],
+        at: u64,
+    ) -> Result<()> {
         let len = match self.arena.node(target) {
             Node::List(items) => items.len(),
-            Node::ByteArray(data) => data.len(),
+            Node::ByteArray(data) => self.arena.byte_array(input, data).len(),
             _ => 0,
         };
         let byte = match self.arena.node(target) {
@@ -159,8 +151,7 @@ impl ArenaBuilder {
                 let i = self.index(key, len)?;
                 match self.arena.node_mut(target) {
                     Node::List(items) => items[i] = value,
-                    Node::ByteArray(data) => data[i] = byte,
-                    _ => {}
+                    _ => self.own_byte_array(target, input, at)?[i] = byte,
                 }
             }
             other => {
@@ -171,6 +162,17 @@ impl ArenaBuilder {
             }
         }
         Ok(())
+    }
+
+    /// The bytes of the `bytearray` node `id`, to be changed: copied out of
+    /// the input the first time (and charged for).
+    fn own_byte_array(&mut self, id: NodeId, input: &[u8], at: u64) -> Result<&mut Vec<u8>> {
+        if let Node::ByteArray(ByteArrayData::Text(text)) = self.arena.node(id) {
+            self.budget.charge(text.len(), at)?;
+        }
+        self.arena
+            .own_byte_array(input, id)
+            .ok_or_else(|| bad_op("expected a `bytearray`"))
     }
 
     /// A call of a well-known constructor of plain data, folded into the
@@ -200,9 +202,6 @@ impl ArenaBuilder {
                 let items = items.clone();
                 self.link(&items);
             }
-            if let Some(inspection) = &mut self.inspection {
-                inspection.folded.push((at, callable));
-            }
         }
         Ok(node)
     }
@@ -213,10 +212,6 @@ impl Build for ArenaBuilder {
 
     fn budget(&mut self) -> &mut Budget {
         &mut self.budget
-    }
-
-    fn inspecting(&self) -> bool {
-        self.inspection.is_some()
     }
 
     fn len(&self) -> usize {
@@ -248,7 +243,7 @@ impl Build for ArenaBuilder {
             Atom::Str(text) => Node::Str(self.text(&text)),
             Atom::Utf8(span, _) => Node::Str(super::Text::Input(span)),
             Atom::Bytes(text) => Node::Bytes(self.text(&text)),
-            Atom::ByteArray(text) => Node::ByteArray(text.bytes().to_vec()),
+            Atom::ByteArray(text) => Node::ByteArray(ByteArrayData::Text(self.text(&text))),
         };
         self.push_node(node, at)
     }
@@ -286,17 +281,17 @@ impl Build for ArenaBuilder {
         self.push_node(Node::Dict(entries), at)
     }
 
-    fn append(&mut self, from: usize) -> Result<()> {
+    fn append(&mut self, from: usize, input: &[u8], at: u64) -> Result<()> {
         let items = self.stack.split_off(from);
         let target = self.top();
         self.link(&items);
-        let bytes = match self.arena.node(target) {
-            Node::ByteArray(_) => self.byte_values(&items)?,
-            _ => Vec::new(),
-        };
+        if let Node::ByteArray(_) = self.arena.node(target) {
+            let ints = self.byte_values(&items)?;
+            self.own_byte_array(target, input, at)?.extend(ints);
+            return Ok(());
+        }
         match self.arena.node_mut(target) {
             Node::List(list) => list.extend_from_slice(&items),
-            Node::ByteArray(data) => data.extend(bytes),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Append(i))),
             other => {
                 let name = other.type_name();
@@ -306,12 +301,12 @@ impl Build for ArenaBuilder {
         Ok(())
     }
 
-    fn setitems(&mut self, from: usize) -> Result<()> {
+    fn setitems(&mut self, from: usize, input: &[u8], at: u64) -> Result<()> {
         let items = self.stack.split_off(from);
         let target = self.top();
         self.link(&items);
         for pair in items.chunks_exact(2) {
-            self.setitem(target, pair[0], pair[1])?;
+            self.setitem(target, pair[0], pair[1], input, at)?;
         }
         Ok(())
     }
@@ -321,7 +316,7 @@ impl Build for ArenaBuilder {
         let target = self.top();
         self.link(&items);
         match self.arena.node_mut(target) {
-            Node::Set(set) | Node::FrozenSet(set) => set.extend_from_slice(&items),
+            Node::Set(set) => set.extend_from_slice(&items),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Add(i))),
             other => {
                 let name = other.type_name();
@@ -342,9 +337,7 @@ impl Build for ArenaBuilder {
             }
             (Call::NewObj, &[cls, args]) => CallNode::NewObj(cls, args),
             (Call::NewObjEx, &[cls, args, kwargs]) => CallNode::NewObjEx(cls, args, kwargs),
-            (Call::Inst(class), args) => {
-                CallNode::Inst(self.arena.add_global(class), args.into())
-            }
+            (Call::Inst(class), args) => CallNode::Inst(self.arena.add_global(class), args.into()),
             (Call::Obj, &[cls, ref args @ ..]) => CallNode::Obj(cls, args.into()),
             _ => return Err(bad_op("a call of the wrong number of items")),
         };
@@ -365,9 +358,6 @@ impl Build for ArenaBuilder {
                 self.link(&[state]);
                 if let Node::Object(obj) = self.arena.node_mut(inst) {
                     obj.ops.push(OpNode::Build(state));
-                }
-                if let Some(inspection) = &mut self.inspection {
-                    inspection.builds.push((at, inst, state));
                 }
                 Ok(())
             }
@@ -395,18 +385,13 @@ impl Build for ArenaBuilder {
         }
     }
 
-    fn readonly(&mut self) -> Result<()> {
-        let node = self.arena.node_mut(self.top());
-        match node {
-            Node::Buffer(b) => b.readonly = true,
-            Node::ByteArray(data) => {
-                let data = std::mem::take(data);
-                *node = Node::Buffer(Box::new(crate::value::Buffer {
-                    data,
-                    readonly: true,
-                }));
-            }
-            _ => {}
+    fn readonly(&mut self, input: &[u8], at: u64) -> Result<()> {
+        let top = self.top();
+        if let Node::ByteArray(_) = self.arena.node(top) {
+            let data = std::mem::take(self.own_byte_array(top, input, at)?);
+            *self.arena.node_mut(top) = Node::Buffer(Box::new(Buffer::new(data, true)));
+        } else if let Node::Buffer(b) = self.arena.node_mut(top) {
+            b.readonly = true;
         }
         Ok(())
     }
@@ -440,17 +425,6 @@ impl Build for ArenaBuilder {
     fn pop(&mut self, from: usize, _used: bool) -> Result<()> {
         self.stack.truncate(from);
         Ok(())
-    }
-
-    fn unknown_extension(&mut self, code: i64, at: u64) -> Result<()> {
-        let index = self
-            .arena
-            .add_global(Global::new("<extension>", code.to_string()));
-        let id = self.node(Node::Global(index), at)?;
-        if let Some(inspection) = &mut self.inspection {
-            inspection.extensions.push((id, code));
-        }
-        self.push(id, at)
     }
 
     fn memo_put(&mut self, idx: Option<u64>, at: u64) -> Result<()> {

@@ -85,12 +85,6 @@ pub(crate) trait Build {
 
     /// The budget this run charges (`Limits::max_alloc`).
     fn budget(&mut self) -> &mut Budget;
-    /// Whether the run stands in for what only the loading process has
-    /// (the scanner: unknown extension codes, missing buffers).
-    fn inspecting(&self) -> bool {
-        false
-    }
-
     /// How many items are on the stack.
     fn len(&self) -> usize;
     /// The Python type of item `i`.
@@ -112,11 +106,11 @@ pub(crate) trait Build {
     fn dict(&mut self, from: usize, at: u64) -> Result<()>;
     /// `APPEND`/`APPENDS`: the items from `from` up go into the list,
     /// bytearray or object below them.
-    fn append(&mut self, from: usize) -> Result<()>;
+    fn append(&mut self, from: usize, input: &[u8], at: u64) -> Result<()>;
     /// `SETITEM`/`SETITEMS` on a dict, object, list or bytearray (an even
     /// number of items; keys of a dict checked hashable).
-    fn setitems(&mut self, from: usize) -> Result<()>;
-    /// `ADDITEMS` to a set, frozenset or object (items of a set checked).
+    fn setitems(&mut self, from: usize, input: &[u8], at: u64) -> Result<()>;
+    /// `ADDITEMS` to a set or object (items of a set checked).
     fn additems(&mut self, from: usize) -> Result<()>;
     /// Replaces the items from `from` up by the object `call` makes of them.
     fn call(&mut self, call: Call, from: usize, input: &[u8], at: u64) -> Result<()>;
@@ -124,7 +118,7 @@ pub(crate) trait Build {
     /// where CPython fails.
     fn build(&mut self, at: u64) -> Result<()>;
     /// `READONLY_BUFFER` on the top item, a buffer, bytes or bytearray.
-    fn readonly(&mut self) -> Result<()>;
+    fn readonly(&mut self, input: &[u8], at: u64) -> Result<()>;
     /// The top item is a persistent id: kept as data, or replaced by what
     /// `load` returns.
     fn persistent(&mut self, load: Option<PersistentLoad<'_>>, input: &[u8], at: u64)
@@ -134,9 +128,6 @@ pub(crate) trait Build {
     /// Drops the items from `from` up: the names a `STACK_GLOBAL` used
     /// (`used`), or items `POP` and `POP_MARK` discard.
     fn pop(&mut self, from: usize, used: bool) -> Result<()>;
-    /// Pushes a global standing for an extension code the registry lacks
-    /// (only when [`inspecting`](Build::inspecting)).
-    fn unknown_extension(&mut self, code: i64, at: u64) -> Result<()>;
 
     /// `PUT idx` (or `MEMOIZE`, `idx` `None`) of the top item.
     fn memo_put(&mut self, idx: Option<u64>, at: u64) -> Result<()>;

@@ -294,8 +294,8 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
                 self.b.atom(Atom::Bytes(Text::Input(span, data)), self.at)?;
             }
             O::ByteArray8 => {
+                // Charged if it is changed, when the arena copies it.
                 let span = self.counted(op)?;
-                self.charge(span.len)?;
                 let data = self.src.data();
                 self.b
                     .atom(Atom::ByteArray(Text::Input(span, data)), self.at)?;
@@ -423,14 +423,17 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
             }
             (Fill::SetItems, Kind::Dict) => self.check_hashable(x, 2)?,
             (Fill::SetItems, Kind::Object | Kind::List | Kind::ByteArray) => {}
-            (Fill::AddItems, Kind::Set | Kind::FrozenSet) => self.check_hashable(x, 1)?,
+            // Only a `set` takes items: a `frozenset` has no `add` (CPython's
+            // `load_additems` checks `PySet_Check`, which a frozenset fails).
+            (Fill::AddItems, Kind::Set) => self.check_hashable(x, 1)?,
             (Fill::AddItems, Kind::Object) => {}
             (how, kind) => return Err(self.cannot_fill(how, kind)),
         }
         self.charge((len - x) * LINK_COST)?;
+        let (input, at) = (self.src.data(), self.at);
         let done = match how {
-            Fill::Append => self.b.append(x),
-            Fill::SetItems => self.b.setitems(x),
+            Fill::Append => self.b.append(x, input, at),
+            Fill::SetItems => self.b.setitems(x, input, at),
             Fill::AddItems => self.b.additems(x),
         };
         done.map_err(|e| e.with_offset(self.at))

@@ -11,7 +11,7 @@ use crate::error::{ErrorKind, Result};
 use crate::opcode::arg::Arg;
 use crate::opcode::Opcode;
 use crate::text::int::{parse_memo_index_line, TextInt};
-use crate::value::{Buffer, Global, PyStr};
+use crate::value::{Global, PyStr};
 
 impl<S: Source, B: Build> Machine<'_, '_, S, B> {
     /// Always in line, so that its argument's form is the constant one of
@@ -133,8 +133,6 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
                 let global = self.global(global.module.clone(), global.name.clone());
                 self.push_global(global)
             }
-            // Only the loading process knows what the code stands for.
-            None if self.b.inspecting() => self.b.unknown_extension(code, self.at),
             None => Err(self.err(
                 ErrorKind::Extension,
                 format!("unregistered extension code {code}"),
@@ -273,32 +271,26 @@ impl<S: Source, B: Build> Machine<'_, '_, S, B> {
     // --- buffers ----------------------------------------------------------
 
     pub(super) fn load_next_buffer(&mut self) -> Result<()> {
-        let buffer = match self.opts.buffers {
-            Some(buffers) => match buffers.get(self.next_buffer) {
-                Some(buffer) => buffer.clone(),
-                None => return Err(self.err(ErrorKind::Buffer, "not enough out-of-band buffers")),
-            },
-            // The buffer's bytes are the loading process's, not the pickle's.
-            None if self.b.inspecting() => Buffer {
-                data: Vec::new(),
-                readonly: false,
-            },
-            None => {
-                return Err(self.err(
-                    ErrorKind::Buffer,
-                    "pickle stream refers to out-of-band data but no buffers were given",
-                ))
-            }
+        let Some(buffers) = self.opts.buffers else {
+            return Err(self.err(
+                ErrorKind::Buffer,
+                "pickle stream refers to out-of-band data but no buffers were given",
+            ));
         };
-        self.next_buffer += usize::from(self.opts.buffers.is_some());
-        self.charge(buffer.data.len())?;
-        self.b.buffer(buffer, self.at)
+        let Some(buffer) = buffers.get(self.next_buffer) else {
+            return Err(self.err(ErrorKind::Buffer, "not enough out-of-band buffers"));
+        };
+        self.next_buffer += 1;
+        // Shared with the caller's buffer, not copied: nothing to charge.
+        self.b.buffer(buffer.clone(), self.at)
     }
 
     pub(super) fn load_readonly_buffer(&mut self) -> Result<()> {
         let top = self.need(1)?;
         match self.b.kind(top) {
-            Kind::Buffer | Kind::Bytes | Kind::ByteArray => self.b.readonly(),
+            Kind::Buffer | Kind::Bytes | Kind::ByteArray => {
+                self.b.readonly(self.src.data(), self.at)
+            }
             other => {
                 let name = other.type_name();
                 Err(self.bad_op(format!(

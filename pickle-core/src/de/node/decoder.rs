@@ -2,15 +2,20 @@
 //! for a `FromPickle`: the methods of [`Decoder`](crate::Decoder), each
 //! checking the node's Python type.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::seq::{NodeMap, NodeSeq};
+use super::seq::NodeSeq;
 use crate::de::arena::to_value::{depth_error, to_value};
-use crate::de::arena::{Arena, CallNode, Node, NodeId, OpNode, Text};
+use crate::de::arena::{Arena, CallNode, Node, NodeId, Text};
 use crate::de::options::Limits;
 use crate::de::Kind;
 use crate::error::{Error, ErrorKind, Result};
 use crate::value::{BigInt, Global, PyStr, Value};
+
+/// How many `getattr` steps [`NodeDecoder::name_of`] follows: classes are
+/// not nested deeper in practice, and a bound keeps a hostile chain cheap.
+const MAX_GETATTR_CHAIN: usize = 64;
 
 /// Shared state of one typed decode.
 pub(crate) struct Ctx<'a> {
@@ -176,7 +181,7 @@ impl<'a> NodeDecoder<'a> {
         }
     }
 
-    fn text(&self, t: Text) -> &'a [u8] {
+    pub(crate) fn text(&self, t: Text) -> &'a [u8] {
         self.ctx.arena.text(self.ctx.input, t)
     }
 
@@ -202,7 +207,7 @@ impl<'a> NodeDecoder<'a> {
     pub(crate) fn decode_bytes(&self) -> Result<&'a [u8]> {
         match self.node() {
             Node::Bytes(t) => Ok(self.text(*t)),
-            Node::ByteArray(b) => Ok(b),
+            Node::ByteArray(b) => Ok(self.ctx.arena.byte_array(self.ctx.input, b)),
             Node::Buffer(b) => Ok(&b.data),
             _ => Err(self.type_error("bytes")),
         }
@@ -233,21 +238,6 @@ impl<'a> NodeDecoder<'a> {
         Ok(NodeSeq::new(*self, items))
     }
 
-    pub(crate) fn map(&self) -> Result<NodeMap<'a>> {
-        match self.node() {
-            Node::Dict(entries) => Ok(NodeMap::dict(*self, entries)),
-            Node::Object(obj)
-                if obj
-                    .ops
-                    .iter()
-                    .all(|op| matches!(op, OpNode::SetItem(..) | OpNode::Build(_))) =>
-            {
-                Ok(NodeMap::ops(*self, &obj.ops))
-            }
-            _ => Err(self.type_error("a dict")),
-        }
-    }
-
     pub(crate) fn global(&self) -> Option<&'a Global> {
         match self.node() {
             Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
@@ -256,30 +246,72 @@ impl<'a> NodeDecoder<'a> {
     }
 
     /// For an object built by a call, the class it is an instance of, as
-    /// [`Object::class`](crate::Object::class) finds it.
-    pub(crate) fn class(&self) -> Option<&'a Global> {
+    /// [`Object::class`](crate::Object::class) finds it, and also when the
+    /// class is named by `getattr` (see [`NodeDecoder::name_of`]).
+    pub(crate) fn class(&self) -> Option<Cow<'a, Global>> {
         let Node::Object(obj) = self.node() else {
             return None;
         };
-        let global_of = |id: NodeId| match self.ctx.arena.node(id) {
-            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
-            _ => None,
-        };
         match &obj.call {
             CallNode::NewObj(cls, _) | CallNode::NewObjEx(cls, _, _) | CallNode::Obj(cls, _) => {
-                global_of(*cls)
+                self.name_of(*cls)
             }
-            CallNode::Inst(g, _) => Some(&self.ctx.arena.globals[*g as usize]),
+            CallNode::Inst(g, _) => Some(Cow::Borrowed(&self.ctx.arena.globals[*g as usize])),
             CallNode::Reduce(callable, args) => {
-                let callable = global_of(*callable)?;
+                let callable = self.name_of(*callable)?;
                 if callable.is("copyreg", "_reconstructor") {
                     match self.ctx.arena.node(*args) {
-                        Node::Tuple(items, _) if items.len() == 3 => global_of(items[0]),
+                        Node::Tuple(items, _) if items.len() == 3 => self.name_of(items[0]),
                         _ => None,
                     }
                 } else {
                     Some(callable)
                 }
+            }
+        }
+    }
+
+    /// The class or function that node `id` names: a global, or
+    /// `getattr(named, 'attr')` of one, which is how CPython names a nested
+    /// class below protocol 4 (`getattr(Outer, 'Inner')` is `Outer.Inner`).
+    pub(crate) fn name_of(&self, id: NodeId) -> Option<Cow<'a, Global>> {
+        let arena = self.ctx.arena;
+        let mut attrs: Vec<&'a [u8]> = Vec::new();
+        let mut id = id;
+        loop {
+            match arena.node(id) {
+                Node::Global(g) => {
+                    let global = &arena.globals[*g as usize];
+                    if attrs.is_empty() {
+                        return Some(Cow::Borrowed(global));
+                    }
+                    let mut name = global.name.as_bytes().to_vec();
+                    for attr in attrs.iter().rev() {
+                        name.push(b'.');
+                        name.extend_from_slice(attr);
+                    }
+                    let name = PyStr::from_utf8_surrogatepass(&name).ok()?;
+                    return Some(Cow::Owned(Global::new(global.module.clone(), name)));
+                }
+                Node::Object(obj) if obj.ops.is_empty() && attrs.len() < MAX_GETATTR_CHAIN => {
+                    let CallNode::Reduce(callable, args) = obj.call else {
+                        return None;
+                    };
+                    let getattr = matches!(arena.node(callable), Node::Global(g)
+                        if arena.globals[*g as usize].is("builtins", "getattr"));
+                    let Node::Tuple(items, _) = arena.node(args) else {
+                        return None;
+                    };
+                    let (true, [parent, attr]) = (getattr, &items[..]) else {
+                        return None;
+                    };
+                    let Node::Str(text) = arena.node(*attr) else {
+                        return None;
+                    };
+                    attrs.push(self.text(*text));
+                    id = *parent;
+                }
+                _ => return None,
             }
         }
     }

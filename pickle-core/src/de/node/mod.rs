@@ -3,8 +3,10 @@
 
 pub(crate) mod decoder;
 pub(crate) mod instance;
+mod map;
 pub(crate) mod seq;
 
 pub(crate) use decoder::{Ctx, NodeDecoder};
 pub(crate) use instance::NodeInstance;
-pub(crate) use seq::{NodeMap, NodeSeq};
+pub(crate) use map::NodeMap;
+pub(crate) use seq::NodeSeq;

@@ -115,12 +115,20 @@ impl<'a> StreamDecoder<'a> {
         None
     }
 
-    pub(crate) fn class(self) -> Option<&'a crate::Global> {
+    pub(crate) fn class(self) -> Option<std::borrow::Cow<'a, crate::Global>> {
         self.fail();
         None
     }
 
     pub(crate) fn call_args(self, _module: &str, _name: &str) -> Result<super::StreamSeq<'a>> {
+        Err(self.fail())
+    }
+
+    pub(crate) fn call_args_alone(self, _m: &str, _n: &str) -> Result<super::StreamSeq<'a>> {
+        Err(self.fail())
+    }
+
+    pub(crate) fn state(self) -> Result<Option<StreamDecoder<'a>>> {
         Err(self.fail())
     }
 

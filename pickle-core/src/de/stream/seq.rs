@@ -102,6 +102,23 @@ impl<'a> StreamDecoder<'a> {
         self.here()?;
         let s = self.s;
         let op = s.peek()?;
+        if matches!(len, Some(1..=3))
+            && s.protocol() >= 2
+            && matches!(
+                op,
+                Opcode::EmptyList | Opcode::EmptySet | Opcode::EmptyTuple | Opcode::Mark
+            )
+            && matches!(
+                s.op_at(s.made_at(s.pos())?),
+                Some(Opcode::Tuple1 | Opcode::Tuple2 | Opcode::Tuple3)
+            )
+        {
+            // The container may be the first item of a short tuple
+            // (`[] None TUPLE2`) as well as the whole value: only the
+            // types around it tell, so the general reader decides (a
+            // guess here could end in a type error that is not one).
+            return Err(self.fail());
+        }
         let mut seq = StreamSeq::new(self, Mode::Done, LIST_BATCH);
         match op {
             Opcode::EmptyList | Opcode::EmptySet => {
