@@ -47,6 +47,14 @@ impl<'a> Decoder<'a> {
         Decoder(Src::Stream(d))
     }
 
+    /// Whether the streaming reader is behind this decoder: then values
+    /// must be read in order, each once, and every error only means that
+    /// the general reader decodes the pickle again.
+    #[inline]
+    pub(crate) fn is_stream(&self) -> bool {
+        matches!(self.0, Src::Stream(_))
+    }
+
     /// The Python type of the object.
     pub fn kind(&self) -> Kind {
         match self.0 {

@@ -7,6 +7,7 @@
 //! typed Rust value.
 
 pub(crate) mod arena;
+pub mod borrow;
 mod build;
 mod call;
 mod class;
@@ -35,19 +36,47 @@ impl Options<'_> {
     /// Reads one pickle from `bytes` (bytes after its `STOP` are ignored, as
     /// `pickle.loads` ignores them).
     pub fn from_slice<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
-        if let Some(value) = stream::try_from_slice(bytes, self) {
+        self.from_slice_with(bytes, T::from_pickle)
+    }
+
+    /// Reads one pickle from `bytes` as [`Options::from_slice`] does, with
+    /// `read` in place of a [`FromPickle`] implementation: `read` makes the
+    /// result from the pickle's root object. Like a `from_pickle`, it may
+    /// run more than once (the streaming reader gives up on shapes it does
+    /// not know, and the general reader starts again), so it should have
+    /// no other effect than its result.
+    ///
+    /// ```
+    /// use pickle_core::de::Options;
+    ///
+    /// // pickle.dumps([1, 2, 3], protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02]q\x00(K\x01K\x02K\x03e.";
+    /// let sum = Options::new().from_slice_with(data, |d| {
+    ///     d.seq()?.decode_each(|item| item.decode_i64()).map(|v| v.iter().sum::<i64>())
+    /// })?;
+    /// assert_eq!(sum, 6);
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn from_slice_with<T, F>(&self, bytes: &[u8], read: F) -> Result<T>
+    where
+        F: Fn(Decoder<'_>) -> Result<T>,
+    {
+        if let Some(value) = stream::try_from_slice(bytes, self, &read) {
             return Ok(value);
         }
-        self.decode_general(bytes)
+        self.decode_general(bytes, read)
     }
 
     /// Reads with the general reader only.
-    pub(crate) fn decode_general<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
+    pub(crate) fn decode_general<T, F>(&self, bytes: &[u8], read: F) -> Result<T>
+    where
+        F: FnOnce(Decoder<'_>) -> Result<T>,
+    {
         let mut machine = Machine::new(SliceSource::new(bytes), self);
         let root = machine.run()?;
         let input = machine.src.input();
         let ctx = Ctx::new(&machine.arena, input, self.limits);
-        T::from_pickle(Decoder::node(ctx.root(root)))
+        read(Decoder::node(ctx.root(root)))
     }
 
     /// Reads one pickle from `reader`, leaving it just after the pickle's
@@ -55,16 +84,39 @@ impl Options<'_> {
     /// another, as repeated `pickle.load` calls do. Reads are small; wrap an
     /// unbuffered reader (a `File`, a socket) in a `BufReader`.
     pub fn from_reader<T: FromPickle, R: Read>(&self, reader: R) -> Result<T> {
+        self.from_reader_with(reader, T::from_pickle)
+    }
+
+    /// Reads one pickle from `reader` as [`Options::from_reader`] does, with
+    /// `read` in place of a [`FromPickle`] implementation (it runs once).
+    pub fn from_reader_with<T, R, F>(&self, reader: R, read: F) -> Result<T>
+    where
+        R: Read,
+        F: FnOnce(Decoder<'_>) -> Result<T>,
+    {
         let mut machine = Machine::new(ReaderSource::new(reader), self);
         let root = machine.run()?;
         let ctx = Ctx::new(&machine.arena, machine.src.data(), self.limits);
-        T::from_pickle(Decoder::node(ctx.root(root)))
+        read(Decoder::node(ctx.root(root)))
+    }
+}
+
+/// Where the first pickle in `bytes` ends (after its `STOP`), walking its
+/// opcodes; `None` if it does not end there, or an opcode is not known.
+pub(crate) fn pickle_len(bytes: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    loop {
+        let op = crate::opcode::Opcode::from_byte(*bytes.get(pos)?)?;
+        pos = stream::end_of(bytes, pos, op)?;
+        if op == crate::opcode::Opcode::Stop {
+            return Some(pos);
+        }
     }
 }
 
 /// Reads with the streaming reader only; `None` where it gives up.
 pub(crate) fn stream_only<T: FromPickle>(bytes: &[u8], opts: &Options<'_>) -> Option<T> {
-    stream::try_from_slice(bytes, opts)
+    stream::try_from_slice(bytes, opts, &T::from_pickle)
 }
 
 /// Reads a `T` from one pickle in `bytes`, with the default [`Options`].

@@ -45,13 +45,13 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
+pub(crate) use arg::end_of;
 pub(crate) use class::StreamInstance;
 pub(crate) use seq::{StreamMap, StreamSeq};
 
 use super::options::Options;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::FxHasher;
-use crate::FromPickle;
 
 /// What the memo holds for an index, as far as this reader needs it.
 #[derive(Clone, Debug)]
@@ -118,14 +118,18 @@ pub(crate) struct Stream<'a> {
     bailed: Cell<bool>,
 }
 
-/// Decodes `T` from `input` with this reader; `None` if it gave up or met an
-/// error (the general reader then decodes it, and reports any error).
+/// Decodes a `T` from `input` with this reader, as `read` makes it from the
+/// root object; `None` if it gave up or met an error (the general reader
+/// then decodes it, and reports any error). `read` may run more than once.
 ///
 /// Which memo entries to keep is first guessed: none. A `GET` of an entry
 /// that was not kept finds it again (see [`recover`]) or, failing that,
 /// starts the decoding again keeping it, while that is [worth
 /// it](plan::worth_restarting); then the plan decides.
-pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Option<T> {
+pub(crate) fn try_from_slice<T, F>(input: &[u8], opts: &Options<'_>, read: &F) -> Option<T>
+where
+    F: Fn(crate::de::Decoder<'_>) -> Result<T>,
+{
     if input.len() as u64 >= 1 << POS_BITS {
         return None;
     }
@@ -133,13 +137,13 @@ pub(crate) fn try_from_slice<T: FromPickle>(input: &[u8], opts: &Options<'_>) ->
     let mut wasted = 0usize;
     while plan::worth_restarting(kept.len(), wasted, input.len()) {
         let stream = Stream::new(input, opts, Some(plan::Plan::guess(&kept)));
-        if let Some(value) = stream.decode::<T>() {
+        if let Some(value) = stream.decode(read) {
             return Some(value);
         }
         kept.push(stream.missed.get()?);
         wasted += stream.pos.get();
     }
-    Stream::new(input, opts, None).decode::<T>()
+    Stream::new(input, opts, None).decode(read)
 }
 
 impl<'a> Stream<'a> {
@@ -163,10 +167,13 @@ impl<'a> Stream<'a> {
         }
     }
 
-    /// The whole pickle as a `T`, if this reader reads it.
-    fn decode<T: FromPickle>(&'a self) -> Option<T> {
+    /// The whole pickle as a `T`, as `read` makes it, if this reader reads it.
+    fn decode<T, F>(&'a self, read: &F) -> Option<T>
+    where
+        F: Fn(crate::de::Decoder<'_>) -> Result<T>,
+    {
         self.past_frames();
-        let value = T::from_pickle(self.root()).ok()?;
+        let value = read(self.root()).ok()?;
         let at_stop = self.peek().ok() == Some(crate::opcode::Opcode::Stop);
         (at_stop && !self.bailed.get()).then_some(value)
     }

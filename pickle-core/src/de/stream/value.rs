@@ -54,6 +54,10 @@ impl<'a> StreamDecoder<'a> {
             O::EmptyDict => Kind::Dict,
             O::EmptySet => Kind::Set,
             O::EmptyTuple => Kind::Tuple,
+            // A string may be the module of a `STACK_GLOBAL` instead; then
+            // whatever reads it as a string meets the name and the
+            // `STACK_GLOBAL` where a value should follow, and gives up.
+            O::ShortBinUnicode | O::BinUnicode | O::BinUnicode8 => Kind::Str,
             op => match self.s.get_at(op) {
                 Ok(Some((Entry::None, _))) => Kind::None,
                 Ok(Some((Entry::Bool(_), _))) => Kind::Bool,
@@ -61,8 +65,7 @@ impl<'a> StreamDecoder<'a> {
                 Ok(Some((Entry::Float(_), _))) => Kind::Float,
                 Ok(Some((Entry::Str { .. }, _))) => Kind::Str,
                 Ok(Some((Entry::Bytes { .. }, _))) => Kind::Bytes,
-                // A string may begin a `STACK_GLOBAL`, a global an object: the
-                // general reader tells.
+                // A global may begin an object: the general reader tells.
                 _ => {
                     self.fail();
                     Kind::None
