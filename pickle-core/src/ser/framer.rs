@@ -34,6 +34,17 @@ pub(crate) struct Framer<'w> {
     commit_at: usize,
     /// Where committed output goes when writing to a stream; `None` for `to_vec`.
     sink: Option<&'w mut dyn Write>,
+    /// How many times output already written was moved or sent (a frame
+    /// committed, the buffer flushed): a [`Mark`] of an earlier epoch no
+    /// longer says where its byte is.
+    epoch: u64,
+}
+
+/// Where a byte was written, for [`Framer::take_back`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mark {
+    pos: usize,
+    epoch: u64,
 }
 
 impl<'w> Framer<'w> {
@@ -44,7 +55,59 @@ impl<'w> Framer<'w> {
             frame_start: None,
             commit_at: usize::MAX,
             sink,
+            epoch: 0,
         }
+    }
+
+    /// Moves the output and the framing state into a framer without a
+    /// stream (see `Pickler::park`); this one is left empty until
+    /// [`Framer::unpark`].
+    pub(crate) fn park(&mut self) -> Framer<'static> {
+        Framer {
+            out: std::mem::take(&mut self.out),
+            framing: self.framing,
+            frame_start: self.frame_start,
+            commit_at: self.commit_at,
+            sink: None,
+            epoch: self.epoch,
+        }
+    }
+
+    /// Takes back what [`Framer::park`] moved out, and what was written to
+    /// it since, keeping this framer's stream.
+    pub(crate) fn unpark(&mut self, parked: Framer<'static>) {
+        self.out = parked.out;
+        self.framing = parked.framing;
+        self.frame_start = parked.frame_start;
+        self.commit_at = parked.commit_at;
+        self.epoch = parked.epoch;
+    }
+
+    /// The output so far, taken out of a framer that does not frame.
+    pub(crate) fn take_unframed(&mut self) -> Vec<u8> {
+        debug_assert!(!self.framing, "frames are committed by `finish`");
+        self.epoch += 1;
+        std::mem::take(&mut self.out)
+    }
+
+    /// Where the next byte written goes.
+    pub(crate) fn mark(&self) -> Mark {
+        Mark {
+            pos: self.out.len(),
+            epoch: self.epoch,
+        }
+    }
+
+    /// Removes the byte `byte` written at `mark`, if it is still in the
+    /// buffer where it was (no frame was committed and nothing was flushed
+    /// since); returns whether it did. The open frame only shrinks, so it
+    /// is committed where CPython commits the frame without that byte.
+    pub(crate) fn take_back(&mut self, mark: Mark, byte: u8) -> bool {
+        if mark.epoch != self.epoch || self.out.get(mark.pos) != Some(&byte) {
+            return false;
+        }
+        self.out.remove(mark.pos);
+        true
     }
 
     pub(crate) fn start_framing(&mut self) {
@@ -209,6 +272,7 @@ impl<'w> Framer<'w> {
         let Some(start) = self.frame_start.take() else {
             return;
         };
+        self.epoch += 1;
         self.commit_at = usize::MAX;
         let len = self.out.len() - start - FRAME_HEADER_SIZE;
         if len >= FRAME_SIZE_MIN {
@@ -255,6 +319,7 @@ impl<'w> Framer<'w> {
             if self.frame_start.is_none() && !self.out.is_empty() {
                 sink.write_all(&self.out).map_err(Error::io)?;
                 self.out.clear();
+                self.epoch += 1;
             }
         }
         Ok(())

@@ -12,11 +12,13 @@ pub(crate) mod framer;
 mod items;
 mod memo;
 mod object;
+pub(crate) mod push;
 mod seq;
 mod value;
 
 pub(crate) use seq::BATCH_SIZE;
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -145,7 +147,7 @@ impl<'a> Options<'a> {
             depth: 0,
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),
-            extensions: self.extensions,
+            extensions: self.extensions.map(Cow::Borrowed),
         })
     }
 }
@@ -201,6 +203,14 @@ fn one_object_str(v: &str) -> Option<u16> {
     }
 }
 
+/// What stands for the interned string `v` in the memo: its text, but for
+/// the strings CPython keeps one object of, which are that object (the
+/// name `x` and the text `x` are one object in Python).
+#[inline]
+fn name_key(v: &str) -> Key<'_> {
+    one_object_str(v).map_or(Key::Interned(v), Key::OneObjectStr)
+}
+
 /// The pickle writer that [`ToPickle`] implementations write into.
 ///
 /// Each `write_*` method writes one Python object, as one `save()` call of
@@ -218,7 +228,7 @@ pub struct Pickler<'w> {
     depth: usize,
     max_depth: usize,
     out_of_band: Option<Vec<Buffer>>,
-    extensions: Option<&'w Extensions>,
+    extensions: Option<Cow<'w, Extensions>>,
 }
 
 impl<'w> Pickler<'w> {
@@ -226,6 +236,59 @@ impl<'w> Pickler<'w> {
     pub fn protocol(&self) -> Protocol {
         // `proto` always comes from a `Protocol`.
         Protocol::ALL[self.proto as usize]
+    }
+
+    /// A writer at `protocol` that writes nothing of its own (no `PROTO`,
+    /// no frames, no `STOP`): each value written into it is the body of a
+    /// pickle, for writers that put the pickle together themselves (the
+    /// serde bridge's serde-pickle `Serializer`), taken with
+    /// [`Pickler::take_output`].
+    pub(crate) fn unframed(protocol: Protocol) -> Pickler<'static> {
+        Pickler {
+            out: Framer::new(None),
+            proto: protocol.as_u8(),
+            memo: Memo::default(),
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            out_of_band: None,
+            extensions: None,
+        }
+    }
+
+    /// What was written since the last call (of a writer made by
+    /// [`Pickler::unframed`]).
+    pub(crate) fn take_output(&mut self) -> Vec<u8> {
+        self.out.take_unframed()
+    }
+
+    /// Moves the state of the pickle being written (output, memo, depth,
+    /// settings) into a `Pickler` of its own, which goes on writing the same
+    /// pickle where one of this one's lifetime cannot go (the serde bridge
+    /// hands it through a thread-local); [`Pickler::unpark`] takes it back.
+    /// The parked writer holds on to its output instead of sending it to
+    /// this one's stream, and holds its own copy of the extension registry.
+    pub(crate) fn park(&mut self) -> Pickler<'static> {
+        Pickler {
+            out: self.out.park(),
+            proto: self.proto,
+            memo: std::mem::take(&mut self.memo),
+            depth: self.depth,
+            max_depth: self.max_depth,
+            out_of_band: self.out_of_band.take(),
+            extensions: self
+                .extensions
+                .as_ref()
+                .map(|ext| Cow::Owned(ext.as_ref().clone())),
+        }
+    }
+
+    /// Takes back the state [`Pickler::park`] moved out, with what was
+    /// written meanwhile.
+    pub(crate) fn unpark(&mut self, parked: Pickler<'static>) {
+        self.out.unpark(parked.out);
+        self.memo = parked.memo;
+        self.depth = parked.depth;
+        self.out_of_band = parked.out_of_band;
     }
 
     fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
@@ -663,11 +726,17 @@ impl<'w> Pickler<'w> {
     }
 
     fn interned_str(&mut self, v: &str) -> Result<()> {
-        if self.get_if_memoized(Some(Key::Interned(v))) {
+        let key = name_key(v);
+        if self.get_if_memoized(Some(key)) {
             return Ok(());
         }
         self.str_bytes(v.as_bytes(), None)?;
-        self.put(Some(Key::Interned(v)))
+        self.put(Some(key))
+    }
+
+    /// The memo index of the interned string `v`, if it was written.
+    pub(crate) fn interned_index(&self, v: &str) -> Option<u32> {
+        self.lookup(name_key(v))
     }
 
     fn py_str(&mut self, v: &PyStr, key: Option<Key<'_>>) -> Result<()> {
