@@ -16,6 +16,8 @@ pub mod opcode;
 mod protocol;
 pub mod scan;
 pub mod ser;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod stubs;
 mod text;
 mod value;
