@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+use pickle_core::serde::compat;
 use pickle_core::Protocol;
 use serde::de::DeserializeOwned;
 use serde::ser::{SerializeMap, SerializeSeq};
@@ -194,6 +195,12 @@ pub struct Case {
     pub serde_pickle_write: Box<dyn Fn(bool) -> Vec<u8>>,
     /// Reads a pickle with serde-pickle and compares it with the value.
     pub serde_pickle_read: Box<dyn Fn(&[u8]) -> Result<(), String>>,
+    /// Writes the value with the compatibility module's `to_vec` and
+    /// `to_writer`.
+    pub compat_write: Box<dyn Fn(compat::SerOptions) -> pickle_core::Result<(Vec<u8>, Vec<u8>)>>,
+    /// Reads a pickle with the compatibility module's `from_slice` and
+    /// `from_reader` and compares it with the value.
+    pub compat_read: Box<dyn Fn(&[u8]) -> Result<(), String>>,
 }
 
 pub fn case<T>(name: &'static str, value: T) -> Case
@@ -201,7 +208,14 @@ where
     T: Serialize + DeserializeOwned + PartialEq + Debug + 'static,
 {
     let value = std::rc::Rc::new(value);
-    let (w, r, sw, sr) = (value.clone(), value.clone(), value.clone(), value);
+    let (w, r, sw, sr, cw) = (
+        value.clone(),
+        value.clone(),
+        value.clone(),
+        value.clone(),
+        value.clone(),
+    );
+    let cr = value;
     Case {
         name,
         write: Box::new(move |p| pickle_core::serde::to_vec_with(&*w, p)),
@@ -222,6 +236,24 @@ where
                 Ok(v) if v == *sr => Ok(()),
                 Ok(v) => Err(format!("serde-pickle read {v:?}, expected {sr:?}")),
                 Err(e) => Err(format!("serde-pickle error: {e}")),
+            }
+        }),
+        compat_write: Box::new(move |options| {
+            let by_vec = compat::to_vec(&*cw, options.clone())?;
+            let mut by_writer = Vec::new();
+            compat::to_writer(&mut by_writer, &*cw, options)?;
+            Ok((by_vec, by_writer))
+        }),
+        compat_read: Box::new(move |bytes| {
+            let by_slice: T = compat::from_slice(bytes, compat::DeOptions::new())
+                .map_err(|e| format!("compat from_slice: {e}"))?;
+            let by_reader: T = compat::from_reader(bytes, compat::DeOptions::new())
+                .map_err(|e| format!("compat from_reader: {e}"))?;
+            match (by_slice == *cr, by_reader == *cr) {
+                (true, true) => Ok(()),
+                _ => Err(format!(
+                    "compat read {by_slice:?} and {by_reader:?}, expected {cr:?}"
+                )),
             }
         }),
     }

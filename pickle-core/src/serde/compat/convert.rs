@@ -82,6 +82,15 @@ impl Lenient {
             Call::NewObjEx { args, kwargs, .. } => Core::Tuple(vec![args, kwargs]),
             Call::Inst { args, .. } | Call::Obj { args, .. } => Core::Tuple(args),
             Call::Reduce { callable, args } => match callable.resolve() {
+                Core::Global(g) if g.is("builtins", "bytearray") => {
+                    // Python 2's `bytearray(u'...', 'latin-1')`, its
+                    // encoding a Python 2 string the reader kept as bytes
+                    // (which CPython refuses with `encoding='bytes'`).
+                    if let Some(bytes) = latin1_text(args.resolve()) {
+                        return Ok(Core::Bytes(bytes));
+                    }
+                    return self.unresolved(&g.to_string());
+                }
                 Core::Global(g) if g.is("copyreg", "_reconstructor") => {
                     // `(cls, base, state)`: the state is what is kept.
                     match args.resolve() {
@@ -151,6 +160,17 @@ impl Lenient {
             .iter()
             .map(|v| self.to_compat(v)?.into_hashable())
             .collect()
+    }
+}
+
+/// The bytes of `(text, encoding)` arguments, `text` of code points below 256.
+fn latin1_text(args: &Core) -> Option<Vec<u8>> {
+    match args {
+        Core::Tuple(items) if items.len() == 2 => match items[0].resolve() {
+            Core::Str(text) => text.code_points().map(|c| u8::try_from(c).ok()).collect(),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
