@@ -3,7 +3,6 @@
 //! `pickle_core::serde::compat` writes CPython's bytes under serde-pickle's
 //! function names and options. (serde-pickle's own test suite, ported to
 //! the compatibility module, is in `serde_pickle_suite.rs`.)
-#![cfg(feature = "serde")]
 
 mod common;
 mod serde_cases;

@@ -1,7 +1,6 @@
 //! The serde bridge against CPython, both ways, at protocols 0-5: what it
 //! writes for each case of the corpus is byte for byte what `pickle.dumps`
 //! writes for the Python twin, and what CPython writes reads back equal.
-#![cfg(feature = "serde")]
 
 mod common;
 mod serde_cases;

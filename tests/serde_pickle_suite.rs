@@ -7,7 +7,6 @@
 //!
 //! serde-pickle is by Georg Brandl, under the MIT or Apache-2.0 licence, as
 //! this crate is.
-#![cfg(feature = "serde")]
 
 mod common;
 

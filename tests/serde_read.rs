@@ -1,7 +1,6 @@
 //! Reading serde types from what CPython writes: lenient where Python data
 //! demands it, strict where leniency would lose data, zero-copy where the
 //! pickle holds text as it is, and the same through both readers.
-#![cfg(feature = "serde")]
 
 mod common;
 mod serde_cases;

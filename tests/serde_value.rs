@@ -2,7 +2,6 @@
 //! the bridge they are the Python objects they are (checked against
 //! CPython); through other formats, `Value`'s serde form, which is the JSON
 //! of `pickle-inspect json` and reads back equal.
-#![cfg(feature = "serde")]
 
 mod common;
 

@@ -23,6 +23,8 @@ use std::time::Instant;
 
 use pickle_core::{ByteBuf, FromPickle, ToPickle, Value};
 
+mod serde_bridge;
+
 /// The record of the headline workload (a Python `@dataclass`).
 #[derive(Clone, Debug, PartialEq, ToPickle, FromPickle, serde::Serialize, serde::Deserialize)]
 #[pickle(module = "bench_models")]
@@ -264,6 +266,7 @@ fn main() {
     print_floor(floor, &rows);
     print_copy_floor(copy_floor, &rows);
     memory.print();
+    serde_bridge::print(&read("records"));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

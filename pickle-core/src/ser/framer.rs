@@ -47,6 +47,14 @@ pub(crate) struct Mark {
     epoch: u64,
 }
 
+impl Mark {
+    /// No byte: [`Framer::take_back`] takes nothing back.
+    pub(crate) const NONE: Mark = Mark {
+        pos: usize::MAX,
+        epoch: u64::MAX,
+    };
+}
+
 impl<'w> Framer<'w> {
     pub(crate) fn new(sink: Option<&'w mut dyn Write>) -> Framer<'w> {
         Framer {

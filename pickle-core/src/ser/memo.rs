@@ -58,7 +58,6 @@ impl ClassMemo {
     }
 }
 
-#[derive(Default)]
 pub(crate) struct Memo {
     /// Number of entries: the next index to assign.
     len: u32,
@@ -75,12 +74,66 @@ pub(crate) struct Memo {
     /// addresses (0: none), newest first: an instance with a nested class
     /// or an enum member field uses two or three classes in turn.
     recent: [(usize, usize); RECENT_CLASSES],
+    /// Interned names given as `&'static str` (serde's field and variant
+    /// names), by the address and length of their text, with their memo
+    /// index: a direct-mapped cache in front of [`Memo::interned`], so
+    /// that a struct's names are found without hashing them. A `'static`
+    /// text never changes or goes away, so one address and length is one
+    /// text for the whole run; two copies of a text are two entries with
+    /// the same index.
+    static_names: Box<[(usize, usize, u32)]>,
 }
+
+/// How many `'static` names [`Memo::static_name`] keeps at once.
+const STATIC_NAMES: usize = 64;
 
 /// How many classes [`Memo::class_slot`] finds without a search.
 const RECENT_CLASSES: usize = 4;
 
+impl Default for Memo {
+    fn default() -> Memo {
+        Memo {
+            len: 0,
+            by_address: Map::default(),
+            interned: Map::default(),
+            globals: Map::default(),
+            members: Map::default(),
+            singletons: Map::default(),
+            one_object_strs: Map::default(),
+            classes: Vec::new(),
+            recent: [(0, 0); RECENT_CLASSES],
+            static_names: Box::default(),
+        }
+    }
+}
+
 impl Memo {
+    /// Where `name` would be in [`Memo::static_names`].
+    #[inline]
+    fn static_slot(name: &'static str) -> usize {
+        // Names are laid out a few bytes apart: the address's low bits,
+        // mixed with the length, spread them.
+        let addr = name.as_ptr() as usize;
+        (addr ^ (addr >> 6) ^ name.len().wrapping_mul(0x9e37)) % STATIC_NAMES
+    }
+
+    /// The memo index of the interned name `name`, if it was recorded by
+    /// [`Memo::set_static_name`].
+    #[inline]
+    pub(crate) fn static_name(&self, name: &'static str) -> Option<u32> {
+        let &(addr, len, idx) = self.static_names.get(Memo::static_slot(name))?;
+        (addr == name.as_ptr() as usize && len == name.len()).then_some(idx)
+    }
+
+    /// Records that the interned name `name` is at memo index `idx`.
+    #[inline]
+    pub(crate) fn set_static_name(&mut self, name: &'static str, idx: u32) {
+        if self.static_names.is_empty() {
+            self.static_names = vec![(0, 0, 0); STATIC_NAMES].into();
+        }
+        self.static_names[Memo::static_slot(name)] = (name.as_ptr() as usize, name.len(), idx);
+    }
+
     /// The slot in [`Memo::classes`] for `desc`, added on first use.
     #[inline]
     pub(crate) fn class_slot(&mut self, desc: &'static ClassDesc) -> usize {

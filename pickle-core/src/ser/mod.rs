@@ -148,6 +148,7 @@ impl<'a> Options<'a> {
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),
             extensions: self.extensions.map(Cow::Borrowed),
+            open: Vec::new(),
         })
     }
 }
@@ -229,6 +230,9 @@ pub struct Pickler<'w> {
     max_depth: usize,
     out_of_band: Option<Vec<Buffer>>,
     extensions: Option<Cow<'w, Extensions>>,
+    /// The batches of the containers being written one item at a time
+    /// (`push.rs`) that are not one batch, innermost last.
+    open: Vec<push::Batch>,
 }
 
 impl<'w> Pickler<'w> {
@@ -252,6 +256,7 @@ impl<'w> Pickler<'w> {
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: None,
             extensions: None,
+            open: Vec::new(),
         }
     }
 
@@ -279,6 +284,7 @@ impl<'w> Pickler<'w> {
                 .extensions
                 .as_ref()
                 .map(|ext| Cow::Owned(ext.as_ref().clone())),
+            open: std::mem::take(&mut self.open),
         }
     }
 
@@ -289,6 +295,7 @@ impl<'w> Pickler<'w> {
         self.memo = parked.memo;
         self.depth = parked.depth;
         self.out_of_band = parked.out_of_band;
+        self.open = parked.open;
     }
 
     fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
@@ -732,6 +739,35 @@ impl<'w> Pickler<'w> {
         }
         self.str_bytes(v.as_bytes(), None)?;
         self.put(Some(key))
+    }
+
+    /// Writes an interned name whose text is `'static` (serde's field and
+    /// variant names), as [`Pickler::write_interned_str`] writes it: found
+    /// again by the text's address, without hashing it, once written.
+    #[inline(always)]
+    pub(crate) fn write_static_name(&mut self, v: &'static str) -> Result<()> {
+        // The steady state, in line: a `BINGET` (no frame can end here).
+        if let Some(idx) = self.memo.static_name(v) {
+            if idx < 256 && self.proto >= 1 && self.out.fits_in_frame(2) {
+                self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
+                return Ok(());
+            }
+        }
+        self.static_name_slow(v)
+    }
+
+    #[inline(never)]
+    fn static_name_slow(&mut self, v: &'static str) -> Result<()> {
+        self.out.boundary()?;
+        if let Some(idx) = self.memo.static_name(v) {
+            self.write_get(idx);
+            return Ok(());
+        }
+        self.interned_str(v)?;
+        if let Some(idx) = self.interned_index(v) {
+            self.memo.set_static_name(v, idx);
+        }
+        Ok(())
     }
 
     /// The memo index of the interned string `v`, if it was written.

@@ -2,6 +2,7 @@
 //! items one by one instead of all at once (the serde bridge), and the one
 //! rule of where CPython's batches of items begin and end.
 
+use super::framer::{Framer, Mark};
 use super::seq::{SeqKind, BATCH_SIZE};
 use super::Pickler;
 use crate::error::{Error, ErrorKind, Result};
@@ -15,15 +16,20 @@ use crate::opcode::Opcode;
 /// [`Pickler::batch_end`] after the last.
 #[derive(Debug)]
 pub(crate) struct Batch {
-    kind: SeqKind,
-    /// How many items there are, when known ahead.
-    len: Option<usize>,
+    /// How many items there are ([`UNKNOWN`] when not known ahead).
+    len: usize,
     /// How many items were written.
     done: usize,
     /// When the length is not known: where the first batch's `MARK` is, to
     /// take it back if the container turns out to hold a single item.
-    first_mark: Option<super::framer::Mark>,
+    first_mark: Mark,
+    /// Where the items start in the output (for reserving room ahead).
+    start: usize,
+    kind: SeqKind,
 }
+
+/// [`Batch::len`] of a container whose length is not known ahead.
+const UNKNOWN: usize = usize::MAX;
 
 impl Batch {
     /// The batches of `len` items (or entries) of a container of `kind`;
@@ -31,21 +37,26 @@ impl Batch {
     pub(crate) fn new(kind: SeqKind, len: Option<usize>) -> Batch {
         debug_assert!(len.is_some() || matches!(kind, SeqKind::List | SeqKind::Dict));
         Batch {
-            kind,
-            len,
+            len: len.unwrap_or(UNKNOWN),
             done: 0,
-            first_mark: None,
+            first_mark: Mark::NONE,
+            start: 0,
+            kind,
         }
+    }
+
+    fn known(&self) -> Option<usize> {
+        (self.len != UNKNOWN).then_some(self.len)
     }
 
     /// Whether the batch that item `index` belongs to is written as one
     /// item and `APPEND`/`SETITEM`, without `MARK`.
     fn single(&self, index: usize) -> bool {
         match self.kind {
-            SeqKind::List | SeqKind::Dict => self.len == Some(1),
+            SeqKind::List | SeqKind::Dict => self.len == 1,
             SeqKind::ObjectItems | SeqKind::ObjectEntries => {
                 let start = index - index % BATCH_SIZE;
-                self.len.is_some_and(|len| len - start == 1)
+                self.known().is_some_and(|len| len - start == 1)
             }
             SeqKind::Set => false,
         }
@@ -58,6 +69,20 @@ impl Batch {
     }
 }
 
+/// How a container begun one item at a time is written: as one batch
+/// (nothing between the items), or with its [`Batch`] kept by the pickler.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Open {
+    One,
+    Batches,
+}
+
+#[cold]
+fn not_open() -> Error {
+    Error::new(ErrorKind::Unpicklable, "no container is being written")
+}
+
+#[cold]
 fn too_many(len: usize) -> Error {
     Error::new(
         ErrorKind::Unpicklable,
@@ -65,102 +90,211 @@ fn too_many(len: usize) -> Error {
     )
 }
 
-impl Pickler<'_> {
-    /// Before item (or entry) number `b.done`: the `MARK` that opens a batch.
+impl Batch {
+    /// Before item (or entry) number `self.done`: the `MARK` that opens a
+    /// batch.
     #[inline]
-    pub(crate) fn batch_item_start(&mut self, b: &mut Batch) -> Result<()> {
-        if b.len.is_some_and(|len| b.done >= len) {
-            return Err(too_many(b.done));
+    fn item_start(&mut self, proto: u8, out: &mut Framer<'_>) -> Result<()> {
+        if self.known().is_some_and(|len| self.done >= len) {
+            return Err(too_many(self.done));
         }
-        if b.one_at_a_time(self.proto) || b.done % BATCH_SIZE != 0 || b.single(b.done) {
+        if self.one_at_a_time(proto) || self.done % BATCH_SIZE != 0 || self.single(self.done) {
             return Ok(());
         }
-        if b.len.is_none() && b.done == 0 {
-            b.first_mark = Some(self.out.mark());
+        if self.len == UNKNOWN && self.done == 0 {
+            self.first_mark = out.mark();
+        } else if self.done > 0 {
+            // Room for the rest at the rate so far, as `write_slice` makes it.
+            out.expect_more(self.start, self.done, self.known().unwrap_or(self.done));
         }
-        self.out.op(Opcode::Mark);
+        out.op(Opcode::Mark);
         Ok(())
     }
 
-    /// After item (or entry) number `b.done`: `APPEND`/`SETITEM` after a
-    /// single item, the batch's `APPENDS`/`SETITEMS`/`ADDITEMS` after its
+    /// After item (or entry) number `self.done`: `APPEND`/`SETITEM` after
+    /// a single item, the batch's `APPENDS`/`SETITEMS`/`ADDITEMS` after its
     /// last one.
     #[inline]
-    pub(crate) fn batch_item_end(&mut self, b: &mut Batch) {
-        let index = b.done;
-        b.done += 1;
-        if b.one_at_a_time(self.proto) || b.single(index) {
-            self.out.op(b.kind.single_op());
-        } else if b.done % BATCH_SIZE == 0 || Some(b.done) == b.len {
-            self.out.op(b.kind.batch_op());
+    fn item_end(&mut self, proto: u8, out: &mut Framer<'_>) {
+        let index = self.done;
+        self.done += 1;
+        if self.one_at_a_time(proto) || self.single(index) {
+            out.op(self.kind.single_op());
+        } else if self.done % BATCH_SIZE == 0 || self.done == self.len {
+            out.op(self.kind.batch_op());
         }
     }
 
     /// After the last item: the end of a batch left open (when the length
     /// was not known), and the empty batch CPython's loops over a dict and
     /// a set write after a last batch of exactly 1000.
-    pub(crate) fn batch_end(&mut self, b: Batch) -> Result<()> {
-        if let Some(len) = b.len {
-            if b.done != len {
-                return Err(super::seq::too_short());
-            }
+    fn end(self, proto: u8, out: &mut Framer<'_>) -> Result<()> {
+        if self.known().is_some_and(|len| self.done != len) {
+            return Err(super::seq::too_short());
         }
-        if b.done == 0 || b.one_at_a_time(self.proto) || b.single(b.done - 1) {
+        if self.done == 0 || self.one_at_a_time(proto) || self.single(self.done - 1) {
             return Ok(());
         }
-        if b.len.is_none() && b.done % BATCH_SIZE != 0 {
+        if self.len == UNKNOWN && self.done % BATCH_SIZE != 0 {
             // The last batch is still open.
-            let first = b.first_mark.filter(|_| b.done == 1);
-            if first.is_some_and(|mark| self.out.take_back(mark, Opcode::Mark.byte())) {
+            if self.done == 1 && out.take_back(self.first_mark, Opcode::Mark.byte()) {
                 // One item after all: `APPEND`/`SETITEM`, as for a length
                 // known to be 1. (Where the `MARK` went out already, the
                 // batch stays: it loads the same.)
-                self.out.op(b.kind.single_op());
+                out.op(self.kind.single_op());
                 return Ok(());
             }
-            self.out.op(b.kind.batch_op());
+            out.op(self.kind.batch_op());
         }
-        if matches!(b.kind, SeqKind::Dict | SeqKind::Set) && b.done % BATCH_SIZE == 0 {
-            self.out
-                .write(&[Opcode::Mark.byte(), b.kind.batch_op().byte()]);
+        if matches!(self.kind, SeqKind::Dict | SeqKind::Set) && self.done % BATCH_SIZE == 0 {
+            out.write(&[Opcode::Mark.byte(), self.kind.batch_op().byte()]);
         }
         Ok(())
     }
+}
 
-    /// Starts a `list` of `len` items (if known), written one at a time
-    /// with the [`Batch`] returned; [`Pickler::end_list`] ends it.
-    pub(crate) fn begin_list(&mut self, len: Option<usize>) -> Result<Batch> {
-        self.out.boundary()?;
-        self.enter()?;
-        if self.proto >= 1 {
-            self.out.op(Opcode::EmptyList);
-        } else {
-            self.out.write(&[Opcode::Mark.byte(), Opcode::List.byte()]);
-        }
-        self.put(None)?;
-        Ok(Batch::new(SeqKind::List, len))
+impl Pickler<'_> {
+    /// Before item (or entry) number `b.done` of `b`: see [`Batch`].
+    #[inline]
+    pub(crate) fn batch_item_start(&mut self, b: &mut Batch) -> Result<()> {
+        b.item_start(self.proto, &mut self.out)
+    }
+
+    /// After an item (or entry) of `b`: see [`Batch`].
+    #[inline]
+    pub(crate) fn batch_item_end(&mut self, b: &mut Batch) {
+        b.item_end(self.proto, &mut self.out);
+    }
+
+    /// After the last item of `b`: see [`Batch`].
+    pub(crate) fn batch_end(&mut self, b: Batch) -> Result<()> {
+        b.end(self.proto, &mut self.out)
+    }
+
+    /// Starts a `list` of `len` items (if known), written one at a time:
+    /// [`Open::One`] when they are known to be one batch (then nothing
+    /// goes between them, and [`Pickler::end_one`] ends the list), else
+    /// [`Open::Batches`], whose [`Batch`] the pickler keeps
+    /// ([`Pickler::open_item_start`], [`Pickler::open_item_end`],
+    /// [`Pickler::end_open`]).
+    #[inline]
+    pub(crate) fn begin_list(&mut self, len: Option<usize>) -> Result<Open> {
+        self.begin_container(SeqKind::List, Opcode::EmptyList, Opcode::List, len)
     }
 
     /// Starts a `dict` of `len` entries (if known), as
     /// [`Pickler::begin_list`] starts a list.
-    pub(crate) fn begin_dict(&mut self, len: Option<usize>) -> Result<Batch> {
+    #[inline]
+    pub(crate) fn begin_dict(&mut self, len: Option<usize>) -> Result<Open> {
+        self.begin_container(SeqKind::Dict, Opcode::EmptyDict, Opcode::Dict, len)
+    }
+
+    /// `EMPTY_LIST`/`EMPTY_DICT` (`MARK LIST`/`MARK DICT` at protocol 0),
+    /// memoized, then, when the items are known to be one batch of more
+    /// than one, its `MARK`.
+    #[inline(always)]
+    fn begin_container(
+        &mut self,
+        kind: SeqKind,
+        empty: Opcode,
+        marked: Opcode,
+        len: Option<usize>,
+    ) -> Result<Open> {
+        let n = len.unwrap_or(UNKNOWN);
+        // The common case, in line: protocol 4+, one batch, room to nest.
+        if self.proto >= 4
+            && n < BATCH_SIZE
+            && self.depth < self.max_depth
+            && self.out.fits_in_frame(3)
+            && self.memo.reserve_indices(1).is_some()
+        {
+            self.depth += 1;
+            let head = [empty.byte(), Opcode::Memoize.byte(), Opcode::Mark.byte()];
+            self.out.write(if n > 1 { &head } else { &head[..2] });
+            return Ok(Open::One);
+        }
         self.out.boundary()?;
         self.enter()?;
         if self.proto >= 1 {
-            self.out.op(Opcode::EmptyDict);
+            self.out.op(empty);
         } else {
-            self.out.write(&[Opcode::Mark.byte(), Opcode::Dict.byte()]);
+            self.out.write(&[Opcode::Mark.byte(), marked.byte()]);
         }
         self.put(None)?;
-        Ok(Batch::new(SeqKind::Dict, len))
+        if n < BATCH_SIZE && self.proto >= 1 {
+            if n > 1 {
+                self.out.op(Opcode::Mark);
+            }
+            return Ok(Open::One);
+        }
+        let mut b = Batch::new(kind, len);
+        b.start = self.out.buffered();
+        self.open.push(b);
+        Ok(Open::Batches)
     }
 
-    /// Ends a list or dict started by [`Pickler::begin_list`] or
-    /// [`Pickler::begin_dict`].
-    pub(crate) fn end_container(&mut self, b: Batch) -> Result<()> {
+    /// Ends a list or dict of `len` items (`done` of them written) that
+    /// [`Pickler::begin_list`] or [`Pickler::begin_dict`] found to be one
+    /// batch.
+    #[inline]
+    pub(crate) fn end_one(&mut self, dict: bool, len: usize, done: usize) -> Result<()> {
+        if done != len {
+            return Err(super::seq::too_short());
+        }
+        let kind = if dict { SeqKind::Dict } else { SeqKind::List };
+        match done {
+            0 => {}
+            1 => self.out.op(kind.single_op()),
+            _ => self.out.op(kind.batch_op()),
+        }
+        self.leave();
+        Ok(())
+    }
+
+    /// Before an item of the innermost container begun as [`Open::Batches`].
+    #[inline]
+    pub(crate) fn open_item_start(&mut self) -> Result<()> {
+        let b = self.open.last_mut().ok_or_else(not_open)?;
+        b.item_start(self.proto, &mut self.out)
+    }
+
+    /// After an item of the innermost container begun as [`Open::Batches`].
+    #[inline]
+    pub(crate) fn open_item_end(&mut self) -> Result<()> {
+        let b = self.open.last_mut().ok_or_else(not_open)?;
+        b.item_end(self.proto, &mut self.out);
+        Ok(())
+    }
+
+    /// Ends the innermost container begun as [`Open::Batches`].
+    pub(crate) fn end_open(&mut self) -> Result<()> {
+        let b = self.open.pop().ok_or_else(not_open)?;
         self.batch_end(b)?;
         self.leave();
         Ok(())
+    }
+
+    /// Starts a `dict` of one entry, whose key and value the caller writes
+    /// next; [`Pickler::end_entry_dict`] ends it.
+    #[inline]
+    pub(crate) fn begin_entry_dict(&mut self) -> Result<Open> {
+        let open = self.begin_dict(Some(1))?;
+        if open == Open::Batches {
+            self.open_item_start()?;
+        }
+        Ok(open)
+    }
+
+    /// Ends a dict begun by [`Pickler::begin_entry_dict`], which said `open`.
+    #[inline]
+    pub(crate) fn end_entry_dict(&mut self, open: Open) -> Result<()> {
+        match open {
+            Open::One => self.end_one(true, 1, 1),
+            Open::Batches => {
+                self.open_item_end()?;
+                self.end_open()
+            }
+        }
     }
 
     /// Starts a `tuple` of `len` items, written one at a time (each with

@@ -124,7 +124,26 @@ impl<'de, 'a> Deserializer<'de, 'a> {
     /// A `str`, borrowed from the input when `borrow` and it lies there.
     fn text<V: Visitor<'de>>(self, v: V, borrow: bool) -> Result<V::Value> {
         let text = self.d.decode_str()?;
-        match reborrow_str(self.input, text).filter(|_| borrow) {
+        match borrow.then(|| reborrow_str(self.input, text)).flatten() {
+            Some(text) => v.visit_borrowed_str(text),
+            None => v.visit_str(text),
+        }
+    }
+
+    /// A `str` (borrowed when `borrow` and it lies in the input), or, for
+    /// anything else, what [`Deserializer::any`] makes of it. The text is
+    /// read first, without asking for the kind, which the reader would
+    /// otherwise find out twice (as for a memo `GET` of the text).
+    #[inline(always)]
+    fn str_or_any<V: Visitor<'de>>(self, v: V, borrow: bool) -> Result<V::Value> {
+        let text = match self.d.decode_str() {
+            Ok(text) => text,
+            // The streaming reader gives up at once; the general reader
+            // tells a `str` it refuses (a lone surrogate) from the rest.
+            Err(e) if self.d.is_stream() || self.d.kind() == Kind::Str => return Err(e),
+            Err(_) => return self.any(v),
+        };
+        match borrow.then(|| reborrow_str(self.input, text)).flatten() {
             Some(text) => v.visit_borrowed_str(text),
             None => v.visit_str(text),
         }
@@ -134,7 +153,7 @@ impl<'de, 'a> Deserializer<'de, 'a> {
     /// in the input.
     fn bytes<V: Visitor<'de>>(self, v: V, borrow: bool) -> Result<V::Value> {
         let bytes = self.d.decode_bytes()?;
-        match reborrow(self.input, bytes).filter(|_| borrow) {
+        match borrow.then(|| reborrow(self.input, bytes)).flatten() {
             Some(bytes) => v.visit_borrowed_bytes(bytes),
             None => v.visit_bytes(bytes),
         }
@@ -149,12 +168,12 @@ impl<'de, 'a> Deserializer<'de, 'a> {
                 .type_error("plain data (a serde type names no Python class)"));
         };
         let plain = lenient.stand_in(self.d.to_value()?)?;
-        self.from_value(&plain, v)
+        self.read_value(&plain, v)
     }
 
     /// Reads `value` (plain data) as this deserializer would read it from
     /// a pickle: from its pickle, by the general reader, borrowing nothing.
-    fn from_value<V: Visitor<'de>>(self, value: &Value, v: V) -> Result<V::Value> {
+    fn read_value<V: Visitor<'de>>(self, value: &Value, v: V) -> Result<V::Value> {
         let bytes = crate::to_vec(value)?;
         crate::de::Options::new().decode_general(&bytes, |d| {
             de::Deserializer::deserialize_any(
@@ -302,20 +321,14 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
 
     #[inline]
     fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.here(|de| match de.d.kind() {
-            Kind::Str => de.text(v, true),
-            _ => de.any(v),
-        })
+        self.here(|de| de.str_or_any(v, true))
     }
 
     /// Owned text: the visitor copies it, so it is not looked for in the
     /// input.
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.here(|de| match de.d.kind() {
-            Kind::Str => de.text(v, false),
-            _ => de.any(v),
-        })
+        self.here(|de| de.str_or_any(v, false))
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
@@ -438,9 +451,11 @@ impl<'de> de::Deserializer<'de> for Deserializer<'de, '_> {
             .map_err(|e| e.in_type(name))
     }
 
+    /// A field or variant name: matched, not kept, so not looked for in
+    /// the input.
     #[inline]
     fn deserialize_identifier<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {
-        self.deserialize_str(v)
+        self.here(|de| de.str_or_any(v, false))
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, v: V) -> Result<V::Value> {

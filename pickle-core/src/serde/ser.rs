@@ -4,7 +4,7 @@ use ::serde::ser::{self, Serialize};
 
 use super::object;
 use crate::error::{Error, ErrorKind, Result};
-use crate::ser::push::Batch;
+use crate::ser::push::Open;
 use crate::Pickler;
 
 /// Writes serde's data model into a [`Pickler`], as CPython pickles the
@@ -65,139 +65,264 @@ impl<'p, 'w> Serializer<'p, 'w> {
     }
 
     /// A variant's name: interned, as the names of a Python program are.
-    fn name(&mut self, name: &str) -> Result<()> {
-        self.p.write_interned_str(name)
+    fn name(&mut self, name: &'static str) -> Result<()> {
+        self.p.write_static_name(name)
     }
 
     /// The start of an enum variant with data: `{'Variant': ` (or, for
     /// serde-pickle's compat enums, `('Variant', `).
-    fn begin_variant(&mut self, variant: &str) -> Result<Outer> {
+    fn begin_variant(&mut self, variant: &'static str) -> Result<Outer> {
         if self.tuple_enums {
             self.p.begin_tuple(2)?;
             self.name(variant)?;
             return Ok(Outer::Tuple);
         }
-        let mut dict = self.p.begin_dict(Some(1))?;
-        self.p.batch_item_start(&mut dict)?;
+        let open = self.p.begin_entry_dict()?;
         self.name(variant)?;
-        Ok(Outer::Dict(dict))
+        Ok(match open {
+            Open::One => Outer::Dict,
+            Open::Batches => Outer::DictBatches,
+        })
     }
 
     /// The end of what [`Serializer::begin_variant`] began.
+    #[inline]
     fn end_variant(&mut self, outer: Outer) -> Result<()> {
         match outer {
+            Outer::None => Ok(()),
+            Outer::Dict => self.p.end_entry_dict(Open::One),
+            Outer::DictBatches => self.p.end_entry_dict(Open::Batches),
             Outer::Tuple => self.p.end_tuple(2),
-            Outer::Dict(mut dict) => {
-                self.p.batch_item_end(&mut dict);
-                self.p.end_container(dict)
-            }
         }
+    }
+
+    /// A list or dict begun as `open`, of `len` items, inside `outer`.
+    #[inline(always)]
+    fn container(
+        self,
+        open: Open,
+        dict: bool,
+        len: Option<usize>,
+        outer: Outer,
+    ) -> Result<Compound<'p, 'w>> {
+        let shape = match open {
+            Open::One => {
+                if dict {
+                    Shape::OneDict
+                } else {
+                    Shape::OneList
+                }
+            }
+            Open::Batches => Shape::Batches,
+        };
+        // One batch is fewer than 1000 items; the pickler counts the rest.
+        let len = match open {
+            Open::One => len.unwrap_or(0),
+            Open::Batches => 0,
+        };
+        Ok(Compound {
+            p: self.p,
+            form: Form::new(shape, len, outer, self.tuple_enums)?,
+        })
     }
 }
 
-/// What encloses a variant's data.
+/// What encloses a container: nothing, or the dict or tuple of an enum
+/// variant whose data it is.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Outer {
-    Dict(Batch),
-    Tuple,
+    None = 0,
+    /// A dict written as one batch.
+    Dict = 1,
+    /// A dict whose batch the pickler keeps (protocol 0).
+    DictBatches = 2,
+    Tuple = 3,
+}
+
+/// Which container a [`Compound`] writes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// A list of one batch.
+    OneList = 0,
+    /// A dict of one batch.
+    OneDict = 1,
+    /// A list or dict whose batches the pickler keeps.
+    Batches = 2,
+    Tuple = 3,
+}
+
+/// Everything a [`Compound`] knows but its pickler, in one word, so that a
+/// `Compound` is two words, passed and returned in registers (copied through
+/// memory field by field, a `Compound` of a few more fields stalled the
+/// processor at every end of a struct): the items written (low 32 bits), the
+/// length (24 bits above), then the [`Shape`], the [`Outer`] and whether
+/// enums are serde-pickle's compat ones.
+#[derive(Clone, Copy)]
+struct Form(u64);
+
+/// The longest tuple a [`Form`] counts (a list or dict of one batch is
+/// shorter than 1000).
+const MAX_TUPLE: usize = (1 << 24) - 1;
+
+impl Form {
+    #[inline(always)]
+    fn new(shape: Shape, len: usize, outer: Outer, tuple_enums: bool) -> Result<Form> {
+        if len > MAX_TUPLE {
+            return Err(too_long(len));
+        }
+        let flags = shape as u64 | (outer as u64) << 2 | u64::from(tuple_enums) << 4;
+        Ok(Form((len as u64) << 32 | flags << 56))
+    }
+
+    #[inline(always)]
+    fn done(self) -> usize {
+        (self.0 & 0xffff_ffff) as usize
+    }
+
+    #[inline(always)]
+    fn len(self) -> usize {
+        (self.0 >> 32 & 0xff_ffff) as usize
+    }
+
+    #[inline(always)]
+    fn shape(self) -> Shape {
+        match self.0 >> 56 & 3 {
+            0 => Shape::OneList,
+            1 => Shape::OneDict,
+            2 => Shape::Batches,
+            _ => Shape::Tuple,
+        }
+    }
+
+    #[inline(always)]
+    fn outer(self) -> Outer {
+        match self.0 >> 58 & 3 {
+            0 => Outer::None,
+            1 => Outer::Dict,
+            2 => Outer::DictBatches,
+            _ => Outer::Tuple,
+        }
+    }
+
+    #[inline(always)]
+    fn tuple_enums(self) -> bool {
+        self.0 >> 60 & 1 == 1
+    }
+
+    /// Counts an item (the length is checked at the end, and before an
+    /// item of a tuple, so the count never reaches the bits above it).
+    #[inline(always)]
+    fn count(&mut self) {
+        self.0 += 1;
+    }
 }
 
 /// A list, tuple, dict or struct being written, item by item; for a
 /// variant's data, with what encloses it.
 pub struct Compound<'p, 'w> {
-    ser: Serializer<'p, 'w>,
-    shape: Shape,
-    variant: Option<Outer>,
-}
-
-enum Shape {
-    /// A list or dict, in batches.
-    Batched(Batch),
-    /// A tuple of `len` items, `done` written.
-    Tuple { len: usize, done: usize },
+    p: &'p mut Pickler<'w>,
+    form: Form,
 }
 
 impl<'p, 'w> Compound<'p, 'w> {
+    /// The serializer of an item.
+    #[inline(always)]
+    fn ser(&mut self) -> Serializer<'_, 'w> {
+        Serializer {
+            p: self.p,
+            tuple_enums: self.form.tuple_enums(),
+        }
+    }
+
+    #[inline]
     fn end(self) -> Result<()> {
         self.finish().map(drop)
     }
 
     /// Ends the container (and the variant around it), handing back the
     /// pickler.
+    #[inline]
     pub(crate) fn finish(self) -> Result<&'p mut Pickler<'w>> {
-        let Compound {
-            mut ser,
-            shape,
-            variant,
-        } = self;
-        match shape {
-            Shape::Batched(batch) => ser.p.end_container(batch)?,
-            Shape::Tuple { len, done } => {
+        let Compound { p, form } = self;
+        let (len, done) = (form.len(), form.done());
+        match form.shape() {
+            Shape::OneList => p.end_one(false, len, done)?,
+            Shape::OneDict => p.end_one(true, len, done)?,
+            Shape::Batches => p.end_open()?,
+            Shape::Tuple => {
                 if done != len {
                     return Err(wrong_length(len, done));
                 }
-                ser.p.end_tuple(len)?;
+                p.end_tuple(len)?;
             }
         }
-        if let Some(outer) = variant {
-            ser.end_variant(outer)?;
-        }
+        let mut ser = Serializer {
+            p,
+            tuple_enums: form.tuple_enums(),
+        };
+        ser.end_variant(form.outer())?;
         Ok(ser.p)
     }
 
-    #[inline]
-    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        match &mut self.shape {
-            Shape::Batched(batch) => {
-                self.ser.p.batch_item_start(batch)?;
-                value.serialize(self.ser.reborrow())?;
-                self.ser.p.batch_item_end(batch);
-                Ok(())
+    /// Before an item, or a key and its value.
+    #[inline(always)]
+    fn start(&mut self) -> Result<()> {
+        match self.form.shape() {
+            Shape::Batches => self.p.open_item_start(),
+            Shape::Tuple if self.form.done() == self.form.len() => {
+                Err(wrong_length(self.form.len(), self.form.done() + 1))
             }
-            Shape::Tuple { len, done } => {
-                if *done == *len {
-                    return Err(wrong_length(*len, *done + 1));
-                }
-                *done += 1;
-                value.serialize(self.ser.reborrow())
-            }
+            _ => Ok(()),
         }
     }
 
-    #[inline]
+    /// After an item, or a key and its value.
+    #[inline(always)]
+    fn stop(&mut self) -> Result<()> {
+        self.form.count();
+        match self.form.shape() {
+            Shape::Batches => self.p.open_item_end(),
+            _ => Ok(()),
+        }
+    }
+
+    #[inline(always)]
+    fn item<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
+        self.start()?;
+        value.serialize(self.ser())?;
+        self.stop()
+    }
+
+    #[inline(always)]
     fn key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<()> {
-        let Shape::Batched(batch) = &mut self.shape else {
-            return Err(Error::new(ErrorKind::Unpicklable, "a key outside a map"));
-        };
-        self.ser.p.batch_item_start(batch)?;
-        key.serialize(self.ser.reborrow())
+        self.start()?;
+        key.serialize(self.ser())
     }
 
-    #[inline]
+    #[inline(always)]
     fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<()> {
-        let Shape::Batched(batch) = &mut self.shape else {
-            return Err(Error::new(ErrorKind::Unpicklable, "a value outside a map"));
-        };
-        value.serialize(self.ser.reborrow())?;
-        self.ser.p.batch_item_end(batch);
-        Ok(())
+        value.serialize(self.ser())?;
+        self.stop()
     }
 
-    #[inline]
+    #[inline(always)]
     fn field<T: Serialize + ?Sized>(&mut self, name: &'static str, value: &T) -> Result<()> {
-        let Shape::Batched(batch) = &mut self.shape else {
-            return Err(Error::new(
-                ErrorKind::Unpicklable,
-                "a field outside a struct",
-            ));
-        };
-        self.ser.p.batch_item_start(batch)?;
-        self.ser.p.write_interned_str(name)?;
-        value.serialize(self.ser.reborrow())?;
-        self.ser.p.batch_item_end(batch);
-        Ok(())
+        self.start()?;
+        self.p.write_static_name(name)?;
+        value.serialize(self.ser())?;
+        self.stop()
     }
 }
 
+#[cold]
+fn too_long(len: usize) -> Error {
+    Error::new(
+        ErrorKind::Unpicklable,
+        format!("a tuple of {len} items is more than the {MAX_TUPLE} this writer counts"),
+    )
+}
+
+#[cold]
 fn wrong_length(len: usize, done: usize) -> Error {
     Error::new(
         ErrorKind::Unpicklable,
@@ -347,22 +472,16 @@ impl<'p, 'w> ser::Serializer for Serializer<'p, 'w> {
         self.end_variant(outer)
     }
 
+    #[inline]
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq> {
-        let batch = self.p.begin_list(len)?;
-        Ok(Compound {
-            ser: self,
-            shape: Shape::Batched(batch),
-            variant: None,
-        })
+        let open = self.p.begin_list(len)?;
+        self.container(open, false, len, Outer::None)
     }
 
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple> {
+        let form = Form::new(Shape::Tuple, len, Outer::None, self.tuple_enums)?;
         self.p.begin_tuple(len)?;
-        Ok(Compound {
-            ser: self,
-            shape: Shape::Tuple { len, done: 0 },
-            variant: None,
-        })
+        Ok(Compound { p: self.p, form })
     }
 
     fn serialize_tuple_struct(
@@ -382,21 +501,14 @@ impl<'p, 'w> ser::Serializer for Serializer<'p, 'w> {
     ) -> Result<Self::SerializeTupleVariant> {
         // serde-pickle writes the fields as a list.
         let outer = self.begin_variant(variant)?;
-        let batch = self.p.begin_list(Some(len))?;
-        Ok(Compound {
-            ser: self,
-            shape: Shape::Batched(batch),
-            variant: Some(outer),
-        })
+        let open = self.p.begin_list(Some(len))?;
+        self.container(open, false, Some(len), outer)
     }
 
+    #[inline]
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap> {
-        let batch = self.p.begin_dict(len)?;
-        Ok(Compound {
-            ser: self,
-            shape: Shape::Batched(batch),
-            variant: None,
-        })
+        let open = self.p.begin_dict(len)?;
+        self.container(open, true, len, Outer::None)
     }
 
     #[inline]
@@ -412,12 +524,8 @@ impl<'p, 'w> ser::Serializer for Serializer<'p, 'w> {
         len: usize,
     ) -> Result<Self::SerializeStructVariant> {
         let outer = self.begin_variant(variant)?;
-        let batch = self.p.begin_dict(Some(len))?;
-        Ok(Compound {
-            ser: self,
-            shape: Shape::Batched(batch),
-            variant: Some(outer),
-        })
+        let open = self.p.begin_dict(Some(len))?;
+        self.container(open, true, Some(len), outer)
     }
 }
 

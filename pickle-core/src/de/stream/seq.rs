@@ -383,14 +383,19 @@ impl<'a> StreamSeq<'a> {
     }
 
     /// Whether the batch that just ended, followed by the opcode `next`, is
-    /// the last of a list: CPython writes a list's items in batches of
-    /// 1000, so a shorter one not followed by another batch is the last.
-    /// Another writer's item after it (`item APPEND`) cannot be misread:
-    /// whatever reads the item as the next value then meets an `APPEND`,
-    /// which nothing but this list takes, and gives up.
+    /// the last of a list or dict: CPython writes their items in batches of
+    /// 1000, so a shorter one not followed by another batch is the last
+    /// (without this, a dict followed by a sibling, as in a list of dicts,
+    /// would be told from an entry after its batch only by scanning the
+    /// sibling). Another writer's item after it (`item APPEND`, `key value
+    /// SETITEM`) cannot be misread: whatever reads the item as the next
+    /// value then meets an `APPEND` or `SETITEM`, which nothing but this
+    /// container takes, and gives up.
     #[inline(always)]
     fn last_batch(&self, next: u8) -> bool {
-        self.batch == LIST_BATCH && self.in_batch < BATCH_SIZE && next != Opcode::Mark.byte()
+        (self.batch == LIST_BATCH || self.batch == DICT_BATCH)
+            && self.in_batch < BATCH_SIZE
+            && next != Opcode::Mark.byte()
     }
 
     /// How many items a batch that starts at `pos` holds, if they are a
