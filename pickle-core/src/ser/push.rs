@@ -252,15 +252,38 @@ impl Pickler<'_> {
     }
 
     /// Before an item of the innermost container begun as [`Open::Batches`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn open_item_start(&mut self) -> Result<()> {
+        // Inside a batch (the common case, in line), nothing is written.
+        let proto = self.proto;
+        match self.open.last_mut() {
+            Some(b) if proto > 0 && b.done % BATCH_SIZE != 0 && b.done < b.len => Ok(()),
+            _ => self.open_item_start_in_general(),
+        }
+    }
+
+    #[inline(never)]
+    fn open_item_start_in_general(&mut self) -> Result<()> {
         let b = self.open.last_mut().ok_or_else(not_open)?;
         b.item_start(self.proto, &mut self.out)
     }
 
     /// After an item of the innermost container begun as [`Open::Batches`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn open_item_end(&mut self) -> Result<()> {
+        let proto = self.proto;
+        match self.open.last_mut() {
+            // Not the batch's last item: nothing is written.
+            Some(b) if proto > 0 && (b.done + 1) % BATCH_SIZE != 0 && b.done + 1 < b.len => {
+                b.done += 1;
+                Ok(())
+            }
+            _ => self.open_item_end_in_general(),
+        }
+    }
+
+    #[inline(never)]
+    fn open_item_end_in_general(&mut self) -> Result<()> {
         let b = self.open.last_mut().ok_or_else(not_open)?;
         b.item_end(self.proto, &mut self.out);
         Ok(())
