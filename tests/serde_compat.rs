@@ -2,7 +2,8 @@
 //! back through the bridge to the same value and the other way round, and
 //! `pickle_core::serde::compat` writes CPython's bytes under serde-pickle's
 //! function names and options. (serde-pickle's own test suite, ported to
-//! the compatibility module, is in `serde_pickle_suite.rs`.)
+//! the compatibility module, is in `serde_pickle_structs.rs` and
+//! `serde_pickle_values.rs`.)
 
 mod common;
 mod serde_cases;

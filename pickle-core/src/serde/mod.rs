@@ -73,6 +73,7 @@
 
 mod access;
 pub mod compat;
+mod compound;
 mod de;
 mod enums;
 mod error;
@@ -85,8 +86,9 @@ use std::io::{Read, Write};
 use ::serde::de::DeserializeOwned;
 use ::serde::{Deserialize, Serialize};
 
+pub use compound::Compound;
 pub use de::Deserializer;
-pub use ser::{Compound, Serializer};
+pub use ser::Serializer;
 
 use crate::error::Result;
 use crate::protocol::Protocol;

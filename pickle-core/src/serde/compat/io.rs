@@ -8,7 +8,7 @@ use ::serde::ser::{self, Serialize};
 
 use super::{DeOptions, Lenient, SerOptions, Value};
 use crate::error::{Error, ErrorKind, Result};
-use crate::serde::ser::Compound as NativeCompound;
+use crate::serde::Compound as NativeCompound;
 use crate::serde::{Deserializer as Native, Serializer as NativeSerializer};
 use crate::Pickler;
 
