@@ -166,23 +166,7 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
 
 /// An interpreter of Python 3.8, the oldest the generated code supports.
 fn python38() -> Option<PathBuf> {
-    let works = |p: &Path| {
-        Command::new(p)
-            .args(["-c", "import sys; assert sys.version_info[:2] == (3, 8)"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let named = PathBuf::from("python3.8");
-    if works(&named) {
-        return Some(named);
-    }
-    let pyenv = Path::new(&std::env::var_os("HOME")?).join(".pyenv/versions");
-    std::fs::read_dir(pyenv)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with("3.8"))
-        .map(|e| e.path().join("bin/python3.8"))
-        .find(|p| works(p))
+    common::python_of_version("3.8")
 }
 
 #[test]

@@ -47,7 +47,7 @@ pub fn data_dir() -> &'static std::path::Path {
         let dir = common::scratch_dir("serde_pickle_data");
         let arg = dir.to_str().expect("a UTF-8 path");
         common::python("serde_pickle_data.py", &[arg], b"");
-        match python27() {
+        match common::python_of_version("2.7") {
             Some(python) => {
                 let out = std::process::Command::new(python)
                     .arg(common::python_dir().join("serde_pickle_data.py"))
@@ -64,25 +64,4 @@ pub fn data_dir() -> &'static std::path::Path {
         }
         dir
     })
-}
-
-/// A Python 2.7 interpreter, if the machine has one.
-fn python27() -> Option<std::path::PathBuf> {
-    let works = |p: &std::path::Path| {
-        std::process::Command::new(p)
-            .args(["-c", "import sys; assert sys.version_info[:2] == (2, 7)"])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let named = std::path::PathBuf::from("python2.7");
-    if works(&named) {
-        return Some(named);
-    }
-    let pyenv = std::path::Path::new(&std::env::var_os("HOME")?).join(".pyenv/versions");
-    std::fs::read_dir(pyenv)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with("2.7"))
-        .map(|e| e.path().join("bin/python2.7"))
-        .find(|p| works(p))
 }

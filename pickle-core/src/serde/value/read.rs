@@ -422,7 +422,7 @@ fn call_of<E: de::Error>(form: Value) -> Result<Call, E> {
     let get = |name: &str| {
         let at = entries.iter().position(|(k, _)| k.as_str() == Some(name));
         at.map(|i| entries[i].1.clone())
-            .ok_or_else(|| E::missing_field(leak_free(name)))
+            .ok_or_else(|| E::missing_field(field_name(name)))
     };
     let kind = get("kind")?;
     let list = |v: Value| match v {
@@ -464,7 +464,7 @@ fn call_of<E: de::Error>(form: Value) -> Result<Call, E> {
 }
 
 /// The names `call_of` asks for, as `'static` strings for serde's errors.
-fn leak_free(name: &str) -> &'static str {
+fn field_name(name: &str) -> &'static str {
     ["kind", "callable", "args", "cls", "kwargs"]
         .into_iter()
         .find(|n| *n == name)
