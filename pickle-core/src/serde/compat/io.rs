@@ -91,6 +91,14 @@ macro_rules! whole {
     )*};
 }
 
+macro_rules! begin {
+    ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
+        fn $method(self, $($arg: $ty),*) -> Result<Compound<'a, W>> {
+            self.begin(|ser| ser::Serializer::$method(ser, $($arg),*))
+        }
+    )*};
+}
+
 impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
     type Ok = ();
     type Error = Error;
@@ -149,44 +157,14 @@ impl<'a, W: Write> ser::Serializer for &'a mut Serializer<W> {
         })
     }
 
-    fn serialize_seq(self, len: Option<usize>) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_seq(ser, len))
-    }
-
-    fn serialize_tuple(self, len: usize) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_tuple(ser, len))
-    }
-
-    fn serialize_tuple_struct(self, name: &'static str, len: usize) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_tuple_struct(ser, name, len))
-    }
-
-    fn serialize_tuple_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_tuple_variant(ser, name, index, variant, len))
-    }
-
-    fn serialize_map(self, len: Option<usize>) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_map(ser, len))
-    }
-
-    fn serialize_struct(self, name: &'static str, len: usize) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_struct(ser, name, len))
-    }
-
-    fn serialize_struct_variant(
-        self,
-        name: &'static str,
-        index: u32,
-        variant: &'static str,
-        len: usize,
-    ) -> Result<Compound<'a, W>> {
-        self.begin(|ser| ser::Serializer::serialize_struct_variant(ser, name, index, variant, len))
+    begin! {
+        serialize_seq(len: Option<usize>);
+        serialize_tuple(len: usize);
+        serialize_tuple_struct(name: &'static str, len: usize);
+        serialize_tuple_variant(name: &'static str, index: u32, variant: &'static str, len: usize);
+        serialize_map(len: Option<usize>);
+        serialize_struct(name: &'static str, len: usize);
+        serialize_struct_variant(name: &'static str, index: u32, variant: &'static str, len: usize);
     }
 }
 
