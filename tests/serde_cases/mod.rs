@@ -184,23 +184,30 @@ pub fn keys() -> Keys {
     }
 }
 
+/// Reads a pickle and compares it with a case's value.
+pub type Check = Box<dyn Fn(&[u8]) -> Result<(), String>>;
+
+/// Writes a case's value with serde-pickle's options: what `to_vec` and
+/// `to_writer` wrote.
+pub type CompatWrite = Box<dyn Fn(compat::SerOptions) -> pickle_core::Result<(Vec<u8>, Vec<u8>)>>;
+
 /// Writes and reads one value of type `T`.
 pub struct Case {
     pub name: &'static str,
     /// Writes the value at a protocol.
     pub write: Box<dyn Fn(Protocol) -> pickle_core::Result<Vec<u8>>>,
     /// Reads a pickle and compares it with the value.
-    pub read: Box<dyn Fn(&[u8]) -> Result<(), String>>,
+    pub read: Check,
     /// Writes the value with serde-pickle, at protocol 3 (or 2).
     pub serde_pickle_write: Box<dyn Fn(bool) -> Vec<u8>>,
     /// Reads a pickle with serde-pickle and compares it with the value.
-    pub serde_pickle_read: Box<dyn Fn(&[u8]) -> Result<(), String>>,
+    pub serde_pickle_read: Check,
     /// Writes the value with the compatibility module's `to_vec` and
     /// `to_writer`.
-    pub compat_write: Box<dyn Fn(compat::SerOptions) -> pickle_core::Result<(Vec<u8>, Vec<u8>)>>,
+    pub compat_write: CompatWrite,
     /// Reads a pickle with the compatibility module's `from_slice` and
     /// `from_reader` and compares it with the value.
-    pub compat_read: Box<dyn Fn(&[u8]) -> Result<(), String>>,
+    pub compat_read: Check,
 }
 
 pub fn case<T>(name: &'static str, value: T) -> Case
