@@ -7,7 +7,7 @@
 //! [`Deserializer`](super::Deserializer), a `Value` (as a field of a serde
 //! type, say) is no such form: it is written and read as the Python
 //! object it is, exactly as [`crate::to_vec`] and [`crate::from_slice`]
-//! write and read it (see [`object`](super::object)).
+//! write and read it (see [`object`]).
 //!
 //! | Python | serde form (shown as JSON) |
 //! |---|---|
