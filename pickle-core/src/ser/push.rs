@@ -25,6 +25,12 @@ pub(crate) struct Batch {
     first_mark: Mark,
     /// Where the items start in the output (for reserving room ahead).
     start: usize,
+    /// Of the batch being written: how many more items begin without an
+    /// opcode (all but its first), and how many more end without one (all
+    /// but its last), for [`Pickler::open_item_start`] and
+    /// [`Pickler::open_item_end`] to count down in line.
+    quiet_starts: usize,
+    quiet_ends: usize,
     kind: SeqKind,
 }
 
@@ -41,6 +47,8 @@ impl Batch {
             done: 0,
             first_mark: Mark::NONE,
             start: 0,
+            quiet_starts: 0,
+            quiet_ends: 0,
             kind,
         }
     }
@@ -108,6 +116,12 @@ impl Batch {
             out.expect_more(self.start, self.done, self.known().unwrap_or(self.done));
         }
         out.op(Opcode::Mark);
+        // The batch's items: up to 1000, as many as are left if known.
+        let items = self
+            .known()
+            .map_or(BATCH_SIZE, |len| (len - self.done).min(BATCH_SIZE));
+        self.quiet_starts = items - 1;
+        self.quiet_ends = items - 1;
         Ok(())
     }
 
@@ -209,8 +223,13 @@ impl Pickler<'_> {
             && self.memo.reserve_indices(1).is_some()
         {
             self.depth += 1;
-            let head = [empty.byte(), Opcode::Memoize.byte(), Opcode::Mark.byte()];
-            self.out.write(if n > 1 { &head } else { &head[..2] });
+            // Fixed-size writes (a slice of either length is a `memcpy` call).
+            let (empty, memoize) = (empty.byte(), Opcode::Memoize.byte());
+            if n > 1 {
+                self.out.write(&[empty, memoize, Opcode::Mark.byte()]);
+            } else {
+                self.out.write(&[empty, memoize]);
+            }
             return Ok(Open::One);
         }
         self.out.boundary()?;
@@ -255,9 +274,11 @@ impl Pickler<'_> {
     #[inline(always)]
     pub(crate) fn open_item_start(&mut self) -> Result<()> {
         // Inside a batch (the common case, in line), nothing is written.
-        let proto = self.proto;
         match self.open.last_mut() {
-            Some(b) if proto > 0 && b.done % BATCH_SIZE != 0 && b.done < b.len => Ok(()),
+            Some(b) if b.quiet_starts > 0 => {
+                b.quiet_starts -= 1;
+                Ok(())
+            }
             _ => self.open_item_start_in_general(),
         }
     }
@@ -271,10 +292,10 @@ impl Pickler<'_> {
     /// After an item of the innermost container begun as [`Open::Batches`].
     #[inline(always)]
     pub(crate) fn open_item_end(&mut self) -> Result<()> {
-        let proto = self.proto;
         match self.open.last_mut() {
             // Not the batch's last item: nothing is written.
-            Some(b) if proto > 0 && (b.done + 1) % BATCH_SIZE != 0 && b.done + 1 < b.len => {
+            Some(b) if b.quiet_ends > 0 => {
+                b.quiet_ends -= 1;
                 b.done += 1;
                 Ok(())
             }

@@ -37,8 +37,9 @@
 //! [`Value`]'s serde form of what its `to_pickle` writes (see
 //! [`value`](super::value)), and reads back from it. Inside a type that
 //! serde buffers before it reads it (`#[serde(flatten)]`, untagged and
-//! internally tagged enums) the adapter reads nothing: serde hands it the
-//! buffered data, not this crate's reader.
+//! internally tagged enums) the adapter cannot read: serde reads the
+//! buffered data first, as plain data, and an object of a class is not
+//! that (an error names it).
 //!
 //! # How it works
 //!
