@@ -112,9 +112,9 @@ impl Memo {
     #[inline]
     fn static_slot(name: &'static str) -> usize {
         // Names are laid out a few bytes apart: the address's low bits,
-        // mixed with the length, spread them.
+        // with the next ones folded in, spread them.
         let addr = name.as_ptr() as usize;
-        (addr ^ (addr >> 6) ^ name.len().wrapping_mul(0x9e37)) % STATIC_NAMES
+        (addr ^ (addr >> 6)) % STATIC_NAMES
     }
 
     /// The memo index of the interned name `name`, if it was recorded by

@@ -84,6 +84,13 @@ impl Form {
         }
     }
 
+    /// Whether the shape is [`Shape::Batches`] or [`Shape::Tuple`] (whose
+    /// items need more than counting), in one test.
+    #[inline(always)]
+    fn special(self) -> bool {
+        self.0 & 1 << 57 != 0
+    }
+
     #[inline(always)]
     fn tuple_enums(self) -> bool {
         self.0 >> 60 & 1 == 1
@@ -150,12 +157,16 @@ impl<'p, 'w> Compound<'p, 'w> {
         Ok(ser.p)
     }
 
-    /// Before an item, or a key and its value.
+    /// Before an item, or a key and its value: nothing for a list or dict
+    /// of one batch (tested in line), else what its shape needs.
     #[inline(always)]
     fn start(&mut self) -> Result<()> {
+        if !self.form.special() {
+            return Ok(());
+        }
         match self.form.shape() {
             Shape::Batches => self.p.open_item_start(),
-            Shape::Tuple if self.form.done() == self.form.len() => {
+            _ if self.form.done() == self.form.len() => {
                 Err(wrong_length(self.form.len(), self.form.done() + 1))
             }
             _ => Ok(()),
@@ -166,10 +177,10 @@ impl<'p, 'w> Compound<'p, 'w> {
     #[inline(always)]
     fn stop(&mut self) -> Result<()> {
         self.form.count();
-        match self.form.shape() {
-            Shape::Batches => self.p.open_item_end(),
-            _ => Ok(()),
+        if self.form.special() && self.form.shape() == Shape::Batches {
+            return self.p.open_item_end();
         }
+        Ok(())
     }
 
     #[inline(always)]
