@@ -30,6 +30,7 @@ pub fn reborrow<'de>(outer: &'de [u8], part: &[u8]) -> Option<&'de [u8]> {
 }
 
 /// [`reborrow`] for text: `part` as a `str` of `outer`'s lifetime.
+#[cfg(feature = "serde")]
 pub(crate) fn reborrow_str<'de>(outer: &'de [u8], part: &str) -> Option<&'de str> {
     // The bytes are `part`'s, so they are UTF-8; checking again is the
     // price of staying in safe code, and is quick for the short strings of

@@ -50,6 +50,7 @@ impl<'a> Decoder<'a> {
     /// Whether the streaming reader is behind this decoder: then values
     /// must be read in order, each once, and every error only means that
     /// the general reader decodes the pickle again.
+    #[cfg(feature = "serde")]
     #[inline]
     pub(crate) fn is_stream(&self) -> bool {
         matches!(self.0, Src::Stream(_))

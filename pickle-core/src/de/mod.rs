@@ -103,6 +103,7 @@ impl Options<'_> {
 
 /// Where the first pickle in `bytes` ends (after its `STOP`), walking its
 /// opcodes; `None` if it does not end there, or an opcode is not known.
+#[cfg(feature = "serde")]
 pub(crate) fn pickle_len(bytes: &[u8]) -> Option<usize> {
     let mut pos = 0;
     loop {

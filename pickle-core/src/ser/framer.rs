@@ -70,6 +70,7 @@ impl<'w> Framer<'w> {
     /// Moves the output and the framing state into a framer without a
     /// stream (see `Pickler::park`); this one is left empty until
     /// [`Framer::unpark`].
+    #[cfg(feature = "serde")]
     pub(crate) fn park(&mut self) -> Framer<'static> {
         Framer {
             out: std::mem::take(&mut self.out),
@@ -83,6 +84,7 @@ impl<'w> Framer<'w> {
 
     /// Takes back what [`Framer::park`] moved out, and what was written to
     /// it since, keeping this framer's stream.
+    #[cfg(feature = "serde")]
     pub(crate) fn unpark(&mut self, parked: Framer<'static>) {
         self.out = parked.out;
         self.framing = parked.framing;
@@ -92,6 +94,7 @@ impl<'w> Framer<'w> {
     }
 
     /// The output so far, taken out of a framer that does not frame.
+    #[cfg(feature = "serde")]
     pub(crate) fn take_unframed(&mut self) -> Vec<u8> {
         debug_assert!(!self.framing, "frames are committed by `finish`");
         self.epoch += 1;

@@ -81,10 +81,12 @@ pub(crate) struct Memo {
     /// text never changes or goes away, so one address and length is one
     /// text for the whole run; two copies of a text are two entries with
     /// the same index.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     static_names: Box<[(usize, usize, u32)]>,
 }
 
 /// How many `'static` names [`Memo::static_name`] keeps at once.
+#[cfg(feature = "serde")]
 const STATIC_NAMES: usize = 64;
 
 /// How many classes [`Memo::class_slot`] finds without a search.
@@ -109,6 +111,7 @@ impl Default for Memo {
 
 impl Memo {
     /// Where `name` would be in [`Memo::static_names`].
+    #[cfg(feature = "serde")]
     #[inline]
     fn static_slot(name: &'static str) -> usize {
         // Names are laid out a few bytes apart: the address's low bits,
@@ -119,6 +122,7 @@ impl Memo {
 
     /// The memo index of the interned name `name`, if it was recorded by
     /// [`Memo::set_static_name`].
+    #[cfg(feature = "serde")]
     #[inline]
     pub(crate) fn static_name(&self, name: &'static str) -> Option<u32> {
         let &(addr, len, idx) = self.static_names.get(Memo::static_slot(name))?;
@@ -126,6 +130,7 @@ impl Memo {
     }
 
     /// Records that the interned name `name` is at memo index `idx`.
+    #[cfg(feature = "serde")]
     #[inline]
     pub(crate) fn set_static_name(&mut self, name: &'static str, idx: u32) {
         if self.static_names.is_empty() {

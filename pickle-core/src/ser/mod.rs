@@ -232,6 +232,7 @@ pub struct Pickler<'w> {
     extensions: Option<Cow<'w, Extensions>>,
     /// The batches of the containers being written one item at a time
     /// (`push.rs`) that are not one batch, innermost last.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     open: Vec<push::Batch>,
 }
 
@@ -247,6 +248,7 @@ impl<'w> Pickler<'w> {
     /// pickle, for writers that put the pickle together themselves (the
     /// serde bridge's serde-pickle `Serializer`), taken with
     /// [`Pickler::take_output`].
+    #[cfg(feature = "serde")]
     pub(crate) fn unframed(protocol: Protocol) -> Pickler<'static> {
         Pickler {
             out: Framer::new(None),
@@ -262,6 +264,7 @@ impl<'w> Pickler<'w> {
 
     /// What was written since the last call (of a writer made by
     /// [`Pickler::unframed`]).
+    #[cfg(feature = "serde")]
     pub(crate) fn take_output(&mut self) -> Vec<u8> {
         self.out.take_unframed()
     }
@@ -272,6 +275,7 @@ impl<'w> Pickler<'w> {
     /// hands it through a thread-local); [`Pickler::unpark`] takes it back.
     /// The parked writer holds on to its output instead of sending it to
     /// this one's stream, and holds its own copy of the extension registry.
+    #[cfg(feature = "serde")]
     pub(crate) fn park(&mut self) -> Pickler<'static> {
         Pickler {
             out: self.out.park(),
@@ -290,6 +294,7 @@ impl<'w> Pickler<'w> {
 
     /// Takes back the state [`Pickler::park`] moved out, with what was
     /// written meanwhile.
+    #[cfg(feature = "serde")]
     pub(crate) fn unpark(&mut self, parked: Pickler<'static>) {
         self.out.unpark(parked.out);
         self.memo = parked.memo;
@@ -744,6 +749,7 @@ impl<'w> Pickler<'w> {
     /// Writes an interned name whose text is `'static` (serde's field and
     /// variant names), as [`Pickler::write_interned_str`] writes it: found
     /// again by the text's address, without hashing it, once written.
+    #[cfg(feature = "serde")]
     #[inline(always)]
     pub(crate) fn write_static_name(&mut self, v: &'static str) -> Result<()> {
         // The steady state, in line: a `BINGET` (no frame can end here).
@@ -756,6 +762,7 @@ impl<'w> Pickler<'w> {
         self.static_name_slow(v)
     }
 
+    #[cfg(feature = "serde")]
     #[inline(never)]
     fn static_name_slow(&mut self, v: &'static str) -> Result<()> {
         self.out.boundary()?;

@@ -1,6 +1,9 @@
 //! Containers written one item at a time, for writers that are handed their
 //! items one by one instead of all at once (the serde bridge), and the one
-//! rule of where CPython's batches of items begin and end.
+//! rule of where CPython's batches of items begin and end (which
+//! `Pickler::batched` uses too).
+// Only the serde bridge writes containers one item at a time.
+#![cfg_attr(not(feature = "serde"), allow(dead_code))]
 
 use super::framer::{Framer, Mark};
 use super::seq::{SeqKind, BATCH_SIZE};

@@ -45,6 +45,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
+#[cfg(feature = "serde")]
 pub(crate) use arg::end_of;
 pub(crate) use class::StreamInstance;
 pub(crate) use seq::{StreamMap, StreamSeq};
@@ -112,6 +113,10 @@ pub(crate) struct Stream<'a> {
     closers: RefCell<HashMap<usize, (usize, crate::opcode::Opcode), BuildHasherDefault<FxHasher>>>,
     /// Classes and field names matched to memo indices (see [`known`]).
     known: RefCell<known::Known>,
+    /// The text of memo entries below 256 that a `BINGET` read as a
+    /// `str`, checked to be UTF-8 once (a dict's keys, fetched again for
+    /// every dict of a list): entries are never written twice.
+    texts: RefCell<Vec<Option<&'a str>>>,
     /// Opcodes scanned ahead so far, and how many may be.
     work: Cell<usize>,
     max_work: usize,
@@ -161,6 +166,7 @@ impl<'a> Stream<'a> {
             walks: RefCell::new(recover::Walks::new(input.len())),
             closers: RefCell::new(HashMap::default()),
             known: RefCell::default(),
+            texts: RefCell::default(),
             work: Cell::new(0),
             max_work: input.len().saturating_mul(8).saturating_add(4096),
             bailed: Cell::new(false),

@@ -307,11 +307,48 @@ impl<'a> StreamDecoder<'a> {
                 return Ok(text);
             }
         }
+        if let Some(text) = self.text_of_get() {
+            return Ok(text);
+        }
         let (start, len, oplen) = self.text()?;
         let text =
             std::str::from_utf8(&self.s.input[start..start + len]).map_err(|_| self.fail())?;
         self.took(oplen, || Entry::Str { start, len })?;
+        if let [op, index] = *s.input.get(self.pos()..self.pos() + 2).unwrap_or_default() {
+            if op == Opcode::BinGet.byte() {
+                let mut texts = s.texts.borrow_mut();
+                if texts.is_empty() {
+                    texts.resize(256, None);
+                }
+                texts[usize::from(index)] = Some(text);
+            }
+        }
         Ok(text)
+    }
+
+    /// The text a `BINGET` here fetches, if an earlier `BINGET` of the same
+    /// entry read it as text (see `Stream::texts`).
+    #[inline]
+    fn text_of_get(self) -> Option<&'a str> {
+        let s = self.s;
+        let pos = self.pos();
+        let &[op, index] = s.input.get(pos..pos + 2)? else {
+            return None;
+        };
+        if op != Opcode::BinGet.byte() || s.pos() != pos || s.bailed.get() {
+            return None;
+        }
+        let text = s
+            .texts
+            .borrow()
+            .get(usize::from(index))
+            .copied()
+            .flatten()?;
+        // A `GET` is followed by no memo store (`took` checks it the same).
+        let start = text.as_ptr() as usize - s.input.as_ptr() as usize;
+        let len = text.len();
+        self.took(2, || Entry::Str { start, len }).ok()?;
+        Some(text)
     }
 
     /// The bytes of a string value, not checked to be UTF-8: for comparing
