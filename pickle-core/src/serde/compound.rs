@@ -134,7 +134,7 @@ impl<'p, 'w> Compound<'p, 'w> {
 
     /// Ends the container (and the variant around it), handing back the
     /// pickler.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn finish(self) -> Result<&'p mut Pickler<'w>> {
         let Compound { p, form } = self;
         let (len, done) = (form.len(), form.done());
