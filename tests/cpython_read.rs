@@ -19,7 +19,7 @@ fn corpus_round_trips_through_value_byte_for_byte() {
         let (name, proto, original) = (&case[0], case[1][0], &case[2]);
         let protocol = Protocol::try_from(proto).expect("corpus protocols are 0-5");
         let ours = pickle_core::from_slice::<Value>(original)
-            .and_then(|v| pickle_core::to_vec_with(&v, protocol))
+            .and_then(|v| common::to_vec(&v, protocol))
             .unwrap_or_else(|e| format!("ERROR: {e}").into_bytes());
         out.extend([name.clone(), vec![proto], original.clone(), ours]);
     }

@@ -9,7 +9,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 use std::sync::Arc;
 
-use pickle_core::{BigInt, ByteArray, ByteBuf, Bytes, Pickler, Protocol, PyStr, ToPickle, Value};
+use pickle_core::{
+    BigInt, ByteArray, ByteBuf, Bytes, Global, Pickler, Protocol, PyStr, ToPickle, Value,
+};
 
 /// A value written by a function, for the writer's lower-level calls.
 struct Written(fn(&mut Pickler<'_>) -> pickle_core::Result<()>);
@@ -168,6 +170,14 @@ fn cases() -> Vec<(&'static str, Box<dyn ToPickle>)> {
         ),
         ("singleton", Box::new(vec![Written(utc), Written(utc)])),
         (
+            "c function and types",
+            Box::new(Value::List(vec![
+                Value::Global(Global::new("builtins", "getattr")),
+                Value::ByteArray(b"x".to_vec()),
+                Value::Global(Global::new("builtins", "getattr")),
+            ])),
+        ),
+        (
             "deep value",
             Box::new(Value::Dict(vec![(
                 Value::str("k"),
@@ -186,7 +196,7 @@ fn native_values_are_byte_identical_to_cpython() {
     let mut records = Vec::new();
     for (name, value) in cases() {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(value.as_ref(), protocol)
+            let bytes = common::to_vec(value.as_ref(), protocol)
                 .unwrap_or_else(|e| panic!("`{name}` at protocol {protocol}: {e}"));
             records.extend([name.as_bytes().to_vec(), vec![protocol.as_u8()], bytes]);
         }
@@ -204,7 +214,30 @@ fn an_int_beyond_the_digit_limit_is_refused_as_text_as_cpython_refuses_it() {
     // CPython: `pickle.dumps(int('f' * 4000, 16), 0)` raises ValueError (more
     // than 4300 decimal digits); protocol 2 writes it as LONG4.
     let huge = BigInt::from_digits(false, 16, "f".repeat(4000).as_bytes()).expect("hex digits");
-    let err = pickle_core::to_vec_with(&huge, Protocol::V0).unwrap_err();
+    let err = common::to_vec(&huge, Protocol::V0).unwrap_err();
     assert_eq!(err.kind(), pickle_core::ErrorKind::Unpicklable);
-    assert!(pickle_core::to_vec_with(&huge, Protocol::V2).is_ok());
+    assert!(common::to_vec(&huge, Protocol::V2).is_ok());
+}
+
+/// Python 2.7 loads what protocols 0 to 2 write of the built-in values as
+/// the CPython under test loads it (where Python 2.7 is installed).
+#[test]
+fn python27_loads_protocols_0_to_2_as_python3_does() {
+    let mut records = Vec::new();
+    for (name, value) in cases() {
+        for protocol in [Protocol::V0, Protocol::V1, Protocol::V2] {
+            let bytes = common::to_vec(value.as_ref(), protocol).expect("picklable");
+            records.extend([
+                name.as_bytes().to_vec(),
+                protocol.as_u8().to_string().into_bytes(),
+                bytes,
+            ]);
+        }
+    }
+    let compared = common::assert_python27_loads_as_python3_does(&records);
+    eprintln!("{compared} pickles loaded alike by Python 2.7 and 3");
+    assert!(
+        compared == 0 || compared > 3 * 50,
+        "only {compared} pickles compared"
+    );
 }

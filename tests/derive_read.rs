@@ -15,6 +15,11 @@ use shop::*;
 fn read_only() -> Vec<Case> {
     let mut cases = shop::cases::sharing();
     cases.extend([
+        case(
+            "statuses_by_name",
+            vec![Status::Shipped, Status::New, Status::Shipped],
+        ),
+        case("moods_by_name", (Mood::Happy, Mood::SoSo, Priority::Urgent)),
         case("shared_items", vec![item(1), item(1), item(1)]),
         case(
             "shared_orders",
@@ -125,6 +130,9 @@ fn expectations(name: &str) -> (Decode, ErrorKind, Option<&'static str>) {
         "missing_price" => (decode::<Item>, ErrorKind::MissingField, Some("Item")),
         "big_qty" => (decode::<Item>, ErrorKind::OutOfRange, Some("Item.qty")),
         "unknown_member" => (decode::<Status>, ErrorKind::UnknownVariant, None),
+        "unknown_member_name" => (decode::<Status>, ErrorKind::UnknownVariant, None),
+        "item_with_entries" => (decode::<Item>, ErrorKind::Type, None),
+        "member_with_state" => (decode::<Status>, ErrorKind::Type, None),
         "unknown_field" => (decode::<StrictItem>, ErrorKind::UnknownField, Some("Item")),
         // A bare global where a str is expected is a type error (as for
         // untyped targets); it names the global all the same.
@@ -161,5 +169,5 @@ fn refusals_name_the_class_the_path_and_the_offset() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    assert_eq!(records.len() / 5, 8 * 6);
+    assert_eq!(records.len() / 5, 11 * 6);
 }

@@ -18,7 +18,7 @@ fn cpython_loads_derived_values_and_writes_the_same_bytes() {
     let mut records: Vec<Vec<u8>> = Vec::new();
     for case in &cases {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(&*case.value, protocol)
+            let bytes = common::to_vec(&*case.value, protocol)
                 .unwrap_or_else(|e| panic!("{} at {protocol:?}: {e}", case.name));
             records.push(case.name.as_bytes().to_vec());
             records.push((protocol as u8).to_string().into_bytes());
@@ -71,7 +71,7 @@ fn frames_commit_where_cpython_commits_them_at_every_offset() {
     for k in 2..=200usize {
         let value = ("p".repeat(k), &orders);
         for protocol in [Protocol::V4, Protocol::V5] {
-            let bytes = pickle_core::to_vec_with(&value, protocol).expect("orders are picklable");
+            let bytes = common::to_vec(&value, protocol).expect("orders are picklable");
             assert!(bytes.len() > 64 * 1024);
             records.push(k.to_string().into_bytes());
             records.push((protocol as u8).to_string().into_bytes());

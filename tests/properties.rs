@@ -195,7 +195,7 @@ proptest! {
         data in proptest::collection::vec(any::<u8>(), 0..64),
         readonly in any::<bool>(),
     ) {
-        let v = Value::List(vec![Value::Buffer(Buffer { data, readonly }), Value::Int(1)]);
+        let v = Value::List(vec![Value::Buffer(Buffer::new(data, readonly)), Value::Int(1)]);
         for protocol in &Protocol::ALL[..5] {
             let err = pickle_core::to_vec_with(&v, *protocol).unwrap_err();
             prop_assert_eq!(err.kind(), ErrorKind::Unpicklable);

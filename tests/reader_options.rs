@@ -7,6 +7,7 @@ mod common;
 use std::collections::HashMap;
 use std::io::{BufReader, Read};
 
+use pickle_core::de::borrow::reborrow;
 use pickle_core::de::{Options, PersistentIds, StringEncoding};
 use pickle_core::{Buffer, ErrorKind, Extensions, Protocol, Value};
 
@@ -162,10 +163,7 @@ fn out_of_band_buffers_round_trip() {
                 .keys()
                 .find(|k| k.starts_with(&format!("buffer {i} ")))
                 .expect("buffer fixture");
-            Buffer {
-                data: fixtures[key].clone(),
-                readonly: key.ends_with(" 1"),
-            }
+            Buffer::new(fixtures[key].clone(), key.ends_with(" 1"))
         })
         .collect();
     let err = pickle_core::from_slice::<Value>(data).unwrap_err();
@@ -193,8 +191,84 @@ fn out_of_band_buffers_round_trip() {
         bytes,
         out.len().to_string().into_bytes(),
     ];
-    records.extend(out.into_iter().map(|b| b.data));
+    records.extend(out.into_iter().map(|b| b.data.to_vec()));
     check_in_python(records);
+}
+
+/// The buffers given are shared by what is read, not copied; the buffers
+/// written out of band share the value's bytes.
+#[test]
+fn out_of_band_buffers_are_shared_not_copied() {
+    let fixtures = fixtures();
+    let buffers = [
+        Buffer::new(fixtures["buffer 0 1"].clone(), true),
+        Buffer::new(fixtures["buffer 1 0"].clone(), false),
+    ];
+    let value: Value = Options::new()
+        .buffers(&buffers)
+        .from_slice(&fixtures["buffers"])
+        .expect("buffers given");
+    let Value::List(items) = &value else {
+        panic!("a list, found {value:?}")
+    };
+    for (item, given) in items.iter().zip(&buffers) {
+        let Value::Buffer(read) = item else {
+            panic!("a buffer, found {item:?}")
+        };
+        assert_eq!(read, given);
+        assert_eq!(read.data.as_ptr(), given.data.as_ptr(), "shares the bytes");
+    }
+    let (_, written) = pickle_core::ser::Options::new()
+        .out_of_band_buffers(true)
+        .to_vec_with_buffers(&value)
+        .expect("written");
+    for (out, given) in written.iter().zip(&buffers) {
+        assert_eq!(out.data.as_ptr(), given.data.as_ptr(), "shares the bytes");
+    }
+    // A typed read hands out the given memory too.
+    let parts: Vec<&[u8]> = Options::new()
+        .buffers(&buffers)
+        .from_slice_with(&fixtures["buffers"], |d| {
+            d.seq()?
+                .decode_each(|item| item.decode_bytes())?
+                .into_iter()
+                .map(|part| {
+                    buffers
+                        .iter()
+                        .find_map(|b| reborrow(&b.data, part))
+                        .ok_or_else(|| d.type_error("a buffer given by the caller"))
+                })
+                .collect()
+        })
+        .expect("read");
+    assert_eq!(parts, [&b"readonly"[..], b"writable"]);
+}
+
+/// A `bytearray` is read in place from the input (`BYTEARRAY8`, or a
+/// `bytearray(bytes)` call) until the pickle changes it, and then changed
+/// as CPython changes it.
+#[test]
+fn bytearrays_are_read_in_place_until_changed() {
+    let fixtures = fixtures();
+    let input = &fixtures["bytearray8"];
+    let in_place = Options::new()
+        .from_slice_with(input, |d| Ok(reborrow(input, d.decode_bytes()?)))
+        .expect("read");
+    assert_eq!(in_place, Some(&[b'x'; 100][..]));
+    let mut changed = 0;
+    for (name, data) in &fixtures {
+        if !name.starts_with("changed ") || name.ends_with(" loads") {
+            continue;
+        }
+        let expected = &fixtures[&format!("{name} loads")];
+        assert_eq!(expected, b"xbcde", "{name}: CPython's result");
+        let value: Value = pickle_core::from_slice(data).expect(name);
+        assert_eq!(value, Value::ByteArray(expected.clone()), "{name}");
+        let typed: pickle_core::ByteArray = pickle_core::from_slice(data).expect(name);
+        assert_eq!(typed.0, *expected, "{name}");
+        changed += 1;
+    }
+    assert_eq!(changed, 8);
 }
 
 #[test]

@@ -80,12 +80,12 @@ fn resolves_stack_global_names_from_the_memo_with_offsets() {
         panic!("{:#?}", report.findings)
     };
     assert_eq!(import.action, Action::Import);
-    assert_eq!(import.opcode, Opcode::StackGlobal);
+    assert_eq!(import.opcode, Some(Opcode::StackGlobal));
     assert_eq!(import.offset, 21);
     assert_eq!(import.global.as_deref(), Some(&Global::new("os", "system")));
     assert_eq!(import.safety, Safety::Dangerous);
     assert_eq!(call.action, Action::Call);
-    assert_eq!(call.opcode, Opcode::Reduce);
+    assert_eq!(call.opcode, Some(Opcode::Reduce));
     assert_eq!(call.offset, 29);
     assert_eq!(&*call.target, "os.system");
 }
@@ -109,7 +109,11 @@ fn reports_what_came_before_an_error() {
     assert_eq!(calls[0].offset, 21);
     // A harmless pickle cut short is not reported clean: the rest was unseen.
     let cut = pickle_core::scan(b"\x80\x02]q\x00(K\x01");
-    assert!(cut.findings.is_empty());
+    let [unreadable] = &cut.findings[..] else {
+        panic!("{:#?}", cut.findings)
+    };
+    assert_eq!(unreadable.action, Action::Unreadable);
+    assert_eq!(unreadable.offset, 8);
     assert_eq!(cut.verdict(), Safety::Unknown);
 }
 
@@ -139,7 +143,7 @@ fn reports_persistent_ids_extension_codes_and_buffers_and_reads_on() {
     ext.add("collections", "OrderedDict", 1).unwrap();
     let report = Scanner::new().extensions(&ext).scan(data);
     assert_eq!(report.findings[2].action, Action::Import);
-    assert_eq!(report.findings[2].opcode, Opcode::Ext1);
+    assert_eq!(report.findings[2].opcode, Some(Opcode::Ext1));
     assert_eq!(report.findings[2].safety, Safety::Safe);
     assert_eq!(report.findings[3].safety, Safety::Safe);
 }
@@ -169,4 +173,136 @@ fn folded_constructor_calls_are_listed_as_data() {
     let actions: Vec<_> = report.findings.iter().map(|f| f.action).collect();
     assert_eq!(actions, [Action::Import, Action::Call]);
     assert_eq!(&*report.findings[1].target, "builtins.set");
+}
+
+/// `pickle.dumps(x, 2)` of a few values, to build streams from.
+const DICT_P2: &[u8] = b"\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s.";
+const SYSTEM_P0: &[u8] = b"cos\nsystem\n(S'id'\ntR.";
+
+fn dangerous(report: &pickle_core::scan::Report) -> Vec<String> {
+    report
+        .with_safety(Safety::Dangerous)
+        .map(|f| format!("{} {} {}", f.offset, f.action.label(), f.target))
+        .collect()
+}
+
+#[test]
+fn reads_every_pickle_of_a_stream() {
+    let mut stream = DICT_P2.to_vec();
+    stream.extend_from_slice(DICT_P2);
+    stream.extend_from_slice(SYSTEM_P0);
+    let report = pickle_core::scan(&stream);
+    assert!(report.is_complete(), "{:?}", report.error);
+    let starts: Vec<u64> = report.pickles.iter().map(|p| p.start).collect();
+    assert_eq!(starts, [0, 17, 34]);
+    assert_eq!(report.pickles[2].end, stream.len() as u64);
+    let found = dangerous(&report);
+    assert_eq!(found, ["34 import os.system", "53 call os.system"]);
+    assert!(report.findings.iter().all(|f| f.pickle == 34));
+    // What follows the last pickle must be one.
+    stream.extend_from_slice(b"\x00garbage");
+    let report = pickle_core::scan(&stream);
+    let err = report
+        .error
+        .as_ref()
+        .expect("trailing bytes are unreadable");
+    assert_eq!(err.offset(), Some(55));
+    assert_eq!(report.findings.last().unwrap().action, Action::Unreadable);
+    assert!(!report.passes());
+}
+
+#[test]
+fn structural_tricks_are_dangerous() {
+    // BUILD on a module: torch._utils gets a new _rebuild_tensor_v2.
+    let build =
+        b"\x80\x02ctorch\n_utils\nN}X\x12\x00\x00\x00_rebuild_tensor_v2cnumpy\nfrombuffer\ns\x86b.";
+    let report = pickle_core::scan(build);
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.action == Action::Build)
+        .unwrap();
+    assert_eq!(
+        (f.safety, f.offset, &*f.target),
+        (Safety::Dangerous, 61, "state of torch._utils")
+    );
+    // STACK_GLOBAL of names that `_codecs.encode(..., 'rot13')` returns.
+    let short = |t: &str| [&[0x8c, t.len() as u8], t.as_bytes()].concat();
+    let mut rot13 = b"\x80\x04".to_vec();
+    for (text, key) in [("bf", "rot13"), ("flfgrz", "rot13")] {
+        rot13.extend(short("_codecs"));
+        rot13.extend(short("encode"));
+        rot13.push(0x93);
+        rot13.extend(short(text));
+        rot13.extend(short(key));
+        rot13.extend(b"\x86R");
+    }
+    rot13.extend(b"\x93");
+    rot13.extend(short("id"));
+    rot13.extend(b"\x85R.");
+    let report = pickle_core::scan(&rot13);
+    assert!(report.is_complete(), "{:?}", report.error);
+    let found = dangerous(&report);
+    assert_eq!(
+        found,
+        [
+            "68 import a name computed at load time",
+            "74 call the result of an earlier call"
+        ]
+    );
+    // getattr handed out (here: as the result) can reach anything.
+    let report = pickle_core::scan(b"\x80\x02cbuiltins\ngetattr\n.");
+    assert_eq!(dangerous(&report), ["2 import builtins.getattr"]);
+    // A call of what a call returned.
+    let report = pickle_core::scan(b"\x80\x02cbuiltins\nsorted\n]\x85R)R.");
+    assert_eq!(
+        dangerous(&report),
+        ["23 call the result of an earlier call"]
+    );
+}
+
+#[test]
+fn an_opcode_across_a_frame_is_read_both_ways() {
+    // After the frame of two bytes, BINBYTES's length: `pickle.loads` reads
+    // 0x107 bytes (the call inside is data), `pickle.load` of an unbuffered
+    // file reads a length of 1 from after the frame, then runs the call.
+    let mut data =
+        b"\x80\x05N(\x95\x02\x00\x00\x00\x00\x00\x00\x00B\x07\x01\x00\x00\x00\x00".to_vec();
+    let mut hidden = b"cos\nsystem\nVid\n\x85R(".to_vec();
+    hidden.resize(261, b'N');
+    data.extend(hidden);
+    data.extend(b"1.");
+    let report = pickle_core::scan(&data);
+    assert!(report.is_complete(), "{:?}", report.error);
+    let found = dangerous(&report);
+    assert_eq!(
+        found,
+        [
+            "14 ambiguous an opcode across the end of a FRAME",
+            "20 import os.system",
+            "36 call os.system"
+        ]
+    );
+    let call = report.findings.iter().find(|f| f.offset == 36).unwrap();
+    assert!(call.reason.contains("unbuffered file"), "{}", call.reason);
+    // CPython's own framing is read one way only: pickle.dumps([1, 2], 4).
+    let framed = b"\x80\x04\x95\x09\x00\x00\x00\x00\x00\x00\x00]\x94(K\x01K\x02e.";
+    let report = pickle_core::scan(framed);
+    assert!(
+        report.passes() && report.findings.is_empty(),
+        "{:#?}",
+        report.findings
+    );
+}
+
+#[test]
+fn scan_memory_stays_below_the_input_size() {
+    let data = common::python("dict_records.py", &["200000"], b"");
+    assert!(data.len() > 10 << 20, "{} bytes", data.len());
+    let _guard = common::memory::exclusive();
+    let (report, peak) = common::memory::peak_during(|| pickle_core::scan(&data));
+    assert!(report.passes(), "{:?}", report.error);
+    // The scan keeps eight bytes per memo entry, not the values: with the
+    // input, a peak under twice the input's size.
+    assert!(peak < data.len(), "peak {peak} for {} bytes", data.len());
 }

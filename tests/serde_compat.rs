@@ -8,6 +8,7 @@
 mod common;
 mod serde_cases;
 
+use pickle_core::ser::PythonVersion;
 use pickle_core::serde::compat;
 use pickle_core::Protocol;
 use serde_cases::Status;
@@ -31,7 +32,7 @@ fn serde_pickle_reads_what_the_bridge_writes() {
             if protocol < Protocol::V3 && EMPTY_BYTES.contains(&case.name) {
                 continue;
             }
-            let bytes = (case.write)(protocol).expect("writes");
+            let bytes = (case.write)(protocol, PythonVersion::default()).expect("writes");
             if let Err(e) = (case.serde_pickle_read)(&bytes) {
                 failures.push(format!("{} @ {protocol:?}: {e}", case.name));
             }
@@ -91,7 +92,7 @@ fn compat_writes_what_cpython_writes_and_reads_it() {
             (compat::SerOptions::new().proto_v2(), Protocol::V2),
         ] {
             // The bridge's bytes are CPython's (serde_cpython.rs).
-            let ours = (case.write)(protocol).expect("the bridge writes");
+            let ours = (case.write)(protocol, PythonVersion::default()).expect("the bridge writes");
             let (by_vec, by_writer) = (case.compat_write)(options).expect("compat writes");
             assert_eq!(by_vec, ours, "{} @ {protocol:?}", case.name);
             assert_eq!(

@@ -12,7 +12,7 @@ fn rust_writes_what_cpython_writes() {
     let mut records = Vec::new();
     for case in serde_cases::all() {
         for protocol in Protocol::ALL {
-            let bytes = (case.write)(protocol)
+            let bytes = (case.write)(protocol, common::python_version())
                 .unwrap_or_else(|e| panic!("{} @ {protocol:?}: {e}", case.name));
             records.push(case.name.as_bytes().to_vec());
             records.push(vec![protocol.as_u8()]);

@@ -8,6 +8,7 @@ mod serde_cases;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
+use pickle_core::ser::PythonVersion;
 use pickle_core::serde::{from_slice, Serde};
 use pickle_core::{ErrorKind, Protocol, Value};
 use serde::Deserialize;
@@ -316,7 +317,7 @@ fn agreement(name: &str, bytes: &[u8]) -> Result<bool, String> {
 fn every_protocol_reads_the_corpus_as_written() {
     for case in serde_cases::all() {
         for protocol in Protocol::ALL {
-            let bytes = (case.write)(protocol).expect("writes");
+            let bytes = (case.write)(protocol, PythonVersion::default()).expect("writes");
             (case.read)(&bytes).unwrap_or_else(|e| panic!("{} @ {protocol:?}: {e}", case.name));
         }
     }

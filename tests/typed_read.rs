@@ -5,7 +5,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use pickle_core::{BigInt, ByteArray, ByteBuf, ErrorKind, FromPickle, PyStr};
+use pickle_core::{BigInt, ByteArray, ByteBuf, ErrorKind, FromPickle, FrozenSet, PyStr, Value};
 
 /// The pickles of one fixture, one per protocol.
 fn pickles(name: &str) -> Vec<Vec<u8>> {
@@ -93,4 +93,81 @@ fn mismatches_are_errors_with_offsets_and_paths() {
         err.to_string().contains("`posix.system`"),
         "names the global: {err}"
     );
+}
+
+/// The odd text arguments of `INT`, `LONG`, `FLOAT`, `STRING` and `UNICODE`
+/// (NUL bytes, spaces, prefixes: see `agreement_inputs.py`) read as typed
+/// values as `pickle.loads` reads them, and fail where it fails.
+#[test]
+fn text_arguments_read_as_pickle_loads_reads_them() {
+    let records = common::read_records(&common::python("loads_outcomes.py", &["text"], b""));
+    assert!(records.len() > 4 * 100, "expected the text-argument inputs");
+    let mut wrong = Vec::new();
+    for r in records.chunks(4) {
+        let label = String::from_utf8_lossy(&r[0]);
+        let (data, kind) = (&r[1][..], &r[2][..]);
+        let value = String::from_utf8_lossy(&r[3]).into_owned();
+        let ours = match kind {
+            b"bool" => pickle_core::from_slice::<bool>(data)
+                .map(|b| if b { "True" } else { "False" }.to_owned()),
+            b"int" => pickle_core::from_slice::<BigInt>(data).map(|i| i.to_string()),
+            b"float" => {
+                pickle_core::from_slice::<f64>(data).map(|f| format!("{:016x}", f.to_bits()))
+            }
+            b"str" => pickle_core::from_slice::<String>(data),
+            _ => {
+                let loaded = [
+                    pickle_core::from_slice::<BigInt>(data).is_ok(),
+                    pickle_core::from_slice::<bool>(data).is_ok(),
+                    pickle_core::from_slice::<f64>(data).is_ok(),
+                    pickle_core::from_slice::<String>(data).is_ok(),
+                ];
+                if loaded.contains(&true) {
+                    wrong.push(format!("{label}: CPython fails, a typed read does not"));
+                }
+                continue;
+            }
+        };
+        match ours {
+            Ok(v) if v == value => {}
+            other => wrong.push(format!("{label}: CPython {value}, ours {other:?}")),
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Sets and frozensets, with items added by `ADDITEMS` (which CPython
+/// allows only on a `set`), read as `pickle.loads` reads them, and fail
+/// where it fails.
+#[test]
+fn set_operations_read_as_pickle_loads_reads_them() {
+    let records = common::read_records(&common::python("loads_outcomes.py", &["sets"], b""));
+    assert!(records.len() >= 4 * 10, "expected the set-operation inputs");
+    let mut wrong = Vec::new();
+    for r in records.chunks(4) {
+        let label = String::from_utf8_lossy(&r[0]);
+        let (data, kind) = (&r[1][..], &r[2][..]);
+        let value = String::from_utf8_lossy(&r[3]).into_owned();
+        let sorted = |s: BTreeSet<i64>| s.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let reads = [
+            pickle_core::from_slice::<BTreeSet<i64>>(data).map(sorted),
+            pickle_core::from_slice::<FrozenSet<BTreeSet<i64>>>(data).map(|s| sorted(s.0)),
+            pickle_core::from_slice::<Value>(data).map(|v| format!("{v:?}")),
+        ];
+        match kind {
+            b"ints" => {
+                for read in &reads[..2] {
+                    if read.as_ref().ok() != Some(&value) {
+                        wrong.push(format!("{label}: CPython {{{value}}}, ours {read:?}"));
+                    }
+                }
+            }
+            _ => {
+                if let Some(read) = reads.iter().find(|r| r.is_ok()) {
+                    wrong.push(format!("{label}: CPython fails, ours {read:?}"));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

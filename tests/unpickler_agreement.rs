@@ -8,7 +8,9 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use common::cpu::Stopwatch;
 
 use pickle_core::{ErrorKind, Protocol, Value};
 
@@ -46,14 +48,27 @@ fn outcome(data: &[u8]) -> (&'static str, Vec<u8>) {
 
 #[test]
 fn agrees_with_cpython_on_its_test_literals_truncations_and_hostile_inputs() {
-    let inputs = common::read_records(&common::python("agreement_inputs.py", &[], b""));
-    assert!(inputs.len() > 2 * 3000, "expected thousands of inputs");
+    let mut inputs = common::read_records(&common::python("agreement_inputs.py", &[], b""));
+    let notice = inputs
+        .first()
+        .filter(|label| label.starts_with(b"notice: "));
+    match notice {
+        Some(notice) => {
+            eprintln!("{}", String::from_utf8_lossy(notice));
+            inputs.drain(..2);
+            assert!(
+                inputs.len() > 2 * 200,
+                "expected the inputs beyond the literals"
+            );
+        }
+        None => assert!(inputs.len() > 2 * 3000, "expected thousands of inputs"),
+    }
     let mut records = Vec::new();
     let mut slow = Vec::new();
     for pair in inputs.chunks(2) {
         let (label, data) = (&pair[0], &pair[1]);
         let label_text = String::from_utf8_lossy(label).into_owned();
-        let start = Instant::now();
+        let start = Stopwatch::start();
         let (result, peak) =
             common::memory::peak_during(|| std::panic::catch_unwind(|| outcome(data)));
         let elapsed = start.elapsed();
@@ -75,8 +90,21 @@ fn agrees_with_cpython_on_its_test_literals_truncations_and_hostile_inputs() {
     );
     let report = common::python_text("check_agreement.py", &[], &common::write_records(&records));
     let total = inputs.len() / 2;
+    let (notes, rest): (Vec<&str>, Vec<&str>) =
+        report.lines().partition(|l| l.starts_with("note: "));
+    // Where CPython's two unpicklers disagree, pickle-core follows the C one
+    // (what `pickle.loads` runs); the checker lists those inputs.
+    eprintln!(
+        "CPython's C and pure-Python unpicklers differ on {} inputs; the C one is followed:\n{}",
+        notes.len(),
+        notes.join("\n")
+    );
+    let summary = rest.last().copied().unwrap_or_default();
     assert!(
-        report.ends_with(&format!("\"agreed\": {total}, \"mismatches\": 0}}\n")),
-        "disagreements with CPython:\n{report}"
+        summary.starts_with(&format!(
+            "{{\"total\": {total}, \"agreed\": {total}, \"mismatches\": 0,"
+        )),
+        "disagreements with CPython:\n{}",
+        rest.join("\n")
     );
 }

@@ -69,7 +69,7 @@ fn wide_instances_are_written_as_cpython_writes_them() {
             let class = class(prefix, repr, n);
             for protocol in Protocol::ALL {
                 for typed in [false, true] {
-                    let bytes = pickle_core::to_vec_with(&Wide { class, typed }, protocol)
+                    let bytes = common::to_vec(&Wide { class, typed }, protocol)
                         .unwrap_or_else(|e| panic!("{kind} {n} at {protocol:?}: {e}"));
                     records.push(kind.as_bytes().to_vec());
                     records.push(n.to_string().into_bytes());
@@ -129,7 +129,7 @@ fn fields_in_the_steady_state_are_written_as_cpython_writes_them() {
             records.push(b"mixed".to_vec());
             records.push(n.to_string().into_bytes());
             records.push((protocol as u8).to_string().into_bytes());
-            records.push(pickle_core::to_vec_with(&values, protocol).expect("picklable"));
+            records.push(common::to_vec(&values, protocol).expect("picklable"));
         }
     }
     let count = records.len() / 4;

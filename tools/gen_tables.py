@@ -8,9 +8,17 @@
 * pickle-core/src/dis/printable_table.rs: the code points `str.isprintable()`
   rejects, which Python's `repr` of a `str` escapes (the disassembler shows
   string arguments as `repr` does).
+* tests/fixtures/unicode_unassigned.txt: the code points unassigned in that
+  table's Unicode version, so that the disassembler's tests can leave out,
+  on a CPython of another Unicode version, the code points assigned in one
+  version and not in the other.
 
-Run `python3 tools/gen_tables.py` to rewrite them all, or with `--check` to
-fail when they differ from what this interpreter produces (the test suite does that).
+The tables hold the facts of one CPython (named in their first line; the
+disassembler prints what that version's pickletools prints). Run
+`python3 tools/gen_tables.py` to rewrite them all, or with `--check` to fail
+when they differ from what this interpreter produces (the test suite does
+that). A CPython of another minor version has other facts (another Unicode
+version, other opcode docs): `--check` then says so and compares nothing.
 """
 import _compat_pickle
 import pathlib
@@ -22,6 +30,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 OPCODE_OUT = ROOT / "pickle-core" / "src" / "opcode" / "table.rs"
 COMPAT_OUT = ROOT / "pickle-core" / "src" / "compat" / "table.rs"
 PRINTABLE_OUT = ROOT / "pickle-core" / "src" / "dis" / "printable_table.rs"
+UNASSIGNED_OUT = ROOT / "tests" / "fixtures" / "unicode_unassigned.txt"
 
 # Rust variant names for the Python opcode names (CamelCase, words kept apart).
 VARIANTS = {
@@ -166,16 +175,58 @@ def printable_table():
     return "".join(out)
 
 
+def ranges_of(codepoints):
+    """Sorted inclusive ranges covering `codepoints` (an ascending iterable)."""
+    ranges = []
+    for cp in codepoints:
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    return ranges
+
+
+def unassigned_table():
+    """The code points of general category Cn, as `first last` hex lines."""
+    out = [
+        f"# Code points unassigned (Cn) in Unicode {unicodedata.unidata_version}, "
+        f"written by tools/gen_tables.py from CPython {sys.version.split()[0]}.\n",
+        f"unicode {unicodedata.unidata_version}\n",
+    ]
+    unassigned = (cp for cp in range(0x110000) if unicodedata.category(chr(cp)) == "Cn")
+    out += [f"{lo:x} {hi:x}\n" for lo, hi in ranges_of(unassigned)]
+    return "".join(out)
+
+
+def generator_version():
+    """The `major.minor` of the CPython the tables were generated from."""
+    first = OPCODE_OUT.read_text().split("\n", 1)[0] if OPCODE_OUT.exists() else ""
+    words = first.split("from CPython ")
+    return ".".join(words[1].split(";")[0].split(".")[:2]) if len(words) > 1 else None
+
+
+def without_first_line(text):
+    return text.split("\n", 1)[1] if "\n" in text else text
+
+
 def main():
     check = "--check" in sys.argv[1:]
+    if check:
+        ours = "%d.%d" % sys.version_info[:2]
+        theirs = generator_version()
+        if theirs is not None and theirs != ours:
+            print(f"notice: the tables come from CPython {theirs}, this is {ours}: not compared")
+            return
     stale = []
     for path, text in (
         (OPCODE_OUT, opcode_table()),
         (COMPAT_OUT, compat_table()),
         (PRINTABLE_OUT, printable_table()),
+        (UNASSIGNED_OUT, unassigned_table()),
     ):
         if check:
-            if not path.exists() or path.read_text() != text:
+            # The first line names the patch release that wrote the table.
+            if not path.exists() or without_first_line(path.read_text()) != without_first_line(text):
                 stale.append(str(path.relative_to(ROOT)))
         else:
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,8 @@ use std::time::Instant;
 
 use pickle_core::{ByteBuf, FromPickle, ToPickle, Value};
 
+#[cfg(feature = "ndarray")]
+mod arrays;
 mod serde_bridge;
 
 /// The record of the headline workload (a Python `@dataclass`).
@@ -267,6 +269,8 @@ fn main() {
     print_copy_floor(copy_floor, &rows);
     memory.print();
     serde_bridge::print(&read("records"));
+    #[cfg(feature = "ndarray")]
+    arrays::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -1,5 +1,6 @@
-//! Any input: the inspector returns a report without panicking, and it
-//! agrees with decoding on where reading stops.
+//! Any input: the inspector returns a report without panicking, in offset
+//! order, and it agrees with decoding on the first pickle: where decoding
+//! reads it, the scan reads it too.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -12,14 +13,16 @@ fuzz_target!(|data: &[u8]| {
         assert!(pair[0].offset <= pair[1].offset, "findings out of order");
     }
     // Decoding keeps persistent ids as the scan does; the scan also reads
-    // on past extension codes and out-of-band buffers, so only where
-    // decoding succeeds must the scan have read the whole pickle.
+    // on past extension codes and out-of-band buffers. joblib's arrays are
+    // bytes the scan skips where decoding reads opcodes.
     let decoded = Options::new()
         .persistent_ids(PersistentIds::Keep)
         .from_slice::<Value>(data);
-    if decoded.is_ok() {
+    let joblib = data.windows(17).any(|w| w == b"NumpyArrayWrapper");
+    if decoded.is_ok() && !joblib {
+        let first_broke = report.pickles.len() == 1 && report.error.is_some();
         assert!(
-            report.error.is_none(),
+            !first_broke,
             "scan failed where decoding did not: {:?}",
             report.error
         );

@@ -41,7 +41,7 @@
 //! | `reduce` | a class whose `__reduce__` returns `(cls, (fields...))` | `cls(*fields)` (`REDUCE`) | |
 //! | `dict` | no class: a plain `dict` of the fields | `{name: value}` | |
 //! | `transparent` | no class: the one field itself | the field | |
-//! | (enum of unit variants) | an `enum.Enum` (or `IntEnum`) | `cls(value)` (`REDUCE`), each member written once and then fetched from the memo | |
+//! | (enum of unit variants) | an `enum.Enum` (or `IntEnum`) | `cls(value)` (`REDUCE`), each member written once and then fetched from the memo (`getattr(cls, 'NAME')` for CPython 3.11.0 to 3.11.4, which write members by name; reading takes both) | |
 //!
 //! CPython refuses to pickle `__slots__` classes at protocols 0 and 1; for
 //! `slots` types this crate writes, at those protocols, a form that
@@ -220,7 +220,11 @@
 //! CPython memoizes by identity: an object referenced twice is written once.
 //! Derived values write each field as a new object, as serde does (two
 //! `Rc` clones are two objects), except for attribute names, classes and
-//! enum members, which are one object in Python too. So bytes equal
-//! CPython's for objects that share nothing else. (CPython also shares the
-//! empty string and one-character strings; a Rust value holding two of those
-//! loads equal in Python but its bytes differ from CPython's.)
+//! enum members, which are one object in Python too. CPython also keeps one
+//! object of the empty string, of each one-character string below U+0100
+//! and of `b''` and each one-byte `bytes`, so those are written once and
+//! fetched from the memo after, as `pickle.dumps` does (and, in the
+//! versions where a one-character value is the same object as an attribute
+//! name of that letter, from that name's memo entry: see
+//! [`ser::Options::python_version`](crate::ser::Options::python_version)).
+//! So the bytes equal CPython's for objects that share nothing else.

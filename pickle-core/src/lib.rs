@@ -1,4 +1,80 @@
-//! Python's pickle format for Rust.
+//! Python's pickle format for Rust: a byte-exact writer and a safe, lossless
+//! reader for protocols 0-5.
+//!
+//! `#[derive(ToPickle)]` writes a Rust value as CPython's `pickle.dumps`
+//! writes an instance of an importable Python class, byte for byte, so
+//! `pickle.loads` in Python returns a real instance. `#[derive(FromPickle)]`
+//! and the dynamic [`Value`] read what any CPython wrote, at any protocol,
+//! without importing or calling anything.
+//!
+//! # Quick start
+//!
+//! ```
+//! # #[cfg(feature = "derive")]
+//! # fn main() -> Result<(), pickle_core::Error> {
+//! use pickle_core::{FromPickle, ToPickle};
+//!
+//! // In Python: `@dataclass class Order` in module `shop.models`.
+//! #[derive(ToPickle, FromPickle, Debug, PartialEq)]
+//! #[pickle(module = "shop.models")]
+//! struct Order {
+//!     id: i64,
+//!     customer: String,
+//!     tags: Vec<String>,
+//! }
+//!
+//! let order = Order { id: 7, customer: "Ada".into(), tags: vec!["gift".into()] };
+//! let bytes = pickle_core::to_vec(&order)?; // what pickle.dumps(order, 5) writes
+//! let back: Order = pickle_core::from_slice(&bytes)?; // accepts shop.models.Order only
+//! assert_eq!(back, order);
+//!
+//! // Anything, untyped and inert: globals and calls are data.
+//! let value: pickle_core::Value = pickle_core::from_slice(&bytes)?;
+//! assert_eq!(value.to_string(), "shop.models.Order(id=7, customer='Ada', tags=['gift'])");
+//! # Ok(())
+//! # }
+//! # #[cfg(not(feature = "derive"))]
+//! # fn main() {}
+//! ```
+//!
+//! # Three ways in
+//!
+//! - **Derive** ([`derive_docs`]): a struct or enum names a Python class
+//!   (plain class or dataclass, `__slots__`, `namedtuple`, `__reduce__`,
+//!   `enum.Enum`) or a dict. Writing gives CPython's bytes; reading is an
+//!   allowlist: the classes the type names, and no other.
+//! - **[`Value`]**: any pickle, read losslessly (dict order, big ints, float
+//!   bits, lone surrogates, sharing and cycles) and written back; globals are
+//!   [`Global`] names and calls are inert [`Object`] records. Its `Display`
+//!   prints what Python's `repr` would.
+//! - **[`Decoder`]** and [`Pickler`]: hand-written [`FromPickle`] and
+//!   [`ToPickle`] implementations for shapes the derive does not cover (a
+//!   class whose `__reduce__` is its own); the derive is written on them.
+//!
+//! Python's standard types (`datetime`, `Decimal`, `UUID`, `OrderedDict`,
+//! `deque`, ...) map to the Rust types people use, some behind features named
+//! after their crates: [`types_docs`] has the table.
+//!
+//! # And around them
+//!
+//! - [`stubs`] generates the typed Python package whose classes match the
+//!   Rust types, so `pickle.loads` finds them and `mypy` checks their use.
+//! - [`dis()`] and [`optimize()`] equal `pickletools.dis` and
+//!   `pickletools.optimize`: snapshot the disassembly (with `insta`) to
+//!   review what goes over the wire.
+//! - [`scan()`] lists what a pickle would import and call if Python loaded
+//!   it, without loading it.
+//!
+//! # Safety of reading
+//!
+//! Reading never executes anything: nothing is imported or called, in Rust
+//! or in Python. Every resource is bounded ([`de::Limits`]: depth, marks,
+//! memo, allocation), checked before memory is reserved; every error is an
+//! [`Error`] with an [`ErrorKind`], the byte offset of the opcode and, for
+//! typed reads, the path to the field (`Order.items[3].price`). The crate
+//! forbids `unsafe` code. A [`Value`] written back and loaded by Python does
+//! there whatever the original pickle did: forward pickles only from sources
+//! you trust, or check them with [`scan()`] or a typed read first.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 // The compat name tables and the writer's memo keys are nested tuples on
@@ -12,6 +88,8 @@ pub mod error;
 mod ext;
 mod hash;
 mod impls;
+#[cfg(feature = "ndarray")]
+pub mod numpy;
 pub mod opcode;
 mod protocol;
 pub mod scan;
@@ -72,6 +150,12 @@ pub use value::{
 /// Implemented for the standard library's types and, with
 /// `#[derive(ToPickle)]`, for your own as real Python classes (see
 /// [`derive_docs`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written as a pickle",
+    label = "`{Self}` does not implement `ToPickle`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
+)]
 pub trait ToPickle {
     /// Writes `self` as one Python object.
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()>;
@@ -107,6 +191,12 @@ pub trait ToPickle {
 ///
 /// Implemented for the standard library's types and, with
 /// `#[derive(FromPickle)]`, for your own (see [`derive_docs`]).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be read from a pickle",
+    label = "`{Self}` does not implement `FromPickle`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
+)]
 pub trait FromPickle: Sized {
     /// Reads `Self` from one decoded object.
     fn from_pickle(d: Decoder<'_>) -> Result<Self>;

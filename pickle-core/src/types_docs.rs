@@ -2,8 +2,10 @@
 //! wrappers of this crate, and the crates of the optional features.
 //!
 //! Every mapping writes what CPython 3.11's `pickle.dumps` writes for the
-//! Python object, byte for byte, at protocols 0 to 5, and reads what
-//! CPython writes (the tests check both against `python3`).
+//! Python object, byte for byte, at protocols 0 to 5 (or what another
+//! CPython's writes, as [`ser::Options::python_version`](crate::ser::Options::python_version)
+//! says), and reads what every CPython from 3.8 on and Python 2.7 write
+//! (the tests check both against the CPythons they find).
 //!
 //! # Without features
 //!
@@ -45,6 +47,8 @@
 //! | `num-bigint` | `BigInt`, `BigUint` | `int` of any size |
 //! | `num-complex` | `Complex<f64>`, `Complex<f32>` | `complex` |
 //! | `indexmap` | `IndexMap`, `IndexSet` | `dict`, `set`, in order |
+//! | `ndarray` | `Array`, `ArrayView`, `ArcArray`, `CowArray` of `bool`, integers, floats, `Complex` | `numpy.ndarray`, as numpy pickles it (the module `numpy`, with the feature, has the rules) |
+//! | `ndarray` | `bool`, integers, `f32`, `f64`, `Complex` (reading) | numpy scalars (`numpy.float64(1.5)`), as well as Python's numbers |
 //!
 //! # What is lossy, and what is refused
 //!

@@ -10,6 +10,7 @@ use crate::attr::DefaultValue;
 use crate::bound;
 use crate::desc::ClassSpec;
 use crate::model::{self, Repr};
+use crate::respan::respan;
 
 pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
     let p = quote!(#krate::__private);
@@ -140,8 +141,9 @@ fn read_instance(
             .map(|(i, ((f, slot), desc))| {
                 let read = read_fn(p, f);
                 let name = &desc.name;
+                let value = respan(quote!(#p::field(__value, #name, #read)?), f.ty.span());
                 quote! {
-                    #i => #slot = #p::Some(#p::field(__value, #name, #read)?),
+                    #i => #slot = #p::Some(#value),
                 }
             });
     let scan = if live.is_empty() {

@@ -22,6 +22,7 @@ mod ctxt;
 mod de;
 mod desc;
 mod model;
+mod respan;
 mod ser;
 mod stub;
 

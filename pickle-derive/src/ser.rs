@@ -1,13 +1,15 @@
 //! `#[derive(ToPickle)]`: hands each class's description and field values
 //! to the core's `Pickler`, which writes them as CPython would.
 
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
 
 use crate::ast::{Container, Data, Field, Variant};
 use crate::bound;
 use crate::desc::ClassSpec;
 use crate::model::{self, Repr};
+use crate::respan::respan;
 
 pub fn expand(c: &Container, krate: &syn::Path) -> TokenStream {
     let p = quote!(#krate::__private);
@@ -65,14 +67,17 @@ fn field_types<'c>(c: &'c Container) -> Vec<&'c syn::Type> {
         .collect()
 }
 
-/// The value to write for a field reachable as `access` (a reference).
+/// The value to write for a field reachable as `access` (a reference),
+/// spanned at the field's type, so that a type that cannot be written is
+/// reported at the field, not at the derive.
 fn write_value(p: &TokenStream, f: &Field, access: &TokenStream) -> TokenStream {
+    let span = f.ty.span();
     if let Some(with) = f.attrs.with.get() {
-        quote!(&#p::SerializeWith { value: #access, write: #with::to_pickle })
+        quote_spanned!(span=> &#p::SerializeWith { value: #access, write: #with::to_pickle })
     } else if f.attrs.bytes.on() {
-        quote!(&#p::SerializeBytes(#access))
+        quote_spanned!(span=> &#p::SerializeBytes(#access))
     } else {
-        access.clone()
+        quote_spanned!(span=> #access)
     }
 }
 
@@ -80,7 +85,7 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
     let values: Vec<TokenStream> = model::live_fields(fields)
         .map(|f| {
             let member = &f.member;
-            write_value(p, f, &quote!(&self.#member))
+            write_value(p, f, &respan(quote!(&self.#member), f.ty.span()))
         })
         .collect();
     match repr {
@@ -132,7 +137,8 @@ fn struct_body(c: &Container, p: &TokenStream, fields: &[Field], repr: Repr) -> 
 /// drafted.
 fn draft_fields(p: &TokenStream, class: &syn::Ident, values: &[TokenStream]) -> TokenStream {
     let fields = values.iter().enumerate().map(|(i, value)| {
-        quote!(#p::ToPickle::draft(#value, #p::Draft::field_name(__names, #i), __draft))
+        let span = value.clone().into_iter().next().map_or_else(Span::call_site, |t| t.span());
+        quote_spanned!(span=> #p::ToPickle::draft(#value, #p::Draft::field_name(__names, #i), __draft))
     });
     quote! {
         // In line: a call taking the draft would keep its position in
@@ -197,7 +203,7 @@ fn data_enum_body(c: &Container, p: &TokenStream, variants: &[Variant]) -> Token
         let values = live
             .iter()
             .zip(&bindings)
-            .map(|(f, b)| write_value(p, f, &quote!(#b)));
+            .map(|(f, b)| write_value(p, f, &respan(quote!(#b), f.ty.span())));
         let class = format_ident!("__CLASS");
         let desc = ClassSpec::for_variant(c, v).to_static(p, &class);
         let values: Vec<TokenStream> = values.collect();

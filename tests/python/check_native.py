@@ -99,6 +99,9 @@ EXPECTED = {
     "bigint": [2**200, -(2**200)],
     "reduce": [__import__("decimal").Decimal("-12.3400"), __import__("decimal").Decimal("-12.3400")],
     "singleton": [__import__("datetime").timezone.utc, __import__("datetime").timezone.utc],
+    # `builtins` is one string object for the C functions of the module and
+    # another for its types.
+    "c function and types": [getattr, bytearray(b"x"), getattr],
     "shared value": None,  # built below: one list object twice
     "deep value": None,
 }

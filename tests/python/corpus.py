@@ -98,6 +98,9 @@ def values():
     v["range"] = range(1, 10, 2)
     v["slice"] = slice(1, None, 2)
     v["builtin function"] = len
+    # `collections` is one string object for `deque` (from 3.12) and another
+    # for the other classes of the module.
+    v["collections classes"] = [collections.OrderedDict(), collections.deque(), collections.Counter()]
     v["type"] = int
     return v
 

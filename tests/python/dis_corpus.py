@@ -9,7 +9,9 @@ handmade    Pickles assembled byte by byte, for the opcodes CPython 3.11 no
             unusual argument text, and malformed pickles that pickletools
             rejects in each of its ways.
 codepoints  Every code point from U+0000 to U+10FFFF (lone surrogates too) in
-            strings of 4096, at protocols 0 and 4: the repr() of each one.
+            strings of 4096, at protocols 0 and 4: the repr() of each one;
+            on a CPython of another Unicode version than the disassembler's
+            table, the code points assigned in only one of them are left out.
 """
 import collections
 import copyreg
@@ -17,10 +19,12 @@ import dataclasses
 import datetime
 import decimal
 import enum
+import os
 import pickle
 import random
 import struct
 import sys
+import unicodedata
 
 from records import write_records
 
@@ -373,9 +377,29 @@ def handmade_section():
         yield f"handmade/{name}", data
 
 
+def differently_assigned():
+    """The code points assigned in this CPython's Unicode version and not in
+    that of pickle-core's printable table, or the other way round (none when
+    the versions are the same): `repr` shows them as its own version says,
+    the disassembler as the table's does."""
+    path = os.path.join(os.path.dirname(__file__), "..", "fixtures", "unicode_unassigned.txt")
+    with open(path, encoding="ascii") as f:
+        lines = [line.split() for line in f if not line.startswith("#")]
+    table_version = lines[0][1]
+    if table_version == unicodedata.unidata_version:
+        return set()
+    theirs = set()
+    for lo, hi in lines[1:]:
+        theirs.update(range(int(lo, 16), int(hi, 16) + 1))
+    ours = {cp for cp in range(0x110000) if unicodedata.category(chr(cp)) == "Cn"}
+    return theirs ^ ours
+
+
 def codepoints_section():
     chunk = 4096
-    strings = ["".join(map(chr, range(start, min(start + chunk, 0x110000))))
+    left_out = differently_assigned()
+    strings = ["".join(chr(cp) for cp in range(start, min(start + chunk, 0x110000))
+                       if cp not in left_out)
                for start in range(0, 0x110000, chunk)]
     for protocol in (0, 4):
         for i in range(0, len(strings), 16):

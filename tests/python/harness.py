@@ -119,10 +119,10 @@ class _Names:
         return real if real is not None else stand_in_class(self.module, attr)
 
 
-class StandInUnpickler(pickle.Unpickler):
-    """CPython's C unpickler; `find_class` keeps CPython's own Python 2
-    renaming (done inside the C `find_class` before it imports) but gets a
-    namespace of stand-ins instead of the real module."""
+class _StandInGlobals:
+    """`find_class` that keeps CPython's own Python 2 renaming (done inside
+    `find_class` before it imports) but gets a namespace of stand-ins
+    instead of the real module."""
 
     def find_class(self, module, name):
         real_import = builtins.__import__
@@ -146,12 +146,25 @@ class StandInUnpickler(pickle.Unpickler):
                     sys.modules[mod] = old
 
 
+class StandInUnpickler(_StandInGlobals, pickle.Unpickler):
+    """CPython's C unpickler (what `pickle.loads` uses), with stand-ins."""
+
+
+class PureStandInUnpickler(_StandInGlobals, pickle._Unpickler):
+    """CPython's pure-Python unpickler (`pickle._Unpickler`), with stand-ins."""
+
+
 _MISSING = object()
 
 
 def load(data, buffers=None):
-    """Loads `data` with stand-ins for globals."""
+    """Loads `data` with stand-ins for globals, by the C unpickler."""
     return StandInUnpickler(io.BytesIO(data), buffers=buffers).load()
+
+
+def load_pure(data):
+    """Loads `data` with stand-ins for globals, by the pure-Python unpickler."""
+    return PureStandInUnpickler(io.BytesIO(data)).load()
 
 
 _IDENTITY_FREE = (type(None), bool, int, float, str, bytes)

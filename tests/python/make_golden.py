@@ -1,4 +1,4 @@
-"""Write the golden fixtures under tests/fixtures/golden/.
+"""Write the golden fixtures under pickle-core/tests/fixtures/golden/.
 
 For each fixture NAME it writes:
 
@@ -9,16 +9,17 @@ and, for all of them:
 
   MANIFEST   one line per fixture: NAME, a tab, the protocol, a tab, and a
              description of the value as pickle_core::Value should decode it
-             (see describe() below; tests/golden.rs describes Values the same way);
+             (see describe() below; pickle-core/tests/golden.rs describes Values the same way);
   VERSION    the exact CPython version that wrote them.
 
 Run it from the repository root after changing the fixtures:
 
     python3 tests/python/make_golden.py [--out DIR] [--version-only]
 
-and commit the results. tests/golden.rs reads the committed files, and
-reruns this script into a scratch directory to check that they are still what
-it writes (when the installed CPython is the recorded version).
+and commit the results. pickle-core/tests/golden.rs reads the committed
+files (and needs no Python); tests/golden.rs reruns this script into a
+scratch directory to check that they are still what it writes (when the
+installed CPython is the recorded version).
 """
 import argparse
 import collections
@@ -51,7 +52,9 @@ class Slotted:
 
     def __init__(self):
         self.a = 1
-        self.b = "b"
+        # Not "b": a one-character literal is the very object of the
+        # attribute name `b`, which a Rust value cannot be.
+        self.b = "bee"
 
 
 Pair = collections.namedtuple("Pair", "left right")
@@ -80,8 +83,8 @@ def fixtures():
     recursive.append(recursive)
     scalars = [None, True, False, 0, -1, 2**70, -(2**70), 1.5, -0.0, float("inf"),
                "caf\u00e9 \ud800 \"q\" 'q'", b"\x00bytes\xff"]
-    yield "scalars_p0", 0, scalars
-    yield "scalars_p2", 2, scalars
+    for protocol in range(6):
+        yield f"scalars_p{protocol}", protocol, scalars
     yield "containers_p1", 1, {"list": [1, (2, 3)], "set": {1, 2}, "frozenset": frozenset({3}),
                                "bytearray": bytearray(b"x"), "empty": ((), [], {})}
     yield "containers_p5", 5, {"set": {1, 2}, "bytearray": bytearray(b"x"), "nan": float("nan")}
@@ -90,6 +93,15 @@ def fixtures():
     yield "instances_p4", 4, [Slotted(), KeywordOnly()]
     yield "stdlib_p4", 4, [datetime.datetime(2024, 2, 29, 12, 30), decimal.Decimal("1.10"),
                            collections.OrderedDict(a=1), collections.defaultdict(list, k=[1])]
+    # One instance of each class alone, at each protocol that can write it:
+    # pickle-core's tests write the equal Rust values and compare the bytes.
+    for protocol in range(6):
+        yield f"plain_p{protocol}", protocol, Plain()
+        yield f"point_p{protocol}", protocol, Point(1, 2.5)
+        yield f"pair_p{protocol}", protocol, Pair("l", "r")
+        yield f"color_p{protocol}", protocol, Color.RED
+        if protocol >= 2:
+            yield f"slotted_p{protocol}", protocol, Slotted()
 
 
 # --- describe(): the expected decoding, from the Python value itself -------
@@ -153,7 +165,8 @@ def version():
 def main():
     parser = argparse.ArgumentParser()
     root = pathlib.Path(__file__).resolve().parent.parent
-    parser.add_argument("--out", type=pathlib.Path, default=root / "fixtures" / "golden")
+    parser.add_argument("--out", type=pathlib.Path,
+                        default=root.parent / "pickle-core" / "tests" / "fixtures" / "golden")
     parser.add_argument("--version-only", action="store_true",
                         help="print what VERSION would hold, and write nothing")
     args = parser.parse_args()

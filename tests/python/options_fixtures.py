@@ -24,6 +24,17 @@ def persistent(proto):
     return f.getvalue()
 
 
+class ChangedByteArray:
+    """Pickles as a bytearray that the pickle then changes: extended by
+    `APPENDS` and assigned to by `SETITEMS`, as CPython loads it."""
+
+    def __init__(self, initial):
+        self.initial = initial
+
+    def __reduce__(self):
+        return (bytearray, (self.initial,), None, iter([100, 101]), iter([(0, 120)]))
+
+
 def main():
     out = []
     stream = io.BytesIO()
@@ -50,6 +61,14 @@ def main():
     for i, b in enumerate(buffers):
         view = b.raw()
         out += [f"buffer {i} {int(view.readonly)}".encode(), bytes(view)]
+    # A bytearray made from bytes (protocols 2-4 and 5) or from a bytearray
+    # (protocol 5: BYTEARRAY8), then changed; with what CPython loads.
+    for proto in range(2, 6):
+        for initial in (b"abc", bytearray(b"abc")):
+            data = pickle.dumps(ChangedByteArray(initial), protocol=proto)
+            name = f"changed {type(initial).__name__} {proto}".encode()
+            out += [name, data, name + b" loads", bytes(pickle.loads(data))]
+    out += [b"bytearray8", pickle.dumps(bytearray(b"x" * 100), protocol=5)]
     # A Python 2 `str` with a non-ASCII byte, as protocols 0 and 1 carry it.
     out += [b"py2 string", b"S'caf\\xe9'\np0\n."]
     out += [b"py2 binstring", b"U\x04caf\xe9q\x00."]

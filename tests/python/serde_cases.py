@@ -85,7 +85,10 @@ CASES = {
     "numbers": numbers,
     "keys": keys,
     "blob": lambda: {I("data"): b"\x00\x01\xff", I("empty"): b""},
-    "letters": lambda: {I("x"): "x", I("y"): ["y", "", "", "é", "é", F("xy"), F("xy")]},
+    # One-letter field names and values made at run time equal to them: the
+    # name is the one object of its letter only where the version makes it
+    # so (not 3.11 and 3.12, for letters interned at start-up, as x and s).
+    "letters": lambda: {I("x"): chr(120), I("s"): [chr(115), "", "", chr(233), chr(233), F("xy"), F("xy")]},
     "point": lambda: (-1, 70000),
     "marker": lambda: None,
     "unit": lambda: None,

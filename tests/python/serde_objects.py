@@ -56,8 +56,8 @@ def envelope():
 
 
 def basket():
-    items = [Item(F("A1"), "x"), Item(F("B2"), F("xy"))]
-    return {I("owner"): F("Ada"), I("items"): items, I("first"): Item(F("C3"), "x")}
+    items = [Item(F("A1"), chr(120)), Item(F("B2"), F("xy"))]
+    return {I("owner"): F("Ada"), I("items"): items, I("first"): Item(F("C3"), chr(120))}
 
 
 def holder():

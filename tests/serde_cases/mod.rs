@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Debug;
 
+use pickle_core::ser::PythonVersion;
 use pickle_core::serde::compat;
 use pickle_core::Protocol;
 use serde::de::DeserializeOwned;
@@ -85,7 +86,7 @@ pub struct Blob {
 #[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
 pub struct Letters {
     pub x: String,
-    pub y: Vec<String>,
+    pub s: Vec<String>,
 }
 
 /// Fields flattened into the struct's dict: serde writes it as a map of a
@@ -194,8 +195,8 @@ pub type CompatWrite = Box<dyn Fn(compat::SerOptions) -> pickle_core::Result<(Ve
 /// Writes and reads one value of type `T`.
 pub struct Case {
     pub name: &'static str,
-    /// Writes the value at a protocol.
-    pub write: Box<dyn Fn(Protocol) -> pickle_core::Result<Vec<u8>>>,
+    /// Writes the value at a protocol, as a CPython version writes it.
+    pub write: Box<dyn Fn(Protocol, PythonVersion) -> pickle_core::Result<Vec<u8>>>,
     /// Reads a pickle and compares it with the value.
     pub read: Check,
     /// Writes the value with serde-pickle, at protocol 3 (or 2).
@@ -225,7 +226,12 @@ where
     let cr = value;
     Case {
         name,
-        write: Box::new(move |p| pickle_core::serde::to_vec_with(&*w, p)),
+        write: Box::new(move |protocol, python| {
+            pickle_core::ser::Options::new()
+                .protocol(protocol)
+                .python(python)
+                .to_vec(&pickle_core::serde::Serde(&*w))
+        }),
         read: Box::new(
             move |bytes| match pickle_core::serde::from_slice::<T>(bytes) {
                 Ok(v) if v == *r => Ok(()),
@@ -297,8 +303,8 @@ pub fn all() -> Vec<Case> {
             "letters",
             Letters {
                 x: "x".into(),
-                y: vec![
-                    "y".into(),
+                s: vec![
+                    "s".into(),
                     "".into(),
                     "".into(),
                     "é".into(),

@@ -129,6 +129,23 @@ pub fn all() -> Vec<Case> {
             }),
         ),
         case(
+            "one_char_values",
+            (
+                "a".to_owned(),
+                vec![
+                    OneChar {
+                        a: 1,
+                        s: "a".into(),
+                    },
+                    OneChar {
+                        a: 2,
+                        s: "s".into(),
+                    },
+                ],
+            ),
+        ),
+        case("nested", vec![Inner { v: 4 }, Inner { v: 5 }]),
+        case(
             "pair",
             Pair {
                 left: 10,

@@ -87,6 +87,21 @@ pub struct Pair {
     pub right: String,
 }
 
+/// `@dataclass class OneChar`: attribute names that are one character.
+#[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
+#[pickle(module = "shop.models")]
+pub struct OneChar {
+    pub a: i64,
+    pub s: String,
+}
+
+/// `@dataclass class Inner` nested in `class Outer`.
+#[derive(ToPickle, FromPickle, Debug, Clone, PartialEq)]
+#[pickle(module = "shop.models", name = "Outer.Inner")]
+pub struct Inner {
+    pub v: i64,
+}
+
 /// `Coord = namedtuple("Coord", ["f0", "f1"])`: a tuple struct's fields are
 /// `f0`, `f1` in Python.
 #[derive(ToPickle, FromPickle, Debug, Clone, Copy, PartialEq)]

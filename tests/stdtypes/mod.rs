@@ -177,6 +177,21 @@ fn std_cases() -> Vec<Case> {
             "timedelta.max",
             Duration::new(999_999_999 * 86400 + 86399, 999_999_000),
         ),
+        // CPython keeps one object of `b""` and of each one-byte `bytes`.
+        list(
+            "bytes of one object",
+            [
+                ("bytes([120])", &b"x"[..]),
+                ("bytes([120])", b"x"),
+                ("b''", b""),
+                ("bytes(0)", b""),
+                ("bytes([120, 121])", b"xy"),
+                ("bytes([120, 121])", b"xy"),
+            ]
+            .iter()
+            .map(|(e, v)| (e.to_string(), pickle_core::ByteBuf(v.to_vec())))
+            .collect(),
+        ),
         write_only(
             "duration nanos truncated",
             "timedelta(seconds=1, microseconds=2)",

@@ -41,7 +41,7 @@ pub(crate) enum Node {
     /// UTF-8 with `surrogatepass` (validated).
     Str(Text),
     Bytes(Text),
-    ByteArray(Vec<u8>),
+    ByteArray(ByteArrayData),
     List(Vec<NodeId>),
     Tuple(Box<[NodeId]>, Hashable),
     Dict(Vec<(NodeId, NodeId)>),
@@ -53,6 +53,15 @@ pub(crate) enum Node {
     Buffer(Box<Buffer>),
     /// A persistent id kept as data.
     PersistentId(NodeId),
+}
+
+/// The bytes of a `bytearray` node: where `BYTEARRAY8` or `bytearray(b'...')`
+/// found them, so that reading a large one copies nothing, until an
+/// `APPEND` or `SETITEM` changes them (see [`Arena::own_byte_array`]).
+#[derive(Clone, Debug)]
+pub(crate) enum ByteArrayData {
+    Text(Text),
+    Owned(Vec<u8>),
 }
 
 /// Whether a tuple can be a dict key or set item (all its items can).
@@ -167,6 +176,35 @@ impl Arena {
         match text {
             Text::Input(span) => span.of(input),
             Text::Heap(span) => span.of(&self.heap),
+        }
+    }
+
+    /// The bytes of a `bytearray` node, given the input they may point into.
+    #[inline]
+    pub(crate) fn byte_array<'a>(&'a self, input: &'a [u8], data: &'a ByteArrayData) -> &'a [u8] {
+        match data {
+            ByteArrayData::Text(text) => self.text(input, *text),
+            ByteArrayData::Owned(bytes) => bytes,
+        }
+    }
+
+    /// The bytes of the `bytearray` node `id`, copied into the node first if
+    /// they are still where the pickle had them, to be changed; `None` if
+    /// `id` is no `bytearray`.
+    pub(crate) fn own_byte_array(&mut self, input: &[u8], id: NodeId) -> Option<&mut Vec<u8>> {
+        let Node::ByteArray(data) = &mut self.nodes[id as usize] else {
+            return None;
+        };
+        if let ByteArrayData::Text(text) = *data {
+            let bytes = match text {
+                Text::Input(span) => span.of(input),
+                Text::Heap(span) => span.of(&self.heap),
+            };
+            *data = ByteArrayData::Owned(bytes.to_vec());
+        }
+        match data {
+            ByteArrayData::Owned(bytes) => Some(bytes),
+            ByteArrayData::Text(_) => None,
         }
     }
 

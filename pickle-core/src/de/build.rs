@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 use std::sync::{Arc, Weak};
 
-use super::arena::{Arena, CallNode, Node, NodeId, ObjectNode, OpNode};
+use super::arena::{Arena, ByteArrayData, CallNode, Node, NodeId, ObjectNode, OpNode};
 use super::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::FxHasher;
@@ -195,7 +195,9 @@ impl<'a> Builder<'a> {
                 )))
             }
             Node::Bytes(t) => return Ok(Ok(Value::Bytes(arena.text(input, *t).to_vec()))),
-            Node::ByteArray(b) => return Ok(Ok(Value::ByteArray(b.clone()))),
+            Node::ByteArray(b) => {
+                return Ok(Ok(Value::ByteArray(arena.byte_array(input, b).to_vec())))
+            }
             Node::Global(g) => return Ok(Ok(Value::Global(arena.globals[*g as usize].clone()))),
             Node::Buffer(b) => return Ok(Ok(Value::Buffer((**b).clone()))),
             Node::List(items) | Node::Set(items) | Node::FrozenSet(items) => Kids::Items(items),
@@ -386,7 +388,7 @@ impl Importer<'_> {
             Value::Float(f) => Node::Float(*f),
             Value::Str(s) => Node::Str(self.arena.heap_text(s.as_bytes())),
             Value::Bytes(b) => Node::Bytes(self.arena.heap_text(b)),
-            Value::ByteArray(b) => Node::ByteArray(b.clone()),
+            Value::ByteArray(b) => Node::ByteArray(ByteArrayData::Owned(b.clone())),
             Value::List(items) => Node::List(self.all(items, depth)?),
             Value::Tuple(items) => {
                 let ids = self.all(items, depth)?;
@@ -446,7 +448,7 @@ impl Importer<'_> {
             }
         };
         let bytes = match &node {
-            Node::ByteArray(b) => b.len(),
+            Node::ByteArray(ByteArrayData::Owned(b)) => b.len(),
             _ => 0,
         };
         let id = self.add(node, bytes)?;

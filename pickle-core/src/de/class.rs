@@ -64,7 +64,16 @@ impl<'a> NodeDecoder<'a> {
             }
         }
         for op in &obj.ops {
-            let OpNode::Build(state) = *op else { continue };
+            let OpNode::Build(state) = *op else {
+                // Items or entries (a list or dict subclass): no fields hold them.
+                return Err(self.error(
+                    ErrorKind::Type,
+                    format!(
+                        "expected an instance of `{}`, found one given items or entries",
+                        class.path()
+                    ),
+                ));
+            };
             self.state_fields(class, state, &mut positional, &mut named)?;
         }
         Ok(NodeInstance {
@@ -167,8 +176,15 @@ impl<'a> NodeDecoder<'a> {
     /// The member of the `enum.Enum` class `class` that the object is: its
     /// index in `class.members`.
     pub fn enum_member(&self, class: &'static ClassDesc) -> Result<usize> {
+        if let Some(member) = self.member_by_name(class)? {
+            return Ok(member);
+        }
         let obj = self.object_of(class)?;
         let value = match &obj.call {
+            // A member is its class called with its value, and nothing else.
+            _ if !obj.ops.is_empty() => {
+                return Err(self.type_error(&format!("a member of `{}`", class.path())))
+            }
             CallNode::Reduce(_, args) => match self.arena_node(*args) {
                 Node::Tuple(items, _) if items.len() == 1 => items[0],
                 _ => return Err(self.type_error(&format!("a member of `{}`", class.path()))),
@@ -191,6 +207,56 @@ impl<'a> NodeDecoder<'a> {
                 format!("{shown} is not a member of `{}`", class.path()),
             )
         })
+    }
+
+    /// The member that the object names as `getattr(cls, 'NAME')`, which is
+    /// how CPython 3.11.0 to 3.11.3 pickle every member of an `enum.Enum`
+    /// (and later versions those of enums that opt in with
+    /// `enum.pickle_by_enum_name`); `None` for an object of another shape.
+    /// A name that is no member of `class` is an
+    /// [`UnknownVariant`](ErrorKind::UnknownVariant) error naming it.
+    fn member_by_name(&self, class: &'static ClassDesc) -> Result<Option<usize>> {
+        let Node::Object(obj) = self.arena_node(self.id()) else {
+            return Ok(None);
+        };
+        let CallNode::Reduce(callable, args) = obj.call else {
+            return Ok(None);
+        };
+        let by_name = self
+            .name_of(callable)
+            .is_some_and(|g| g.is("builtins", "getattr"));
+        let Node::Tuple(items, _) = self.arena_node(args) else {
+            return Ok(None);
+        };
+        let (true, [cls, name]) = (by_name && obj.ops.is_empty(), &items[..]) else {
+            return Ok(None);
+        };
+        let Some(cls) = self.name_of(*cls) else {
+            return Ok(None);
+        };
+        if !cls
+            .module
+            .as_str()
+            .zip(cls.name.as_str())
+            .is_some_and(|(m, n)| class.accepts(m, n))
+        {
+            return Err(self.error(
+                ErrorKind::UnexpectedGlobal,
+                format!(
+                    "expected a member of `{}`, found one of `{cls}`",
+                    class.path()
+                ),
+            ));
+        }
+        let name = self.child(*name)?;
+        let text = name.decode_str()?;
+        match class.members.iter().position(|m| m.name == text) {
+            Some(member) => Ok(Some(member)),
+            None => Err(name.error(
+                ErrorKind::UnknownVariant,
+                format!("`{text}` is not a member of `{}`", class.path()),
+            )),
+        }
     }
 
     /// Which of `classes` the object is an instance of (for an enum whose

@@ -5,9 +5,10 @@
 //! both, with the offset of the opcode that made the object; the path to it
 //! (`Order.items[3].price`) is added as the error travels up.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::arena::{Arena, CallNode, Node, NodeId, OpNode, Text};
+use super::arena::{Arena, CallNode, Node, NodeId, Text};
 use super::build;
 use super::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
@@ -50,6 +51,10 @@ pub enum Kind {
     /// A kept persistent id.
     PersistentId,
 }
+
+/// How many `getattr` steps [`NodeDecoder::name_of`] follows: classes are
+/// not nested deeper in practice, and a bound keeps a hostile chain cheap.
+const MAX_GETATTR_CHAIN: usize = 64;
 
 /// Shared state of one typed decode.
 pub(crate) struct Ctx<'a> {
@@ -102,7 +107,7 @@ impl std::fmt::Debug for NodeDecoder<'_> {
 }
 
 impl<'a> NodeDecoder<'a> {
-    fn node(&self) -> &'a Node {
+    pub(crate) fn node(&self) -> &'a Node {
         self.ctx.arena.node(self.id)
     }
 
@@ -242,7 +247,7 @@ impl<'a> NodeDecoder<'a> {
         }
     }
 
-    fn text(&self, t: Text) -> &'a [u8] {
+    pub(crate) fn text(&self, t: Text) -> &'a [u8] {
         self.ctx.arena.text(self.ctx.input, t)
     }
 
@@ -273,7 +278,7 @@ impl<'a> NodeDecoder<'a> {
     pub fn decode_bytes(&self) -> Result<&'a [u8]> {
         match self.node() {
             Node::Bytes(t) => Ok(self.text(*t)),
-            Node::ByteArray(b) => Ok(b),
+            Node::ByteArray(b) => Ok(self.ctx.arena.byte_array(self.ctx.input, b)),
             Node::Buffer(b) => Ok(&b.data),
             _ => Err(self.type_error("bytes")),
         }
@@ -312,29 +317,6 @@ impl<'a> NodeDecoder<'a> {
         }
     }
 
-    /// The entries of a `dict`, or of a dict-like object built by a call and
-    /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
-    pub fn map(&self) -> Result<NodeMap<'a>> {
-        match self.node() {
-            Node::Dict(entries) => Ok(NodeMap {
-                parent: *self,
-                entries: MapEntries::Dict(entries.iter()),
-            }),
-            Node::Object(obj)
-                if obj
-                    .ops
-                    .iter()
-                    .all(|op| matches!(op, OpNode::SetItem(..) | OpNode::Build(_))) =>
-            {
-                Ok(NodeMap {
-                    parent: *self,
-                    entries: MapEntries::Ops(obj.ops.iter()),
-                })
-            }
-            _ => Err(self.type_error("a dict")),
-        }
-    }
-
     /// The global (class or function) the object is, if it is one.
     pub fn global(&self) -> Option<&'a Global> {
         match self.node() {
@@ -344,30 +326,72 @@ impl<'a> NodeDecoder<'a> {
     }
 
     /// For an object built by a call, the class it is an instance of, as
-    /// [`Object::class`](crate::Object::class) finds it.
-    pub fn class(&self) -> Option<&'a Global> {
+    /// [`Object::class`](crate::Object::class) finds it, and also when the
+    /// class is named by `getattr` (see [`NodeDecoder::name_of`]).
+    pub fn class(&self) -> Option<Cow<'a, Global>> {
         let Node::Object(obj) = self.node() else {
             return None;
         };
-        let global_of = |id: NodeId| match self.ctx.arena.node(id) {
-            Node::Global(g) => Some(&self.ctx.arena.globals[*g as usize]),
-            _ => None,
-        };
         match &obj.call {
             CallNode::NewObj(cls, _) | CallNode::NewObjEx(cls, _, _) | CallNode::Obj(cls, _) => {
-                global_of(*cls)
+                self.name_of(*cls)
             }
-            CallNode::Inst(g, _) => Some(&self.ctx.arena.globals[*g as usize]),
+            CallNode::Inst(g, _) => Some(Cow::Borrowed(&self.ctx.arena.globals[*g as usize])),
             CallNode::Reduce(callable, args) => {
-                let callable = global_of(*callable)?;
+                let callable = self.name_of(*callable)?;
                 if callable.is("copyreg", "_reconstructor") {
                     match self.ctx.arena.node(*args) {
-                        Node::Tuple(items, _) if items.len() == 3 => global_of(items[0]),
+                        Node::Tuple(items, _) if items.len() == 3 => self.name_of(items[0]),
                         _ => None,
                     }
                 } else {
                     Some(callable)
                 }
+            }
+        }
+    }
+
+    /// The class or function that node `id` names: a global, or
+    /// `getattr(named, 'attr')` of one, which is how CPython names a nested
+    /// class below protocol 4 (`getattr(Outer, 'Inner')` is `Outer.Inner`).
+    pub(crate) fn name_of(&self, id: NodeId) -> Option<Cow<'a, Global>> {
+        let arena = self.ctx.arena;
+        let mut attrs: Vec<&'a [u8]> = Vec::new();
+        let mut id = id;
+        loop {
+            match arena.node(id) {
+                Node::Global(g) => {
+                    let global = &arena.globals[*g as usize];
+                    if attrs.is_empty() {
+                        return Some(Cow::Borrowed(global));
+                    }
+                    let mut name = global.name.as_bytes().to_vec();
+                    for attr in attrs.iter().rev() {
+                        name.push(b'.');
+                        name.extend_from_slice(attr);
+                    }
+                    let name = PyStr::from_utf8_surrogatepass(&name).ok()?;
+                    return Some(Cow::Owned(Global::new(global.module.clone(), name)));
+                }
+                Node::Object(obj) if obj.ops.is_empty() && attrs.len() < MAX_GETATTR_CHAIN => {
+                    let CallNode::Reduce(callable, args) = obj.call else {
+                        return None;
+                    };
+                    let getattr = matches!(arena.node(callable), Node::Global(g)
+                        if arena.globals[*g as usize].is("builtins", "getattr"));
+                    let Node::Tuple(items, _) = arena.node(args) else {
+                        return None;
+                    };
+                    let (true, [parent, attr]) = (getattr, &items[..]) else {
+                        return None;
+                    };
+                    let Node::Str(text) = arena.node(*attr) else {
+                        return None;
+                    };
+                    attrs.push(self.text(*text));
+                    id = *parent;
+                }
+                _ => return None,
             }
         }
     }
@@ -409,42 +433,6 @@ impl<'a> NodeSeq<'a> {
                 self.index += 1;
                 self.parent.child(id).map(Some)
             }
-            None => Ok(None),
-        }
-    }
-}
-
-enum MapEntries<'a> {
-    Dict(std::slice::Iter<'a, (NodeId, NodeId)>),
-    Ops(std::slice::Iter<'a, OpNode>),
-}
-
-/// The entries of a dict of the general reader's result.
-pub(crate) struct NodeMap<'a> {
-    parent: NodeDecoder<'a>,
-    entries: MapEntries<'a>,
-}
-
-impl<'a> NodeMap<'a> {
-    /// How many entries are left (an upper bound for dict-like objects).
-    pub fn len(&self) -> usize {
-        match &self.entries {
-            MapEntries::Dict(it) => it.len(),
-            MapEntries::Ops(it) => it.len(),
-        }
-    }
-
-    /// The next key and value, or `None`.
-    pub fn next_entry(&mut self) -> Result<Option<(NodeDecoder<'a>, NodeDecoder<'a>)>> {
-        let pair = match &mut self.entries {
-            MapEntries::Dict(it) => it.next().copied(),
-            MapEntries::Ops(it) => it.find_map(|op| match op {
-                OpNode::SetItem(k, v) => Some((*k, *v)),
-                _ => None,
-            }),
-        };
-        match pair {
-            Some((k, v)) => Ok(Some((self.parent.child(k)?, self.parent.child(v)?))),
             None => Ok(None),
         }
     }

@@ -9,7 +9,7 @@
 //! Only calls whose arguments make sense are folded; anything else stays a
 //! record of the call, inert like every other.
 
-use super::arena::{Arena, Node, NodeId, Text};
+use super::arena::{Arena, ByteArrayData, Node, NodeId, Text};
 use super::source::Span;
 use crate::value::{Global, PyStr};
 
@@ -83,9 +83,10 @@ pub(crate) fn fold(
                 Node::FrozenSet(items)
             })
         }
-        (Constructor::ByteArray, []) => Some(Node::ByteArray(Vec::new())),
+        (Constructor::ByteArray, []) => Some(Node::ByteArray(ByteArrayData::Owned(Vec::new()))),
         (Constructor::ByteArray, [data]) => match arena.node(*data) {
-            Node::Bytes(t) => Some(Node::ByteArray(arena.text(input, *t).to_vec())),
+            // A new bytearray of the same bytes: shared until changed.
+            Node::Bytes(t) => Some(Node::ByteArray(ByteArrayData::Text(*t))),
             Node::ByteArray(b) => Some(Node::ByteArray(b.clone())),
             _ => None,
         },
@@ -94,7 +95,8 @@ pub(crate) fn fold(
             if !is_latin1(str_of(arena, input, *encoding)?.as_str()?) {
                 return None;
             }
-            latin1_bytes(&str_of(arena, input, *text)?).map(Node::ByteArray)
+            latin1_bytes(&str_of(arena, input, *text)?)
+                .map(|bytes| Node::ByteArray(ByteArrayData::Owned(bytes)))
         }
         (Constructor::Bytes, []) => Some(Node::Bytes(empty())),
         (Constructor::CodecsEncode, [text, encoding]) => {
@@ -111,7 +113,7 @@ pub(crate) fn fold(
 /// How many bytes a folded node holds, for the allocation limit.
 pub(crate) fn bytes_held(node: &Node) -> usize {
     match node {
-        Node::ByteArray(b) => b.len(),
+        Node::ByteArray(ByteArrayData::Owned(b)) => b.len(),
         Node::Bytes(Text::Heap(span)) => span.len,
         _ => 0,
     }

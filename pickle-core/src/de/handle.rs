@@ -12,9 +12,12 @@
 //! each value once, in order, and read a dict's key before its value; an
 //! implementation that does otherwise is still correct, only slower.
 
+use std::borrow::Cow;
+
 use super::class::NodeInstance;
 pub use super::decoder::Kind;
-use super::decoder::{key_label as node_key_label, NodeDecoder, NodeMap, NodeSeq};
+use super::decoder::{key_label as node_key_label, NodeDecoder, NodeSeq};
+use super::map::NodeMap;
 use super::stream::{StreamDecoder, StreamInstance, StreamMap, StreamSeq};
 use crate::class::ClassDesc;
 use crate::error::{Error, ErrorKind, Result};
@@ -207,8 +210,14 @@ impl<'a> Decoder<'a> {
         }))
     }
 
-    /// The entries of a `dict`, or of a dict-like object built by a call and
-    /// filled by `SETITEM`s (such as `collections.OrderedDict` or `defaultdict`).
+    /// The entries of a `dict`, or of a dict-like object built by a call
+    /// (such as `collections.OrderedDict`, `Counter`, `defaultdict` or a dict
+    /// subclass): the entries the call was given (Python 2's
+    /// `OrderedDict([[k, v], ...])`, `Counter({...})`), then those set after
+    /// it. A call with other arguments, or an object with attributes besides
+    /// its entries, is a [`Type`](ErrorKind::Type) error rather than a map
+    /// that lacks them. The default factory of a `defaultdict` is not an
+    /// entry, and is not kept.
     #[inline]
     pub fn map(&self) -> Result<Map<'a>> {
         Ok(Map(match self.0 {
@@ -229,8 +238,10 @@ impl<'a> Decoder<'a> {
     }
 
     /// For an object built by a call, the class it is an instance of, as
-    /// [`Object::class`](crate::Object::class) finds it.
-    pub fn class(&self) -> Option<&'a Global> {
+    /// [`Object::class`](crate::Object::class) finds it; also a nested class
+    /// that the pickle names by `getattr(Outer, 'Inner')`, as CPython does
+    /// below protocol 4, which is `Outer.Inner` here.
+    pub fn class(&self) -> Option<Cow<'a, Global>> {
         match self.0 {
             Src::Node(d) => d.class(),
             Src::Stream(d) => {
@@ -283,6 +294,52 @@ impl<'a> Decoder<'a> {
         match self.0 {
             Src::Node(d) => Ok(Seq(SeqSrc::Node(d.call_args(module, name)?))),
             // The streaming reader does not follow calls: the general reader does.
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// The state that `BUILD` gave an object built by a call (what Python
+    /// passes to its `__setstate__`), or `None` if it was given none, as
+    /// CPython writes objects whose `__reduce__` returns `(callable, args,
+    /// state)`. An object given more than one state, or appends or entries,
+    /// is a [`Type`](ErrorKind::Type) error, and so is anything that is no
+    /// object built by a call.
+    ///
+    /// ```
+    /// use pickle_core::{Decoder, FromPickle, Result};
+    ///
+    /// /// What `functools.partial(f, 1, 2)` holds in its state: the function and arguments.
+    /// struct PartialArgs(Vec<i64>);
+    ///
+    /// impl FromPickle for PartialArgs {
+    ///     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
+    ///         d.call_args("functools", "partial")?;
+    ///         let state = d.state()?.ok_or_else(|| d.type_error("a `functools.partial` with a state"))?;
+    ///         // (func, args, keywords, dict)
+    ///         let mut parts = state.fixed_seq(4)?;
+    ///         parts.next_item()?;
+    ///         let args = parts.next_item()?.ok_or_else(|| d.type_error("arguments"))?;
+    ///         Ok(PartialArgs(Vec::from_pickle(args)?))
+    ///     }
+    /// }
+    ///
+    /// // pickle.dumps(functools.partial(operator.add, 1, 2), protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02cfunctools\npartial\nq\x00c_operator\nadd\nq\x01\x85q\x02Rq\x03(h\x01K\x01K\x02\x86q\x04}q\x05Ntq\x06b.";
+    /// assert_eq!(pickle_core::from_slice::<PartialArgs>(data)?.0, [1, 2]);
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn state(&self) -> Result<Option<Decoder<'a>>> {
+        match self.0 {
+            Src::Node(d) => Ok(d.state()?.map(Decoder::node)),
+            Src::Stream(d) => Err(d.fail()),
+        }
+    }
+
+    /// [`Decoder::call_args`] of an object that nothing was done to after
+    /// the call: a state, items or entries after it are an error.
+    pub(crate) fn call_args_alone(&self, module: &str, name: &str) -> Result<Seq<'a>> {
+        match self.0 {
+            Src::Node(d) => Ok(Seq(SeqSrc::Node(d.call_args_alone(module, name)?))),
             Src::Stream(d) => Err(d.fail()),
         }
     }

@@ -6,7 +6,9 @@
 //! something that is not a class) the machine fails with the same reason and
 //! the opcode's offset. Nothing is imported or called.
 
-use super::arena::{Arena, CallNode, Hashable, Node, NodeId, ObjectNode, OpNode, Text};
+use super::arena::{
+    Arena, ByteArrayData, CallNode, Hashable, Node, NodeId, ObjectNode, OpNode, Text,
+};
 use super::memo::Memo;
 use super::options::{Options, PersistentIds, StringEncoding};
 use super::source::{truncated, Source, Span};
@@ -379,9 +381,7 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
             O::ByteArray8 => {
                 let n = self.length(8)?;
                 let span = self.take(n)?;
-                self.charge(n)?;
-                let data = self.bytes_of(span).to_vec();
-                self.push_node(Node::ByteArray(data))?;
+                self.push_node(Node::ByteArray(ByteArrayData::Text(Text::Input(span))))?;
             }
             O::NextBuffer => self.load_next_buffer()?,
             O::ReadonlyBuffer => self.load_readonly_buffer()?,
@@ -749,10 +749,7 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
     fn load_next_buffer(&mut self) -> Result<()> {
         if self.opts.buffers.is_none() && self.inspection.is_some() {
             // The buffer's bytes are the loading process's, not the pickle's.
-            return self.push_node(Node::Buffer(Box::new(Buffer {
-                data: Vec::new(),
-                readonly: false,
-            })));
+            return self.push_node(Node::Buffer(Box::new(Buffer::new(Vec::new(), false))));
         }
         let Some(buffers) = self.opts.buffers else {
             return Err(self.err(
@@ -764,23 +761,20 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
             return Err(self.err(ErrorKind::Buffer, "not enough out-of-band buffers"));
         };
         self.next_buffer += 1;
-        self.charge(buffer.data.len())?;
+        // Shared with the caller's buffer, not copied: nothing to charge.
         self.push_node(Node::Buffer(Box::new(buffer.clone())))
     }
 
     fn load_readonly_buffer(&mut self) -> Result<()> {
         let top = self.top()?;
-        let node = self.arena.node_mut(top);
-        match node {
+        if let Node::ByteArray(_) = self.arena.node(top) {
+            let data = std::mem::take(self.own_byte_array(top)?);
+            *self.arena.node_mut(top) = Node::Buffer(Box::new(Buffer::new(data, true)));
+            return Ok(());
+        }
+        match self.arena.node_mut(top) {
             Node::Buffer(b) => b.readonly = true,
             Node::Bytes(_) => {}
-            Node::ByteArray(data) => {
-                let data = std::mem::take(data);
-                *node = Node::Buffer(Box::new(Buffer {
-                    data,
-                    readonly: true,
-                }));
-            }
             other => {
                 let name = other.type_name();
                 return Err(self.bad_op(format!(
@@ -789,6 +783,17 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
             }
         }
         Ok(())
+    }
+
+    /// The bytes of the `bytearray` node `id`, to be changed: copied out of
+    /// the input the first time (and charged for).
+    fn own_byte_array(&mut self, id: NodeId) -> Result<&mut Vec<u8>> {
+        if let Node::ByteArray(ByteArrayData::Text(text)) = self.arena.node(id) {
+            self.charge(text.len())?;
+        }
+        let not_one = self.bad_op("expected a `bytearray`");
+        let input = self.src.data();
+        self.arena.own_byte_array(input, id).ok_or(not_one)
     }
 
     // --- containers -----------------------------------------------------
@@ -833,13 +838,13 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         let target = self.stack[x - 1];
         let items = self.stack.split_off(x);
         self.link_all(&items)?;
-        let ints: Option<Vec<u8>> = match self.arena.node(target) {
-            Node::ByteArray(_) => Some(self.byte_values(&items)?),
-            _ => None,
-        };
+        if let Node::ByteArray(_) = self.arena.node(target) {
+            let ints = self.byte_values(&items)?;
+            self.own_byte_array(target)?.extend(ints);
+            return Ok(());
+        }
         match self.arena.node_mut(target) {
             Node::List(list) => list.extend_from_slice(&items),
-            Node::ByteArray(data) => data.extend(ints.unwrap_or_default()),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Append(i))),
             other => {
                 let name = other.type_name();
@@ -924,13 +929,12 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
                 }
             }
             Node::ByteArray(data) => {
-                let i = index_of(self, data.len())?;
+                let len = self.arena.byte_array(self.src.data(), data).len();
+                let i = index_of(self, len)?;
                 let [byte] = self.byte_values(&[value])?[..] else {
                     return Err(self.bad_op("byte must be in range(0, 256)"));
                 };
-                if let Node::ByteArray(data) = self.arena.node_mut(target) {
-                    data[i] = byte;
-                }
+                self.own_byte_array(target)?[i] = byte;
             }
             other => {
                 return Err(self.bad_op(format!(
@@ -953,15 +957,16 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         }
         let target = self.stack[mark - 1];
         let items = self.stack.split_off(mark);
-        let is_set = matches!(self.arena.node(target), Node::Set(_) | Node::FrozenSet(_));
-        if is_set {
+        // Only a `set` takes items: a `frozenset` has no `add` (CPython's
+        // `load_additems` checks `PySet_Check`, which a frozenset fails).
+        if matches!(self.arena.node(target), Node::Set(_)) {
             for &item in &items {
                 self.check_hashable(item)?;
             }
         }
         self.link_all(&items)?;
         match self.arena.node_mut(target) {
-            Node::Set(set) | Node::FrozenSet(set) => set.extend_from_slice(&items),
+            Node::Set(set) => set.extend_from_slice(&items),
             Node::Object(obj) => obj.ops.extend(items.iter().map(|&i| OpNode::Add(i))),
             other => {
                 let name = other.type_name();

@@ -15,6 +15,7 @@ mod decoder;
 mod fold;
 mod handle;
 pub(crate) mod machine;
+mod map;
 mod memo;
 mod options;
 pub(crate) mod source;

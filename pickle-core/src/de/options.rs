@@ -195,6 +195,8 @@ impl<'a> Options<'a> {
     }
 
     /// Supplies the out-of-band buffers that `NEXT_BUFFER` takes, in order.
+    /// What is read shares their bytes: nothing is copied, and nothing is
+    /// charged to [`Limits::max_alloc`] for them.
     pub fn buffers(mut self, buffers: &'a [Buffer]) -> Self {
         self.buffers = Some(buffers);
         self

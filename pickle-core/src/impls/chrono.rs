@@ -247,7 +247,7 @@ fn state_bytes(arg: &Decoder<'_>) -> Result<Option<Vec<u8>>> {
 }
 
 fn read_args<'a>(d: &Decoder<'a>, class: &Class) -> Result<Args<'a>> {
-    let mut args = d.call_args("datetime", class.name)?;
+    let mut args = d.call_args_alone("datetime", class.name)?;
     let mut all = Vec::with_capacity(args.len());
     while let Some(arg) = args.next_item()? {
         all.push(arg);
@@ -414,7 +414,7 @@ fn read_datetime<'a>(d: &Decoder<'a>) -> Result<(NaiveDateTime, Option<Decoder<'
 fn read_offset(tz: &Decoder<'_>) -> Result<FixedOffset> {
     let inner = || -> Result<FixedOffset> {
         // `timezone(offset, name=None)`.
-        let mut args = tz.call_args("datetime", "timezone")?;
+        let mut args = tz.call_args_alone("datetime", "timezone")?;
         let offset = match (args.next_item()?, args.len()) {
             (Some(offset), 0 | 1) => offset,
             _ => return Err(tz.type_error("a `datetime.timezone` of an offset and at most a name")),

@@ -10,7 +10,7 @@ use std::hash::{BuildHasher, Hash};
 
 use crate::de::{key_label, Decoder};
 use crate::error::Result;
-use crate::ser::{AttrName, Draft};
+use crate::ser::{sorted, AttrName, Draft};
 use crate::{FromPickle, Pickler, ToPickle};
 
 impl<T: ToPickle> ToPickle for Option<T> {
@@ -131,8 +131,13 @@ impl<T: FromPickle, const N: usize> FromPickle for [T; N] {
 }
 
 impl<K: ToPickle, V: ToPickle, S> ToPickle for HashMap<K, V, S> {
+    /// In the map's order, which changes from run to run; sorted with
+    /// [`ser::Options::sort_keys`](crate::ser::Options::sort_keys).
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        if p.sorts_keys() {
+            return p.write_dict(sorted::by_key(self.iter(), |(k, _)| *k)?);
+        }
         p.write_dict(self.iter())
     }
 }
@@ -173,8 +178,13 @@ impl<K: FromPickle + Ord, V: FromPickle> FromPickle for BTreeMap<K, V> {
 }
 
 impl<T: ToPickle, S> ToPickle for HashSet<T, S> {
+    /// In the set's order, which changes from run to run; sorted with
+    /// [`ser::Options::sort_keys`](crate::ser::Options::sort_keys).
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        if p.sorts_keys() {
+            return p.write_set(sorted::by_key(self.iter(), |item| *item)?);
+        }
         p.write_set(self.iter())
     }
 }

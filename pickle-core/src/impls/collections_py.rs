@@ -14,6 +14,7 @@ use std::ops::{Deref, DerefMut};
 
 use crate::de::{key_label, Decoder, Kind};
 use crate::error::{Error, ErrorKind, Result};
+use crate::ser::sorted;
 use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
@@ -274,7 +275,13 @@ where
     for<'a> <&'a S as IntoIterator>::IntoIter: ExactSizeIterator,
     for<'a> <&'a S as IntoIterator>::Item: ToPickle,
 {
+    /// In the collection's order; sorted with
+    /// [`ser::Options::sort_keys`](crate::ser::Options::sort_keys), as a
+    /// `frozenset` has no order of its own.
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
+        if p.sorts_keys() {
+            return p.write_frozenset(sorted::by_key((&self.0).into_iter(), |item| item)?);
+        }
         p.write_frozenset(&self.0)
     }
 }

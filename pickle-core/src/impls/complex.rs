@@ -30,12 +30,47 @@ use crate::error::{ErrorKind, Result};
 use crate::stubs::{PyType, Registry, TypeExpr};
 use crate::{FromPickle, Pickler, ToPickle};
 
-fn read_parts<T: FromPickle + Default>(d: &Decoder<'_>) -> Result<Complex<T>> {
+/// A part of a complex number: `f64`, or `f32`, rounded to.
+trait Part: FromPickle + Default {
+    #[cfg_attr(not(feature = "ndarray"), allow(dead_code))]
+    fn narrow(v: f64, d: &Decoder<'_>) -> Result<Self>;
+}
+
+impl Part for f64 {
+    fn narrow(v: f64, _: &Decoder<'_>) -> Result<Self> {
+        Ok(v)
+    }
+}
+
+impl Part for f32 {
+    fn narrow(v: f64, d: &Decoder<'_>) -> Result<Self> {
+        super::primitives::narrow_f32(v, d)
+    }
+}
+
+/// A numpy scalar (feature `ndarray`), else the error of reading a `complex`.
+fn numpy_scalar<T: Part>(d: &Decoder<'_>, err: crate::Error) -> Result<Complex<T>> {
+    #[cfg(feature = "ndarray")]
+    {
+        let (re, im) = crate::numpy::scalar::complex_or(d, err)?;
+        Ok(Complex::new(T::narrow(re, d)?, T::narrow(im, d)?))
+    }
+    #[cfg(not(feature = "ndarray"))]
+    {
+        let _ = d;
+        Err(err)
+    }
+}
+
+fn read_parts<T: Part>(d: &Decoder<'_>) -> Result<Complex<T>> {
     if matches!(d.kind(), Kind::Float | Kind::Int) {
         return Ok(Complex::new(T::from_pickle(*d)?, T::default()));
     }
     // `complex(real=0, imag=0)`.
-    let mut args = d.call_args("builtins", "complex")?;
+    let mut args = match d.call_args_alone("builtins", "complex") {
+        Ok(args) => args,
+        Err(e) => return numpy_scalar(d, e),
+    };
     if args.len() > 2 {
         return Err(d.error(
             ErrorKind::Type,

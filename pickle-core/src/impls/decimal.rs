@@ -192,7 +192,7 @@ fn to_decimal(n: &Parsed<'_>) -> Option<Decimal> {
 impl FromPickle for Decimal {
     /// From a `decimal.Decimal` that `rust_decimal` holds exactly.
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        let mut args = d.call_args("decimal", "Decimal")?;
+        let mut args = d.call_args_alone("decimal", "Decimal")?;
         let text = match (args.next_item()?, args.len()) {
             (Some(arg), 0) => arg.decode_str().map_err(|e| e.in_index(0))?,
             _ => return Err(d.type_error("an instance of `decimal.Decimal` of one argument")),

@@ -3,7 +3,7 @@
 //! | Rust | Python | notes |
 //! |---|---|---|
 //! | [`Ipv4Addr`] | `ipaddress.IPv4Address` | `IPv4Address(int)`, as its `__reduce__` writes it |
-//! | [`Ipv6Addr`] | `ipaddress.IPv6Address` | `IPv6Address(str)`, the text as CPython 3.11's `str()` writes it (hextets in lowercase hex, the first longest run of zeros compressed to `::`, no dotted IPv4 part). Reading refuses an address with a scope id (`fe80::1%eth0`), which `Ipv6Addr` cannot hold |
+//! | [`Ipv6Addr`] | `ipaddress.IPv6Address` | `IPv6Address(str)`, the text as CPython 3.11's `str()` writes it (hextets in lowercase hex, the first longest run of zeros compressed to `::`, no dotted IPv4 part); for a target version before 3.11.7 (or 3.12.0), `IPv6Address(int)`, and from 3.13 an IPv4-mapped address is `::ffff:1.2.3.4` (see [`ser::Options::python_version`](crate::ser::Options::python_version)). Reading refuses an address with a scope id (`fe80::1%eth0`), which `Ipv6Addr` cannot hold |
 //! | [`IpAddr`] | either | by the class |
 //!
 //! Reading also takes the argument in the other form (an `int` for an IPv6
@@ -81,7 +81,7 @@ fn python_ipv6_text(addr: &Ipv6Addr) -> String {
 
 /// The one argument of an `ipaddress` object.
 fn address_arg<'a>(d: &Decoder<'a>, class: &ClassDesc) -> Result<Decoder<'a>> {
-    let mut args = d.call_args(class.module, class.name)?;
+    let mut args = d.call_args_alone(class.module, class.name)?;
     match (args.next_item()?, args.len()) {
         (Some(arg), 0) => Ok(arg),
         _ => Err(d.type_error(&format!(
@@ -126,8 +126,20 @@ impl FromPickle for Ipv4Addr {
 }
 
 impl ToPickle for Ipv6Addr {
+    /// `IPv6Address(text)`, or `IPv6Address(int)` for the CPython versions
+    /// whose `__reduce__` gives the int (before 3.11.7 and 3.12.1).
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
-        p.write_instance(&IPV6, &[&python_ipv6_text(self)])
+        let dialect = p.dialect();
+        if !dialect.ipv6_as_text {
+            return p.write_instance(&IPV6, &[&u128::from(*self)]);
+        }
+        match self.to_ipv4_mapped() {
+            // `::ffff:1.2.3.4`, as `str()` shows IPv4-mapped addresses from 3.13 on.
+            Some(v4) if dialect.ipv4_mapped_dotted => {
+                p.write_instance(&IPV6, &[&format!("::ffff:{v4}")])
+            }
+            _ => p.write_instance(&IPV6, &[&python_ipv6_text(self)]),
+        }
     }
 }
 

@@ -8,6 +8,30 @@ use crate::ser::{AttrName, Draft};
 use crate::value::{BigInt, PyStr};
 use crate::{FromPickle, Pickler, ToPickle};
 
+// numpy scalars (`numpy.float64(1.5)`) are read as Python numbers are, with
+// the feature `ndarray`: each read falls back on them when the object is no
+// Python number.
+#[cfg(feature = "ndarray")]
+use crate::numpy::scalar::{bool_or, float_or, int_or};
+
+#[cfg(not(feature = "ndarray"))]
+#[inline(always)]
+fn bool_or(_: &Decoder<'_>, err: crate::Error) -> Result<bool> {
+    Err(err)
+}
+
+#[cfg(not(feature = "ndarray"))]
+#[inline(always)]
+fn int_or(_: &Decoder<'_>, err: crate::Error) -> Result<i128> {
+    Err(err)
+}
+
+#[cfg(not(feature = "ndarray"))]
+#[inline(always)]
+fn float_or(_: &Decoder<'_>, err: crate::Error) -> Result<f64> {
+    Err(err)
+}
+
 impl ToPickle for bool {
     #[inline]
     fn to_pickle(&self, p: &mut Pickler<'_>) -> Result<()> {
@@ -27,8 +51,21 @@ impl ToPickle for bool {
 
 impl FromPickle for bool {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        d.decode_bool()
+        d.decode_bool().or_else(|e| bool_or(&d, e))
     }
+}
+
+/// The integer a numpy scalar holds (or `err`), as an integer type `name`.
+#[cold]
+#[inline(never)]
+fn int_scalar<T: TryFrom<i128>>(d: &Decoder<'_>, err: crate::Error, name: &str) -> Result<T> {
+    let v = int_or(d, err)?;
+    T::try_from(v).map_err(|_| {
+        d.error(
+            ErrorKind::OutOfRange,
+            format!("integer {v} does not fit in `{name}`"),
+        )
+    })
 }
 
 macro_rules! small_ints {
@@ -52,7 +89,11 @@ macro_rules! small_ints {
 
         impl FromPickle for $t {
             fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-                let v = d.decode_i64()?;
+                let v = match d.decode_i64() {
+                    Ok(v) => v,
+                    // Out of line, so that the common path stays as small.
+                    Err(e) => return int_scalar(&d, e, stringify!($t)),
+                };
                 <$t>::try_from(v).map_err(|_| {
                     d.error(ErrorKind::OutOfRange, format!("integer {v} does not fit in `{}`", stringify!($t)))
                 })
@@ -90,7 +131,10 @@ macro_rules! wide_ints {
 
         impl FromPickle for $t {
             fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-                let v = d.decode_big_int()?;
+                let v = match d.decode_big_int() {
+                    Ok(v) => v,
+                    Err(e) => BigInt::from(int_or(&d, e)?),
+                };
                 v.$to().and_then(|w| <$t>::try_from(w).ok()).ok_or_else(|| {
                     d.error(ErrorKind::OutOfRange, format!("integer {v} does not fit in `{}`", stringify!($t)))
                 })
@@ -137,7 +181,7 @@ impl ToPickle for f64 {
 
 impl FromPickle for f64 {
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        d.decode_f64()
+        d.decode_f64().or_else(|e| float_or(&d, e))
     }
 }
 
@@ -157,16 +201,21 @@ impl FromPickle for f32 {
     /// Rounds the double to the nearest `f32`; a finite value beyond the
     /// range of `f32` is an error.
     fn from_pickle(d: Decoder<'_>) -> Result<Self> {
-        let v = d.decode_f64()?;
-        let narrow = v as f32;
-        if narrow.is_infinite() && v.is_finite() {
-            return Err(d.error(
-                ErrorKind::OutOfRange,
-                format!("float {v} does not fit in `f32`"),
-            ));
-        }
-        Ok(narrow)
+        narrow_f32(d.decode_f64().or_else(|e| float_or(&d, e))?, &d)
     }
+}
+
+/// `v` rounded to the nearest `f32`; a finite value beyond the range of
+/// `f32` is an error about `d`.
+pub(crate) fn narrow_f32(v: f64, d: &Decoder<'_>) -> Result<f32> {
+    let narrow = v as f32;
+    if narrow.is_infinite() && v.is_finite() {
+        return Err(d.error(
+            ErrorKind::OutOfRange,
+            format!("float {v} does not fit in `f32`"),
+        ));
+    }
+    Ok(narrow)
 }
 
 impl ToPickle for char {

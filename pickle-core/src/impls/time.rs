@@ -70,7 +70,7 @@ const ARG_US: [i128; 7] = [
 /// Reads a `datetime.timedelta` as its total number of microseconds, after
 /// Python's normalisation and range check.
 pub(crate) fn read_timedelta(d: &Decoder<'_>) -> Result<i128> {
-    let mut args = d.call_args("datetime", "timedelta")?;
+    let mut args = d.call_args_alone("datetime", "timedelta")?;
     if args.len() > ARG_US.len() {
         return Err(d.error(
             ErrorKind::Type,

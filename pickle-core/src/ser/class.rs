@@ -1,8 +1,9 @@
 //! Instances of Python classes, written as CPython writes them.
 
+use super::object::Origin;
 use super::seq::BATCH_SIZE;
-use super::{Key, Pickler};
-use crate::class::{interned_by_python, ClassDesc, MemberValue, Repr, STATE_INSTANCE_HEAD};
+use super::Pickler;
+use crate::class::{ClassDesc, Repr, STATE_INSTANCE_HEAD};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 use crate::ToPickle;
@@ -360,7 +361,7 @@ impl<'w> Pickler<'w> {
     /// [`Pickler::reconstructor`] up to the state.
     fn reconstructor_start(&mut self, class: &'static ClassDesc, base: (&str, &str)) -> Result<()> {
         self.out.boundary()?;
-        self.global("copyreg", "_reconstructor", false)?;
+        self.global("copyreg", "_reconstructor", Origin::Python)?;
         self.out.boundary()?;
         // `tuple_with` of three items, below protocol 2: never the short form.
         self.enter()?;
@@ -368,7 +369,7 @@ impl<'w> Pickler<'w> {
         self.out.boundary()?;
         self.class_global(class)?;
         self.out.boundary()?;
-        self.global(base.0, base.1, false)
+        self.global(base.0, base.1, Origin::CType)
     }
 
     /// [`Pickler::reconstructor`] after the state.
@@ -381,13 +382,13 @@ impl<'w> Pickler<'w> {
     }
 
     /// The class itself, fetched from the memo by its slot after the first time.
-    fn class_global(&mut self, class: &'static ClassDesc) -> Result<()> {
+    pub(super) fn class_global(&mut self, class: &'static ClassDesc) -> Result<()> {
         let slot = self.memo.class_slot(class);
         if let Some(idx) = self.memo.classes[slot].global {
             self.write_get(idx);
             return Ok(());
         }
-        self.global(class.module, class.name, true)?;
+        self.global(class.module, class.name, Origin::Python)?;
         // `None` when the class was written as an extension code, which is not memoized.
         self.memo.classes[slot].global = self.memo.global(class.module, class.name);
         Ok(())
@@ -436,47 +437,6 @@ impl<'w> Pickler<'w> {
             p.interned_str(names[i])?;
             values[i].to_pickle(p)
         })
-    }
-
-    /// Writes member `index` of the `enum.Enum` class `class`: `cls(value)`,
-    /// written once and fetched from the memo afterwards, since each member
-    /// is one object in Python.
-    pub fn write_enum_member(&mut self, class: &'static ClassDesc, index: usize) -> Result<()> {
-        let member = class.members.get(index).ok_or_else(|| {
-            Error::new(
-                ErrorKind::Unpicklable,
-                format!("`{}` has no member number {index}", class.path()),
-            )
-        })?;
-        self.out.boundary()?;
-        let slot = self.memo.class_slot(class);
-        if let Some(idx) = self.memo.classes[slot].members[index] {
-            self.write_get(idx);
-            return Ok(());
-        }
-        let member_key = Key::Member(class.module, class.name, member.name);
-        let key = Some(member_key);
-        if self.get_if_memoized(key) {
-            return Ok(());
-        }
-        self.out.boundary()?;
-        self.class_global(class)?;
-        self.out.boundary()?;
-        self.tuple_with(None, 1, |p, _| {
-            p.out.boundary()?;
-            match member.value {
-                MemberValue::Int(v) => p.int(v),
-                MemberValue::Str(s) if interned_by_python(s) => p.interned_str(s),
-                MemberValue::Str(s) => {
-                    p.str_bytes(s.as_bytes(), None)?;
-                    p.put(None)
-                }
-            }
-        })?;
-        self.out.op(Opcode::Reduce);
-        self.put(key)?;
-        self.memo.classes[slot].members[index] = self.lookup(member_key);
-        Ok(())
     }
 }
 

@@ -311,6 +311,10 @@ impl<'w> Framer<'w> {
                 sink.write_all(payload).map_err(Error::io)?;
             }
         } else {
+            // Room for what follows too (a frame's worth): growing the
+            // buffer by doubling right after would copy the payload again.
+            self.out
+                .reserve(payload.len() + FRAME_HEADER_SIZE + FRAME_SIZE_TARGET);
             self.out.extend_from_slice(payload);
         }
         self.reopen();

@@ -4,7 +4,9 @@
 //! writer keys the memo by what stands for identity in each case:
 //! - a [`Value::Shared`](crate::Value::Shared) node, by the address of its `Arc`;
 //! - an interned string (an attribute or module name), by its text, because
-//!   CPython interns those, so equal names are the same object;
+//!   CPython interns those, so equal names are the same object (in some
+//!   versions a name of one character below U+0100 is the very object of
+//!   that character that every such string is);
 //! - a global (a class or function), by `module` and `name`;
 //! - an enum member, by its class and member name;
 //! - another singleton (`datetime.timezone.utc`), by a name the writer gives it.
@@ -13,6 +15,7 @@ use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 
 use super::draft::DraftCount;
+use super::one_object_str;
 use crate::class::ClassDesc;
 use crate::hash::FxHasher;
 
@@ -61,6 +64,9 @@ impl ClassMemo {
 pub(crate) struct Memo {
     /// Number of entries: the next index to assign.
     len: u32,
+    /// Whether an interned name of one character below U+0100 is the one
+    /// object of that character (see `Dialect::one_char_names_shared`).
+    one_char_names_shared: bool,
     by_address: Map<usize, u32>,
     interned: Map<Box<str>, u32>,
     globals: Map<Box<str>, Map<Box<str>, u32>>,
@@ -69,6 +75,8 @@ pub(crate) struct Memo {
     /// `""` and the one-character strings CPython keeps one object of
     /// (see `one_object_str` in `mod.rs`).
     one_object_strs: Map<u16, u32>,
+    /// `b""` and the one-byte `bytes` (see `one_object_bytes` in `mod.rs`).
+    one_object_bytes: Map<u16, u32>,
     pub(crate) classes: Vec<ClassMemo>,
     /// The slots of the classes used last, with their descriptions'
     /// addresses (0: none), newest first: an instance with a nested class
@@ -96,12 +104,14 @@ impl Default for Memo {
     fn default() -> Memo {
         Memo {
             len: 0,
+            one_char_names_shared: false,
             by_address: Map::default(),
             interned: Map::default(),
             globals: Map::default(),
             members: Map::default(),
             singletons: Map::default(),
             one_object_strs: Map::default(),
+            one_object_bytes: Map::default(),
             classes: Vec::new(),
             recent: [(0, 0); RECENT_CLASSES],
             static_names: Box::default(),
@@ -137,6 +147,14 @@ impl Memo {
             self.static_names = vec![(0, 0, 0); STATIC_NAMES].into();
         }
         self.static_names[Memo::static_slot(name)] = (name.as_ptr() as usize, name.len(), idx);
+    }
+
+    /// An empty memo; `one_char_names_shared` as the target version has it.
+    pub(crate) fn new(one_char_names_shared: bool) -> Memo {
+        Memo {
+            one_char_names_shared,
+            ..Memo::default()
+        }
     }
 
     /// The slot in [`Memo::classes`] for `desc`, added on first use.
@@ -204,12 +222,31 @@ impl Memo {
         self.by_address.insert(addr, idx);
     }
 
+    /// An interned string. Where the target version makes the interned
+    /// name of one character below U+0100 the very object every such
+    /// string is (`one_char_names_shared`), the attribute name `a` and a
+    /// value `"a"` share one entry, that of [`Memo::one_object_str`].
     pub(crate) fn interned(&self, text: &str) -> Option<u32> {
-        self.interned.get(text).copied()
+        match self.shared_one_char(text) {
+            Some(id) => self.one_object_str(id),
+            None => self.interned.get(text).copied(),
+        }
     }
 
     pub(crate) fn set_interned(&mut self, text: &str, idx: u32) {
-        self.interned.insert(text.into(), idx);
+        match self.shared_one_char(text) {
+            Some(id) => self.set_one_object_str(id, idx),
+            None => {
+                self.interned.insert(text.into(), idx);
+            }
+        }
+    }
+
+    /// The one-object string that the interned `text` is, if it is one.
+    fn shared_one_char(&self, text: &str) -> Option<u16> {
+        self.one_char_names_shared
+            .then(|| one_object_str(text))
+            .flatten()
     }
 
     pub(crate) fn global(&self, module: &str, name: &str) -> Option<u32> {
@@ -244,6 +281,14 @@ impl Memo {
 
     pub(crate) fn set_one_object_str(&mut self, id: u16, idx: u32) {
         self.one_object_strs.insert(id, idx);
+    }
+
+    pub(crate) fn one_object_bytes(&self, id: u16) -> Option<u32> {
+        self.one_object_bytes.get(&id).copied()
+    }
+
+    pub(crate) fn set_one_object_bytes(&mut self, id: u16, idx: u32) {
+        self.one_object_bytes.insert(id, idx);
     }
 
     pub(crate) fn set_member(&mut self, module: &str, name: &str, member: &str, idx: u32) {

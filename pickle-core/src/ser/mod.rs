@@ -1,22 +1,30 @@
 //! Writing pickles: the [`Pickler`] and the functions built on it.
 //!
-//! The output equals what CPython 3.11's `pickle.dumps(obj, protocol=N)`
-//! writes for the equivalent object, byte for byte: the same opcode choices,
-//! the same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
+//! The output equals what CPython's `pickle.dumps(obj, protocol=N)` writes
+//! for the equivalent object, byte for byte: the same opcode choices, the
+//! same memo (`PUT`/`MEMOIZE` for every object CPython memoizes, `GET` for
 //! an object written before), the same batching of 1000 items and the same
-//! 64 KiB framing at protocols 4 and 5.
+//! 64 KiB framing at protocols 4 and 5. Which CPython: 3.11 (from 3.11.7 on)
+//! by default, any from 3.8 to 3.13 through [`Options::python_version`],
+//! for the few objects whose pickles differ between versions (enum members,
+//! IPv6 addresses, nested classes, ...: see [`PythonVersion`]).
 
 mod class;
 mod draft;
 pub(crate) mod framer;
 mod items;
+mod member;
 mod memo;
 mod object;
 pub(crate) mod push;
 mod seq;
+pub(crate) mod sorted;
 mod value;
+mod version;
 
 pub(crate) use seq::BATCH_SIZE;
+use version::Dialect;
+pub use version::PythonVersion;
 
 use std::borrow::Cow;
 use std::io::Write;
@@ -38,8 +46,8 @@ pub use seq::SeqKind;
 /// recursion limit is 1000).
 pub const DEFAULT_MAX_DEPTH: usize = 1000;
 
-/// Settings for writing: protocol, depth limit, out-of-band buffers and
-/// extension codes.
+/// Settings for writing: protocol, the CPython version to write for, depth
+/// limit, out-of-band buffers and extension codes.
 ///
 /// ```
 /// use pickle_core::{ser::Options, Protocol};
@@ -52,24 +60,33 @@ pub const DEFAULT_MAX_DEPTH: usize = 1000;
 #[derive(Clone, Debug)]
 pub struct Options<'a> {
     protocol: Protocol,
+    python: PythonVersion,
     max_depth: usize,
     out_of_band: bool,
     extensions: Option<&'a Extensions>,
+    sort_keys: bool,
+    #[cfg(feature = "ndarray")]
+    numpy_names: crate::numpy::NumpyNames,
 }
 
 impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             protocol: Protocol::HIGHEST,
+            python: PythonVersion::default(),
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: false,
             extensions: None,
+            sort_keys: false,
+            #[cfg(feature = "ndarray")]
+            numpy_names: crate::numpy::NumpyNames::default(),
         }
     }
 }
 
 impl<'a> Options<'a> {
-    /// Protocol 5, depth limit 1000, buffers in-band, no extension codes.
+    /// Protocol 5, for CPython 3.11 (3.11.7 and later), depth limit 1000,
+    /// buffers in-band, no extension codes.
     pub fn new() -> Options<'a> {
         Options::default()
     }
@@ -77,6 +94,51 @@ impl<'a> Options<'a> {
     /// Sets the protocol.
     pub fn protocol(mut self, protocol: Protocol) -> Self {
         self.protocol = protocol;
+        self
+    }
+
+    /// Writes what `pickle.dumps` of the latest release of CPython
+    /// `major.minor` writes (the default is 3.11, from 3.11.7 on). Versions
+    /// differ for a few objects: enum members (by name in 3.11.0 to 3.11.4),
+    /// `ipaddress.IPv6Address` (an int before 3.11.7 and 3.12.1, then its
+    /// text; IPv4-mapped ones dotted from 3.13), nested classes below
+    /// protocol 4 (written by name alone from 3.13, and 3.12.5), the module
+    /// name of `collections.deque` (written again from 3.12), and
+    /// one-character strings equal to an attribute name (one object before
+    /// 3.11 and from 3.13). The protocol is set apart: a version below 3.8
+    /// has no protocol 5, and its pickles are written as 3.8 writes them.
+    ///
+    /// ```
+    /// use std::net::Ipv6Addr;
+    /// use pickle_core::{ser::Options, Protocol};
+    ///
+    /// let localhost = Ipv6Addr::LOCALHOST;
+    /// let v2 = |major, minor| Options::new().protocol(Protocol::V2).python_version(major, minor);
+    /// // pickle.dumps(ipaddress.IPv6Address("::1"), protocol=2) in CPython 3.10 and 3.12
+    /// assert_eq!(
+    ///     v2(3, 10).to_vec(&localhost)?,
+    ///     b"\x80\x02cipaddress\nIPv6Address\nq\x00K\x01\x85q\x01Rq\x02."
+    /// );
+    /// assert_eq!(
+    ///     v2(3, 12).to_vec(&localhost)?,
+    ///     b"\x80\x02cipaddress\nIPv6Address\nq\x00X\x03\x00\x00\x00::1q\x01\x85q\x02Rq\x03."
+    /// );
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn python_version(self, major: u8, minor: u8) -> Self {
+        self.python(PythonVersion::latest(major, minor))
+    }
+
+    /// Like [`Options::python_version`], for one patch release: CPython
+    /// changed what it writes within 3.11 and 3.12 (Debian 12's `python3`
+    /// is 3.11.2, which writes enum members by name).
+    pub fn python_version_patch(self, major: u8, minor: u8, patch: u8) -> Self {
+        self.python(PythonVersion::new(major, minor, patch))
+    }
+
+    /// Sets the CPython version to write for, as a [`PythonVersion`].
+    pub fn python(mut self, version: PythonVersion) -> Self {
+        self.python = version;
         self
     }
 
@@ -99,6 +161,40 @@ impl<'a> Options<'a> {
     /// (protocol 2 and above), as CPython does for `copyreg` extensions.
     pub fn extensions(mut self, extensions: &'a Extensions) -> Self {
         self.extensions = Some(extensions);
+        self
+    }
+
+    /// Writes `HashMap`s and `HashSet`s in sorted order, so that the same
+    /// value always gives the same bytes (for snapshot tests: their own
+    /// order changes from run to run). Keys sort as Python's `sorted()`
+    /// sorts them: numbers by value, strings by code point, bytes by byte,
+    /// tuples item by item; keys of other kinds, or of kinds Python cannot
+    /// compare with each other, after those, by their pickled bytes. Other
+    /// types keep their own order (`BTreeMap`'s, `IndexMap`'s, a `Vec`'s).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use pickle_core::{ser::Options, Protocol};
+    ///
+    /// let counts: HashMap<&str, i64> = [("b", 2), ("a", 1), ("c", 3)].into();
+    /// let sorted = Options::new().protocol(Protocol::V2).sort_keys(true);
+    /// // pickle.dumps({"a": 1, "b": 2, "c": 3}, protocol=2) in CPython
+    /// assert_eq!(
+    ///     sorted.to_vec(&counts)?,
+    ///     b"\x80\x02}q\x00(X\x01\x00\x00\x00aq\x01K\x01X\x01\x00\x00\x00bq\x02K\x02X\x01\x00\x00\x00cq\x03K\x03u."
+    /// );
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn sort_keys(mut self, yes: bool) -> Self {
+        self.sort_keys = yes;
+        self
+    }
+
+    /// Sets the module names under which numpy arrays and dtypes are
+    /// written (feature `ndarray`; see [`NumpyNames`](crate::numpy::NumpyNames)).
+    #[cfg(feature = "ndarray")]
+    pub fn numpy_names(mut self, names: crate::numpy::NumpyNames) -> Self {
+        self.numpy_names = names;
         self
     }
 
@@ -140,15 +236,21 @@ impl<'a> Options<'a> {
                 "out-of-band buffers need protocol 5",
             ));
         }
+        let dialect = Dialect::of(self.python);
         Ok(Pickler {
             out: Framer::new(sink),
             proto: self.protocol.as_u8(),
-            memo: Memo::default(),
+            python: self.python,
+            dialect,
+            memo: Memo::new(dialect.one_char_names_shared),
             depth: 0,
             max_depth: self.max_depth,
             out_of_band: self.out_of_band.then(Vec::new),
             extensions: self.extensions.map(Cow::Borrowed),
             open: Vec::new(),
+            sort_keys: self.sort_keys,
+            #[cfg(feature = "ndarray")]
+            numpy_names: self.numpy_names,
         })
     }
 }
@@ -183,6 +285,20 @@ pub(crate) enum Key<'k> {
     Singleton(&'k str),
     /// A string of which CPython keeps one object (see [`one_object_str`]).
     OneObjectStr(u16),
+    /// A `bytes` of which CPython keeps one object (see [`one_object_bytes`]).
+    OneObjectBytes(u16),
+}
+
+/// For `b""` and the one-byte `bytes`, of each of which CPython keeps a
+/// single object (as it does of the short strings, see [`one_object_str`]):
+/// 0 for `b""`, the byte plus one for the others.
+#[inline]
+fn one_object_bytes(v: &[u8]) -> Option<Key<'static>> {
+    match *v {
+        [] => Some(Key::OneObjectBytes(0)),
+        [b] => Some(Key::OneObjectBytes(u16::from(b) + 1)),
+        _ => None,
+    }
 }
 
 /// For `""` and the one-character strings of code points below 256, of
@@ -204,14 +320,6 @@ fn one_object_str(v: &str) -> Option<u16> {
     }
 }
 
-/// What stands for the interned string `v` in the memo: its text, but for
-/// the strings CPython keeps one object of, which are that object (the
-/// name `x` and the text `x` are one object in Python).
-#[inline]
-fn name_key(v: &str) -> Key<'_> {
-    one_object_str(v).map_or(Key::Interned(v), Key::OneObjectStr)
-}
-
 /// The pickle writer that [`ToPickle`] implementations write into.
 ///
 /// Each `write_*` method writes one Python object, as one `save()` call of
@@ -225,6 +333,8 @@ fn name_key(v: &str) -> Key<'_> {
 pub struct Pickler<'w> {
     out: Framer<'w>,
     proto: u8,
+    python: PythonVersion,
+    dialect: Dialect,
     memo: Memo,
     depth: usize,
     max_depth: usize,
@@ -234,6 +344,9 @@ pub struct Pickler<'w> {
     /// (`push.rs`) that are not one batch, innermost last.
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     open: Vec<push::Batch>,
+    sort_keys: bool,
+    #[cfg(feature = "ndarray")]
+    numpy_names: crate::numpy::NumpyNames,
 }
 
 impl<'w> Pickler<'w> {
@@ -253,12 +366,17 @@ impl<'w> Pickler<'w> {
         Pickler {
             out: Framer::new(None),
             proto: protocol.as_u8(),
-            memo: Memo::default(),
+            python: PythonVersion::default(),
+            dialect: Dialect::of(PythonVersion::default()),
+            memo: Memo::new(Dialect::of(PythonVersion::default()).one_char_names_shared),
             depth: 0,
             max_depth: DEFAULT_MAX_DEPTH,
             out_of_band: None,
             extensions: None,
             open: Vec::new(),
+            sort_keys: false,
+            #[cfg(feature = "ndarray")]
+            numpy_names: crate::numpy::NumpyNames::default(),
         }
     }
 
@@ -280,6 +398,8 @@ impl<'w> Pickler<'w> {
         Pickler {
             out: self.out.park(),
             proto: self.proto,
+            python: self.python,
+            dialect: self.dialect,
             memo: std::mem::take(&mut self.memo),
             depth: self.depth,
             max_depth: self.max_depth,
@@ -289,6 +409,9 @@ impl<'w> Pickler<'w> {
                 .as_ref()
                 .map(|ext| Cow::Owned(ext.as_ref().clone())),
             open: std::mem::take(&mut self.open),
+            sort_keys: self.sort_keys,
+            #[cfg(feature = "ndarray")]
+            numpy_names: self.numpy_names,
         }
     }
 
@@ -301,6 +424,30 @@ impl<'w> Pickler<'w> {
         self.depth = parked.depth;
         self.out_of_band = parked.out_of_band;
         self.open = parked.open;
+    }
+
+    /// Whether unordered collections are written sorted (see
+    /// [`Options::sort_keys`]).
+    pub fn sorts_keys(&self) -> bool {
+        self.sort_keys
+    }
+
+    /// The module names numpy arrays are written under (feature `ndarray`;
+    /// see [`Options::numpy_names`]).
+    #[cfg(feature = "ndarray")]
+    pub fn numpy_names(&self) -> crate::numpy::NumpyNames {
+        self.numpy_names
+    }
+
+    /// The CPython version whose `pickle.dumps` is being written (see
+    /// [`Options::python_version`]).
+    pub fn python_version(&self) -> PythonVersion {
+        self.python
+    }
+
+    /// What the CPython version changes in the bytes.
+    pub(crate) fn dialect(&self) -> Dialect {
+        self.dialect
     }
 
     fn dump<T: ToPickle + ?Sized>(&mut self, value: &T) -> Result<()> {
@@ -325,6 +472,7 @@ impl<'w> Pickler<'w> {
             Key::Member(m, n, v) => self.memo.member(m, n, v),
             Key::Singleton(s) => self.memo.singleton(s),
             Key::OneObjectStr(c) => self.memo.one_object_str(c),
+            Key::OneObjectBytes(b) => self.memo.one_object_bytes(b),
         }
     }
 
@@ -365,6 +513,7 @@ impl<'w> Pickler<'w> {
             Key::Member(m, n, v) => self.memo.set_member(m, n, v, idx),
             Key::Singleton(s) => self.memo.set_singleton(s, idx),
             Key::OneObjectStr(c) => self.memo.set_one_object_str(c, idx),
+            Key::OneObjectBytes(b) => self.memo.set_one_object_bytes(b, idx),
         }
     }
 
@@ -738,7 +887,7 @@ impl<'w> Pickler<'w> {
     }
 
     fn interned_str(&mut self, v: &str) -> Result<()> {
-        let key = name_key(v);
+        let key = Key::Interned(v);
         if self.get_if_memoized(Some(key)) {
             return Ok(());
         }
@@ -779,7 +928,7 @@ impl<'w> Pickler<'w> {
 
     /// The memo index of the interned string `v`, if it was written.
     pub(crate) fn interned_index(&self, v: &str) -> Option<u32> {
-        self.lookup(name_key(v))
+        self.lookup(Key::Interned(v))
     }
 
     fn py_str(&mut self, v: &PyStr, key: Option<Key<'_>>) -> Result<()> {
@@ -836,10 +985,12 @@ impl<'w> Pickler<'w> {
         self.out.write_payload(header, bytes)
     }
 
-    /// Writes a `bytes` object (a new object, memoized).
+    /// Writes a `bytes` object (a new object, memoized), except that `b""`
+    /// and the one-byte `bytes`, of which CPython keeps one object each, are
+    /// fetched from the memo after their first time.
     pub fn write_bytes(&mut self, v: &[u8]) -> Result<()> {
         self.out.boundary()?;
-        self.bytes(v, None)
+        self.bytes(v, one_object_bytes(v))
     }
 
     fn bytes(&mut self, v: &[u8], key: Option<Key<'_>>) -> Result<()> {
@@ -895,9 +1046,53 @@ impl<'w> Pickler<'w> {
         self.put(key)
     }
 
-    /// Writes a pickle buffer: in-band as `bytes` (read-only) or `bytearray`,
-    /// or out-of-band when the options ask for it (protocol 5 only).
-    fn buffer(&mut self, b: &Buffer, key: Option<Key<'_>>) -> Result<()> {
+    /// Writes a `pickle.PickleBuffer` over `data`, as CPython's
+    /// `save_picklebuffer` does (protocol 5; an error below it): in band as a
+    /// `bytearray` (as `bytes` if `readonly`), or, when the options ask for
+    /// out-of-band buffers, as `NEXT_BUFFER` (and `READONLY_BUFFER`), handing
+    /// the caller of [`Options::to_vec_with_buffers`] the bytes that `share`
+    /// returns, which must equal `data`. `share` is called only then: give
+    /// bytes that share `data`'s memory where the value can (an `Arc`'s
+    /// contents, a [`Buffer`]'s bytes), or a copy of it.
+    ///
+    /// ```
+    /// use pickle_core::ser::Options;
+    /// use pickle_core::{Pickler, ToPickle};
+    ///
+    /// /// Samples that Python receives as a `bytearray`, out of band if asked.
+    /// struct Samples(bytes::Bytes);
+    ///
+    /// impl ToPickle for Samples {
+    ///     fn to_pickle(&self, p: &mut Pickler<'_>) -> pickle_core::Result<()> {
+    ///         p.write_pickle_buffer(&self.0, false, || self.0.clone())
+    ///     }
+    /// }
+    ///
+    /// let samples = Samples(bytes::Bytes::from(vec![1, 2, 3]));
+    /// let (pickle, buffers) = Options::new().out_of_band_buffers(true).to_vec_with_buffers(&samples)?;
+    /// // pickle.dumps(pickle.PickleBuffer(bytearray(b"\x01\x02\x03")), 5, buffer_callback=...)
+    /// assert_eq!(pickle, b"\x80\x05\x97.");
+    /// assert_eq!(buffers[0].data.as_ptr(), samples.0.as_ptr()); // shared, not copied
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn write_pickle_buffer(
+        &mut self,
+        data: &[u8],
+        readonly: bool,
+        share: impl FnOnce() -> bytes::Bytes,
+    ) -> Result<()> {
+        self.out.boundary()?;
+        self.buffer(data, readonly, share, None)
+    }
+
+    /// [`Pickler::write_pickle_buffer`], for a buffer memoized under `key`.
+    fn buffer(
+        &mut self,
+        data: &[u8],
+        readonly: bool,
+        share: impl FnOnce() -> bytes::Bytes,
+        key: Option<Key<'_>>,
+    ) -> Result<()> {
         if self.proto < 5 {
             return Err(Error::new(
                 ErrorKind::Unpicklable,
@@ -909,15 +1104,18 @@ impl<'w> Pickler<'w> {
         }
         match self.out_of_band.as_mut() {
             Some(buffers) => {
-                buffers.push(b.clone());
+                buffers.push(Buffer {
+                    data: share(),
+                    readonly,
+                });
                 self.out.op(Opcode::NextBuffer);
-                if b.readonly {
+                if readonly {
                     self.out.op(Opcode::ReadonlyBuffer);
                 }
                 Ok(())
             }
-            None if b.readonly => self.bytes(&b.data, key),
-            None => self.bytearray(&b.data, key),
+            None if readonly => self.bytes(data, key),
+            None => self.bytearray(data, key),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Writing a [`Value`] back, with its sharing and cycles.
 
+use super::object::Origin;
 use super::seq::SeqKind;
 use super::{Key, Pickler};
 use crate::error::{Error, ErrorKind, Result};
@@ -68,7 +69,7 @@ impl Pickler<'_> {
             Value::FrozenSet(items) => self.value_frozenset(items, key),
             Value::Global(g) => self.value_global(g),
             Value::Object(obj) => self.object(obj, key),
-            Value::Buffer(b) => self.buffer(b, key),
+            Value::Buffer(b) => self.buffer(&b.data, b.readonly, || b.data.clone(), key),
             Value::PersistentId(pid) => self.persistent_id(pid),
             Value::Recursive(weak) => self.recursive(weak),
             _ => self.value(v),
@@ -110,7 +111,9 @@ impl Pickler<'_> {
     #[inline(never)]
     fn value_global(&mut self, g: &Global) -> Result<()> {
         match (g.module.as_str(), g.name.as_str()) {
-            (Some(module), Some(name)) => self.global(module, name, false),
+            (Some(module), Some(name)) => {
+                self.global(module, name, Origin::of_global(module, name))
+            }
             _ => Err(Error::new(
                 ErrorKind::Unpicklable,
                 format!("can't pickle global `{g}` whose name holds a lone surrogate"),
@@ -160,6 +163,13 @@ impl Pickler<'_> {
     fn object(&mut self, obj: &Object, key: Option<Key<'_>>) -> Result<()> {
         if self.get_if_memoized(key) {
             return Ok(());
+        }
+        if self.proto < 4 && self.dialect.nested_by_name_only {
+            if let Some((module, name)) = nested_class(obj) {
+                // What CPython 3.13 writes for a nested class it finds by
+                // name: the same calls, with the outer class not memoized.
+                return self.global(&module, &name, Origin::Python);
+            }
         }
         self.enter()?;
         self.call(&obj.call)?;
@@ -283,4 +293,33 @@ impl Pickler<'_> {
         }
         Ok(())
     }
+}
+
+/// The `module` and qualified name of a nested class that `obj` names as
+/// `getattr(getattr(Outer, 'Middle'), 'Inner')` does, written by name: the
+/// outer class not memoized (no other reference shares it), and nothing done
+/// to the result.
+fn nested_class(obj: &Object) -> Option<(String, String)> {
+    let Call::Reduce { callable, args } = &obj.call else {
+        return None;
+    };
+    let Value::Global(getattr) = callable.resolve() else {
+        return None;
+    };
+    let Value::Tuple(items) = args.resolve() else {
+        return None;
+    };
+    let ([parent, attr], true) = (
+        &items[..],
+        obj.ops.is_empty() && getattr.is("builtins", "getattr"),
+    ) else {
+        return None;
+    };
+    let attr = attr.as_str()?;
+    let (module, outer) = match parent {
+        Value::Global(g) => (g.module.as_str()?.to_owned(), g.name.as_str()?.to_owned()),
+        Value::Object(inner) => nested_class(inner)?,
+        _ => return None,
+    };
+    Some((module, format!("{outer}.{attr}")))
 }

@@ -35,6 +35,12 @@ use crate::{BigInt, ByteArray, ByteBuf, Bytes, Global, PyStr, Value};
 ///
 /// assert_eq!(TypeExpr::of::<Vec<Timestamp>>().to_string(), "typing.List[datetime.datetime]");
 /// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` has no Python type for the stub generator",
+    label = "`{Self}` does not implement `PyType`",
+    note = "`#[derive(ToPickle)]` implements it; a type that only derives `FromPickle` adds `#[derive(PyType)]`",
+    note = "for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`"
+)]
 pub trait PyType {
     /// The annotation of this type; records in `registry` the classes that
     /// the annotation names and that are to be generated.

@@ -44,6 +44,10 @@ pub(crate) enum IntOrBool {
 /// A three-byte line holding 0 or 1 is a bool (`I00`/`I01` is how protocol 0
 /// writes `False`/`True`).
 pub(crate) fn parse_int_line(line: &[u8]) -> Result<IntOrBool, IntError> {
+    if line.len() < 2 {
+        // `load_int` refuses a line without text before its newline.
+        return Err(IntError::Invalid);
+    }
     let s = c_string(line);
     if let Some((value, end)) = strtol(s) {
         if matches!(s.get(end), None | Some(b'\n')) {
@@ -84,8 +88,10 @@ pub(crate) fn parse_int_bytes(s: &[u8]) -> Result<TextInt, IntError> {
     py_long_from_string(s, 10)
 }
 
-/// C's `strtol(s, &end, 0)` on a 64-bit `long`: `None` on overflow (ERANGE)
-/// or when no digits were read; otherwise the value and where parsing stopped.
+/// C's `strtol(s, &end, 0)` on a 64-bit `long`: `None` on overflow (ERANGE);
+/// otherwise the value and where parsing stopped. Without digits, that is
+/// 0 and the start of `s`, as in C: `load_int` then takes an empty text (a
+/// line that starts with a NUL) for 0.
 fn strtol(s: &[u8]) -> Option<(i64, usize)> {
     let mut i = 0;
     while s.get(i).copied().is_some_and(is_space) {
@@ -127,7 +133,7 @@ fn strtol(s: &[u8]) -> Option<(i64, usize)> {
         i += 1;
     }
     if i == start {
-        return None;
+        return Some((0, 0));
     }
     let limit = if negative {
         1u64 << 63

@@ -128,7 +128,7 @@ impl BigInt {
     }
 
     /// Sign and magnitude (little-endian 32-bit limbs).
-    fn to_magnitude(&self) -> (bool, Vec<u32>) {
+    pub(crate) fn to_magnitude(&self) -> (bool, Vec<u32>) {
         let negative = self.is_negative();
         let mut bytes = self.bytes.to_vec();
         if negative {

@@ -1,5 +1,6 @@
 //! `Value`: a lossless, inert tree of everything a pickle can hold.
 
+mod display;
 mod eq;
 mod int;
 mod string;
@@ -180,12 +181,37 @@ pub enum Op {
 }
 
 /// An out-of-band buffer (`NEXT_BUFFER`, protocol 5).
+///
+/// Its bytes are a [`bytes::Bytes`], which clones by sharing: the buffers
+/// given to [`de::Options::buffers`](crate::de::Options::buffers) are read
+/// into a [`Value`] (or a typed value's borrowed parts) without a copy, and
+/// [`ser::Options::to_vec_with_buffers`](crate::ser::Options::to_vec_with_buffers)
+/// hands out what a value shares (an `ndarray::ArcArray`'s elements, a
+/// `Value`'s buffer) without a copy either. Any `Vec<u8>` converts into one
+/// without a copy.
+///
+/// ```
+/// use pickle_core::Buffer;
+///
+/// let buffer = Buffer::new(vec![1, 2, 3], false);
+/// assert_eq!(&buffer.data[..], [1, 2, 3]);
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Buffer {
     /// The buffer's bytes.
-    pub data: Vec<u8>,
+    pub data: bytes::Bytes,
     /// Whether `READONLY_BUFFER` made it read-only.
     pub readonly: bool,
+}
+
+impl Buffer {
+    /// A buffer of `data` (a `Vec<u8>`, a `bytes::Bytes`, a `&'static [u8]`...).
+    pub fn new(data: impl Into<bytes::Bytes>, readonly: bool) -> Buffer {
+        Buffer {
+            data: data.into(),
+            readonly,
+        }
+    }
 }
 
 impl Object {

@@ -51,6 +51,16 @@ class Call:
         return (self.func, self.args)
 
 
+class Call2:
+    """An object that pickles as its `__reduce__` value `parts` says."""
+
+    def __init__(self, *parts):
+        self.parts = parts
+
+    def __reduce__(self):
+        return self.parts
+
+
 def bad_price():
     o = order(1, Status.NEW, items=4)
     o.items[3].price = s("oops")
@@ -92,6 +102,23 @@ CASES = {
     "missing_price": (missing_price, first_of("NEWOBJ", "REDUCE"), "missing field `price` of `shop.models.Item`"),
     "big_qty": (big_qty, arg_is(2**40), "does not fit in `u32`"),
     "unknown_member": (lambda: Call(Status, 9), arg_is(9), "9 is not a member of `shop.models.Status`"),
+    # A member by name, as CPython 3.11.0-3.11.3 write every member.
+    "unknown_member_name": (
+        lambda: Call(getattr, Status, s("GONE")),
+        arg_is("GONE"),
+        "`GONE` is not a member of `shop.models.Status`",
+    ),
     "unknown_field": (colored, arg_is("color"), "unknown field `color` of `shop.models.Item`"),
+    # Shapes that hold what the Rust type cannot: refused, not dropped.
+    "item_with_entries": (
+        lambda: Call2(Item, (s("sku-1"), 1, 1.5), None, None, iter([(s("key"), 1)])),
+        first_of("REDUCE"),
+        "expected an instance of `shop.models.Item`, found one given items or entries",
+    ),
+    "member_with_state": (
+        lambda: Call2(Status, (1,), {"x": 1}),
+        first_of("REDUCE"),
+        "expected a member of `shop.models.Status`",
+    ),
     "global_note": (global_note, global_op(os.system.__module__, "system"), f"`{SYSTEM}`"),
 }

@@ -3,8 +3,8 @@ by case. Strings are made fresh (`s`) so that no two values share an object
 unless they do in Rust: CPython memoizes by identity, and the compiler
 shares and interns equal constants."""
 from shop.models import (
-    Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood,
-    Order, Pair, Priority, Profile, Rect, Sample, Slotted, Square, Status, Timed, Wrapper,
+    Blob, Catalog, Circle, Coord, CustomerV2, Empty, Item, Marker, Money, Mood, OneChar,
+    Order, Outer, Pair, Priority, Profile, Rect, Sample, Slotted, Square, Status, Timed, Wrapper,
 )
 
 
@@ -105,7 +105,13 @@ CASES = {
     ],
     # "" and one-character strings below U+0100 are one object each in CPython.
     "pairs_one_object": lambda: [Pair(1, chr(120)), Pair(2, chr(120)), Pair(3, str()), Pair(4, str())],
+    # An attribute name of one such character is that object too, in the
+    # versions that keep one object of each (not 3.11 and 3.12): values
+    # equal to a name, written before and after it.
+    "one_char_values": lambda: (chr(97), [OneChar(1, chr(97)), OneChar(2, chr(115))]),
     "coord": lambda: Coord(1.5, -2.5),
+    # A nested class: `getattr(Outer, 'Inner')` below protocol 4.
+    "nested": lambda: [Outer.Inner(4), Outer.Inner(5)],
     "money": lambda: Money(1999, s("EUR")),
     "moods": lambda: [Mood.HAPPY, Mood.SAD, Mood.MEH, Mood.HAPPY, Mood.MEH],
     "priorities": lambda: [Priority.URGENT, Priority.LOW, Priority.HIGH, Priority.LOW],
@@ -172,6 +178,22 @@ def _read_cases():
         return [order(k, Status.SHIPPED if k >= n else Status.NEW, items=0, note=False)
                 for k in range(n + 2)]
 
+    class ByName:
+        """Pickles as `getattr(cls, 'NAME')`, as CPython 3.11.0-3.11.3
+        pickle every enum member (`Enum.__reduce_ex__`)."""
+
+        def __init__(self, member):
+            self.member = member
+
+        def __reduce__(self):
+            return getattr, (type(self.member), self.member.name)
+
+    def by_name(*members):
+        """The members by name, each one object however often it appears,
+        as the members themselves are."""
+        one = {m: ByName(m) for m in set(members)}
+        return [one[m] for m in members]
+
     def names_then_shuffled(n):
         """`n` strings, then each again (memo `GET`s) in a scattered order."""
         names = [s(f"name {i}") for i in range(n)]
@@ -183,6 +205,8 @@ def _read_cases():
         "orders_sharing_few": lambda: orders_sharing(3, 300),
         "orders_sharing_many": lambda: orders_sharing(40, 300),
         "orders_sharing_late": lambda: orders_sharing(2000, 2000, late=True),
+        "statuses_by_name": lambda: by_name(Status.SHIPPED, Status.NEW, Status.SHIPPED),
+        "moods_by_name": lambda: by_name(Mood.HAPPY, Mood.MEH, Priority.URGENT),
         "shared_items": shared_items,
         "shared_orders": shared_orders,
         "legacy_order": lambda: legacy.Order(1, s("customer 1"), 10.5, [s("gift"), s("tag1")],

@@ -145,6 +145,22 @@ class Catalog:
     boxed: Wrapper
 
 
+@dataclass
+class OneChar:
+    """Attribute names of one character, as some values are."""
+
+    a: int
+    s: str
+
+
+class Outer:
+    """Holds a nested class, which pickles by its qualified name."""
+
+    @dataclass
+    class Inner:
+        v: int
+
+
 @dataclass(frozen=True)
 class FrozenItem:
     """Read as an `Item` through its alias."""

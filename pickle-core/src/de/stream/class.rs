@@ -167,11 +167,25 @@ impl<'a> StreamDecoder<'a> {
             s.memo_stores(|| Entry::Member { class: c, member })?;
             return Ok(member);
         }
-        self.class_of(class)?;
+        let by_name = s
+            .peek_global()
+            .is_some_and(|(m, n)| m == "builtins" && n == "getattr");
+        if by_name {
+            self.read_global()?.ok_or_else(|| self.fail())?;
+        } else {
+            self.class_of(class)?;
+        }
         let mut items = self.call_args()?;
         let value = items.next_item()?.ok_or_else(|| self.fail())?;
-        // The value is read once, then compared with every member's.
-        let member = if value.is_int() {
+        // `getattr(cls, 'NAME')` names a member, as CPython 3.11.0 to 3.11.4
+        // write every member; `cls(value)` gives it by its value, which is
+        // read once, then compared with every member's.
+        let member = if by_name {
+            value.class_of(class)?;
+            let name = items.next_item()?.ok_or_else(|| self.fail())?;
+            let text = name.decode_str()?;
+            class.members.iter().position(|m| m.name == text)
+        } else if value.is_int() {
             let int = value.decode_i64()?;
             let mut members = class.members.iter();
             members.position(|m| matches!(m.value, MemberValue::Int(i) if i == int))

@@ -127,7 +127,7 @@ impl Lenient {
             Core::Float(f) => Value::F64(*f),
             Core::Str(s) => Value::String(text(s)?),
             Core::Bytes(b) | Core::ByteArray(b) => Value::Bytes(b.clone()),
-            Core::Buffer(b) => Value::Bytes(b.data.clone()),
+            Core::Buffer(b) => Value::Bytes(b.data.to_vec()),
             Core::List(items) => Value::List(self.all(items)?),
             Core::Tuple(items) => Value::Tuple(self.all(items)?),
             Core::Set(items) => Value::Set(self.hashable(items)?),

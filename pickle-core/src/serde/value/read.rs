@@ -201,7 +201,7 @@ impl<'i> Seed<'i> {
                         ))
                     }
                 };
-                return Ok(Some(Value::Buffer(Buffer { data, readonly })));
+                return Ok(Some(Value::Buffer(Buffer::new(data, readonly))));
             }
             "$id" => return self.shared(map).map(Some),
             "$ref" => {

@@ -191,8 +191,9 @@ impl Tree<'_> {
         if mark == len {
             return Some(());
         }
+        // Only a `set` takes items: a `frozenset` has no `add`.
         match &self.stack[mark - 1] {
-            Value::Set(_) | Value::FrozenSet(_) => {
+            Value::Set(_) => {
                 if !self.stack[mark..].iter().all(hashable) {
                     return None;
                 }
@@ -202,7 +203,7 @@ impl Tree<'_> {
         }
         self.fill(mark, |target, items| {
             match target {
-                Value::Set(set) | Value::FrozenSet(set) => set.extend(items),
+                Value::Set(set) => set.extend(items),
                 Value::Object(obj) => obj.ops.extend(items.map(Op::Add)),
                 _ => return None,
             }
