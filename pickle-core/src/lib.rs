@@ -153,7 +153,8 @@ pub use value::{
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be written as a pickle",
     label = "`{Self}` does not implement `ToPickle`",
-    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`, `ndarray`",
+    note = "a type with serde's `Serialize` and `Deserialize` is written and read through `pickle_core::serde::Serde` (feature `serde`)",
     note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
 )]
 pub trait ToPickle {
@@ -194,7 +195,8 @@ pub trait ToPickle {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a pickle",
     label = "`{Self}` does not implement `FromPickle`",
-    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`, `ndarray`",
+    note = "a type with serde's `Serialize` and `Deserialize` is written and read through `pickle_core::serde::Serde` (feature `serde`)",
     note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
 )]
 pub trait FromPickle: Sized {
