@@ -122,7 +122,12 @@ struct Order {
 fn what_would_lose_data_is_an_error_with_offset_and_path() {
     let shapes = shapes();
     // A class is data only a type that names it accepts.
-    refuses::<Order>(&shapes, "dataclass", ErrorKind::Type, Some("Order"));
+    refuses::<Order>(
+        &shapes,
+        "dataclass",
+        ErrorKind::UnexpectedGlobal,
+        Some("Order"),
+    );
     refuses::<i64>(&shapes, "big_int", ErrorKind::OutOfRange, None);
     refuses::<u64>(&shapes, "big_int", ErrorKind::OutOfRange, None);
     refuses::<i64>(&shapes, "float_as_int", ErrorKind::Type, None);

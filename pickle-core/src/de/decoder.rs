@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::cell::Cell;
 
-use super::arena::{Arena, CallNode, Node, NodeId, Text};
+use super::arena::{Arena, CallNode, Node, NodeId, ObjectNode, Text};
 use super::build;
 use super::options::Limits;
 use crate::error::{Error, ErrorKind, Result};
@@ -174,20 +174,57 @@ impl<'a> NodeDecoder<'a> {
     }
 
     /// The error for an object of the wrong Python type: "expected
-    /// {expected}, found `{python type}`".
+    /// {expected}, found `{python type}`". A global, or an object made by
+    /// calling one, is a global the target did not name: an
+    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error that names it
+    /// ("found a call of `posix.system`"), whatever the target expected.
     pub fn type_error(&self, expected: &str) -> Error {
-        let found = match self.node() {
-            Node::Global(g) => format!("global `{}`", self.ctx.arena.globals[*g as usize]),
-            Node::Object(_) => match self.class() {
-                Some(g) => format!("`{g}` object"),
-                None => "object".to_owned(),
-            },
-            other => format!("`{}`", other.type_name()),
+        let (names_global, found) = self.found();
+        let kind = match names_global {
+            true => ErrorKind::UnexpectedGlobal,
+            false => ErrorKind::Type,
         };
+        self.error(kind, format!("expected {expected}, found {found}"))
+    }
+
+    /// The error for an object of the class the target names but not of a
+    /// shape it reads (an enum member given a state, a `Decimal` of two
+    /// arguments): a [`Type`](ErrorKind::Type) error worded as
+    /// [`NodeDecoder::type_error`]'s.
+    pub fn shape_error(&self, expected: &str) -> Error {
+        let (_, found) = self.found();
         self.error(
             ErrorKind::Type,
             format!("expected {expected}, found {found}"),
         )
+    }
+
+    /// What the object is, for messages, and whether that names a global.
+    fn found(&self) -> (bool, String) {
+        match self.node() {
+            Node::Global(g) => (
+                true,
+                format!("the global `{}`", self.ctx.arena.globals[*g as usize]),
+            ),
+            Node::Object(obj) => match (self.called(obj), self.class()) {
+                (Some(callable), _) => (true, format!("a call of `{callable}`")),
+                (None, Some(class)) => (true, format!("an instance of `{class}`")),
+                (None, None) => (false, "an object".to_owned()),
+            },
+            other => (false, format!("`{}`", other.type_name())),
+        }
+    }
+
+    /// The global that `obj` is the result of calling, where it is not a
+    /// class's instance being made (`copyreg._reconstructor` of a class).
+    fn called(&self, obj: &ObjectNode) -> Option<Cow<'a, Global>> {
+        match &obj.call {
+            CallNode::Reduce(callable, _) => {
+                let callable = self.name_of(*callable)?;
+                (!callable.is("copyreg", "_reconstructor")).then_some(callable)
+            }
+            _ => None,
+        }
     }
 
     /// Whether the object is `None`.

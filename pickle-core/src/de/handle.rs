@@ -88,10 +88,23 @@ impl<'a> Decoder<'a> {
     }
 
     /// The error for an object of the wrong Python type: "expected
-    /// {expected}, found `{python type}`".
+    /// {expected}, found `{python type}`". Where the object is a global, or
+    /// made by calling one, the target did not name that global: the error
+    /// is [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal), naming it ("found
+    /// a call of `posix.system`"); else it is [`Type`](ErrorKind::Type).
     pub fn type_error(&self, expected: &str) -> Error {
         match self.0 {
             Src::Node(d) => d.type_error(expected),
+            Src::Stream(d) => d.fail(),
+        }
+    }
+
+    /// The error for an object of the class the target names, but not of a
+    /// shape it reads (say, called with arguments the type does not take): a
+    /// [`Type`](ErrorKind::Type) error worded as [`Decoder::type_error`]'s.
+    pub fn shape_error(&self, expected: &str) -> Error {
+        match self.0 {
+            Src::Node(d) => d.shape_error(expected),
             Src::Stream(d) => d.fail(),
         }
     }

@@ -249,7 +249,10 @@ impl<'o, 'b, S: Source> Machine<'o, 'b, S> {
         loop {
             self.at = self.src.pos();
             let Some(byte) = self.src.next_byte()? else {
-                return Err(self.err(ErrorKind::Truncated, "ran out of input"));
+                return Err(match self.at {
+                    0 => self.err(ErrorKind::Eof, "no pickle before the end of input"),
+                    _ => self.err(ErrorKind::Truncated, "pickle data was truncated"),
+                });
             };
             let Some(op) = Opcode::from_byte(byte) else {
                 let shown = if (0x20..=0x7e).contains(&byte) && byte != b'\'' && byte != b'\\' {

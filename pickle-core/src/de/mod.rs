@@ -135,6 +135,29 @@ pub fn from_slice<T: FromPickle>(bytes: &[u8]) -> Result<T> {
 
 /// Reads a `T` from one pickle in `reader`, with the default [`Options`];
 /// see [`Options::from_reader`].
+///
+/// It reads exactly as far as the pickle goes, so pickles written one after
+/// another (`pickle.dump` called repeatedly on one file) are read by calling
+/// it in a loop. The stream's clean end, where no pickle begins, is an
+/// [`ErrorKind::Eof`](crate::ErrorKind::Eof) error; a pickle cut short is
+/// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated):
+///
+/// ```
+/// use pickle_core::ErrorKind;
+///
+/// // pickle.dump(1, f, 2); pickle.dump(2, f, 2) in CPython
+/// let mut file: &[u8] = b"\x80\x02K\x01.\x80\x02K\x02.";
+/// let mut read = Vec::new();
+/// loop {
+///     match pickle_core::from_reader::<i64, _>(&mut file) {
+///         Ok(v) => read.push(v),
+///         Err(e) if e.kind() == ErrorKind::Eof => break,
+///         Err(e) => return Err(e),
+///     }
+/// }
+/// assert_eq!(read, [1, 2]);
+/// # Ok::<(), pickle_core::Error>(())
+/// ```
 pub fn from_reader<T: FromPickle, R: Read>(reader: R) -> Result<T> {
     Options::new().from_reader(reader)
 }
