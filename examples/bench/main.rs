@@ -277,7 +277,7 @@ fn main() {
 /// Runs `examples/python/bench_cpython.py`, which writes the pickles into
 /// `dir` and prints its timings as JSON.
 fn cpython(dir: &Path) -> HashMap<String, Python> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../python");
     let out = Command::new("python3")
         .arg(here.join("bench_cpython.py"))
         .arg(dir)
