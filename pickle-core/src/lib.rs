@@ -111,6 +111,12 @@ pub mod derive_docs;
 #[cfg(all(doctest, feature = "derive"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The guide's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../docs/guide.md")]
+struct GuideDoctests;
+
 pub mod types_docs;
 
 /// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a
