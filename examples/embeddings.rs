@@ -114,7 +114,7 @@ fn run(scratch: &Path) -> Result<(), Failure> {
 
 fn script() -> String {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/python/embeddings.py")
+        .join("python/embeddings.py")
         .to_string_lossy()
         .into_owned()
 }

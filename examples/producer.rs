@@ -105,7 +105,6 @@ fn run_python(scratch: &Path, bytes: &[u8], count: usize) -> ExitCode {
         package.display()
     );
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
         .join("python")
         .join("show_orders.py");
     let status = Command::new("python3")

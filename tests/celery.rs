@@ -139,7 +139,7 @@ fn ten_thousand_tasks_survive_a_killed_pool_process() {
     let mut producer = Producer::new(run.cluster.connect().unwrap(), "celery");
     batch::send_from_rust(&mut producer, &tasks).unwrap();
 
-    let (kills, cut_off) = kill_a_busy_pool_process(&mut run.cluster, &mut conn);
+    let (kills, cut_off) = kill_a_busy_pool_process(&mut run.cluster, &mut conn, TASKS);
 
     let results = batch::collect_invoices(&mut conn, &tasks)
         .unwrap_or_else(|e| panic!("{e}\n{}", run.cluster.worker_logs()));
@@ -182,18 +182,23 @@ fn ten_thousand_tasks_survive_a_killed_pool_process() {
 ///
 /// All tasks are on the queue before the first kill, so a message pushed
 /// back onto the queue's head afterwards is a task the worker requeued
-/// because its pool process died running it.
+/// because its pool process died running it. A task takes a millisecond or
+/// so, and a kill often finds its process between tasks: kills come every
+/// half second while tasks are left, and the worker's notice of a death
+/// that did cut a task off (a second or so) is awaited after each.
 fn kill_a_busy_pool_process(
     cluster: &mut Cluster,
     conn: &mut redis::Connection,
+    tasks: usize,
 ) -> (usize, String) {
     wait_until_started(conn, 1_000);
-    for kills in 1..=40 {
+    let mut kills = 0;
+    while started(conn) < tasks {
         let worker = cluster.worker_pids()[kills % 2];
         let pool = wait_for_pool(cluster, worker);
         cluster::signal("KILL", &pool.to_string());
-        // The worker notices the death within a second or so.
-        let deadline = Instant::now() + Duration::from_secs(3);
+        kills += 1;
+        let deadline = Instant::now() + Duration::from_millis(500);
         while Instant::now() < deadline {
             if let Some(task) = requeued_task(conn) {
                 return (kills, task);
@@ -201,7 +206,15 @@ fn kill_a_busy_pool_process(
             std::thread::sleep(Duration::from_millis(50));
         }
     }
-    panic!("40 pool processes killed, none in the middle of a task");
+    // The last kills' notices may come after every task has started.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if let Some(task) = requeued_task(conn) {
+            return (kills, task);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("{kills} pool processes killed, none in the middle of a task");
 }
 
 /// A pool process of the worker `pid`, once the pool has one.
@@ -242,10 +255,15 @@ fn requeued_task(conn: &mut redis::Connection) -> Option<String> {
     })
 }
 
+/// How many tasks have started, each counted once.
+fn started(conn: &mut redis::Connection) -> usize {
+    redis::cmd("HLEN").arg("shop:runs").query(conn).unwrap()
+}
+
 fn wait_until_started(conn: &mut redis::Connection, count: usize) {
     let deadline = Instant::now() + batch::PATIENCE;
     loop {
-        let started: usize = redis::cmd("HLEN").arg("shop:runs").query(conn).unwrap();
+        let started = started(conn);
         if started >= count {
             return;
         }

@@ -136,7 +136,11 @@ fn expectations(name: &str) -> (Decode, ErrorKind, Option<&'static str>) {
         "unknown_field" => (decode::<StrictItem>, ErrorKind::UnknownField, Some("Item")),
         // A bare global where a str is expected is a type error (as for
         // untyped targets); it names the global all the same.
-        "global_note" => (decode::<Order>, ErrorKind::Type, Some("Order.note")),
+        "global_note" => (
+            decode::<Order>,
+            ErrorKind::UnexpectedGlobal,
+            Some("Order.note"),
+        ),
         other => panic!("no expectation for `{other}`"),
     }
 }

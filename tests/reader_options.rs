@@ -44,7 +44,7 @@ fn from_reader_reads_one_pickle_at_a_time_like_pickle_load() {
         assert_eq!(&got, want);
     }
     let end = pickle_core::from_reader::<Value, _>(&mut reader).unwrap_err();
-    assert_eq!(end.kind(), ErrorKind::Truncated);
+    assert_eq!(end.kind(), ErrorKind::Eof);
     // Unbuffered: the reader is left exactly after each STOP.
     let mut rest: &[u8] = stream;
     let first: Value = pickle_core::from_reader(&mut rest).expect("first pickle");

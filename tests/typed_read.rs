@@ -87,7 +87,7 @@ fn mismatches_are_errors_with_offsets_and_paths() {
         Some("[\"items\"][1][\"price\"]"),
     );
     each_err::<String>("surrogate", ErrorKind::OutOfRange, None);
-    each_err::<Vec<i64>>("global call", ErrorKind::Type, Some("[1]"));
+    each_err::<Vec<i64>>("global call", ErrorKind::UnexpectedGlobal, Some("[1]"));
     let err = pickle_core::from_slice::<Vec<i64>>(&pickles("global call")[4]).unwrap_err();
     assert!(
         err.to_string().contains("`posix.system`"),

@@ -56,7 +56,7 @@ struct Numpy {
 /// and prints its table.
 pub fn run(dir: &Path) {
     eprintln!("arrays...");
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../python");
     let out = Command::new("python3")
         .arg(here.join("bench_arrays.py"))
         .arg(dir)

@@ -18,7 +18,7 @@ pub struct Workload {
 /// Runs the script, which writes the pickles into `dir` and prints every
 /// run's time as JSON.
 pub fn run(dir: &Path) -> HashMap<String, Workload> {
-    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/python");
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("../python");
     let out = Command::new("python3")
         .arg(here.join("bench_cpython.py"))
         .arg(dir)

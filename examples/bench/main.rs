@@ -24,6 +24,7 @@ mod memory;
 mod peers;
 mod records;
 mod scalars;
+mod serde_bridge;
 mod timing;
 mod tree;
 mod typed;
@@ -56,6 +57,7 @@ fn main() {
     for note in notes {
         println!("\n{note}");
     }
+    serde_bridge::print(&py("records").pickle);
     #[cfg(feature = "ndarray")]
     arrays::run(&dir);
     let _ = std::fs::remove_dir_all(&dir);

@@ -29,7 +29,7 @@ pub struct Order {
     note: Option<String>,
 }
 
-fn records() -> Vec<Order> {
+pub fn records() -> Vec<Order> {
     (0..200_000i64)
         .map(|i| Order {
             id: i,

@@ -17,9 +17,14 @@ use std::time::{Duration, Instant};
 pub const READY_KEY: &str = "shop:workers:ready";
 
 /// The Python sources of the example: `shop/app.py`, `shop/tasks.py`, the
-/// producer script.
+/// producer script, in the workspace's `examples/celery/python`, whether
+/// this file is built by the examples' package or by the tests'.
 pub fn python_sources() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/celery/python")
+    let here = Path::new(env!("CARGO_MANIFEST_DIR"));
+    here.ancestors()
+        .map(|dir| dir.join("examples/celery/python"))
+        .find(|dir| dir.is_dir())
+        .unwrap_or_else(|| here.join("celery/python"))
 }
 
 /// What is missing to run the pipeline, with how to install it; empty

@@ -1,7 +1,7 @@
 //! Rust feeds a pool of Celery workers with real `shop.models.Order`
 //! instances over Redis and reads their `Invoice`s back, typed.
 //!
-//! `cargo run --release --example celery --features chrono,rust_decimal [-- TASKS]`
+//! `cargo run --release --example celery --features celery [-- TASKS]`
 //! (`redis-server`, and `celery` and `redis` for `python3`, must be
 //! installed: see `docs/celery.md`). It starts a Redis server on a free
 //! loopback port and two Celery workers (prefork, two pool processes each),

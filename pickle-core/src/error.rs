@@ -12,6 +12,10 @@ use std::fmt;
 pub enum ErrorKind {
     /// The input ended before the pickle did.
     Truncated,
+    /// The input ended before a pickle began: the clean end of a stream of
+    /// pickles read one after another with [`from_reader`](crate::from_reader),
+    /// where CPython's `pickle.load` raises `EOFError`.
+    Eof,
     /// A byte that is not an opcode of protocols 0 to 5.
     InvalidOpcode,
     /// An opcode's argument is malformed (a bad text integer, float, escape, or encoding).

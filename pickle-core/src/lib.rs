@@ -94,6 +94,8 @@ pub mod opcode;
 mod protocol;
 pub mod scan;
 pub mod ser;
+#[cfg(feature = "serde")]
+pub mod serde;
 pub mod stubs;
 mod text;
 mod value;
@@ -109,6 +111,12 @@ pub mod derive_docs;
 #[cfg(all(doctest, feature = "derive"))]
 #[doc = include_str!("../../README.md")]
 struct ReadmeDoctests;
+
+/// The guide's examples, compiled and run as doc tests.
+#[cfg(all(doctest, feature = "derive"))]
+#[doc = include_str!("../../docs/guide.md")]
+struct GuideDoctests;
+
 pub mod types_docs;
 
 /// Derives [`ToPickle`](trait@ToPickle): writes the type as an instance of a
@@ -151,7 +159,8 @@ pub use value::{
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be written as a pickle",
     label = "`{Self}` does not implement `ToPickle`",
-    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`, `ndarray`",
+    note = "a type with serde's `Serialize` and `Deserialize` is written and read through `pickle_core::serde::Serde` (feature `serde`)",
     note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
 )]
 pub trait ToPickle {
@@ -175,7 +184,8 @@ pub trait ToPickle {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a pickle",
     label = "`{Self}` does not implement `FromPickle`",
-    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`",
+    note = "derive it for your own types; for another crate's types, enable the `pickle-core` feature named after that crate: `chrono`, `uuid`, `rust_decimal`, `num-bigint`, `num-complex`, `indexmap`, `ndarray`",
+    note = "a type with serde's `Serialize` and `Deserialize` is written and read through `pickle_core::serde::Serde` (feature `serde`)",
     note = "a field of a type from elsewhere can also be written and read `with = \"module\"` functions (see `pickle_core::derive_docs`)"
 )]
 pub trait FromPickle: Sized {

@@ -197,7 +197,7 @@ pub fn decode_streaming<T: FromPickle>(bytes: &[u8]) -> Option<T> {
 
 /// Decodes with the general reader only (for the same tests).
 pub fn decode_general<T: FromPickle>(bytes: &[u8]) -> crate::error::Result<T> {
-    crate::de::Options::new().decode_general(bytes)
+    crate::de::Options::new().decode_general(bytes, T::from_pickle)
 }
 
 /// [`decode_streaming`] with `opts` (for tests of the limits).
@@ -213,7 +213,7 @@ pub fn decode_general_with<T: FromPickle>(
     bytes: &[u8],
     opts: &crate::de::Options<'_>,
 ) -> crate::error::Result<T> {
-    opts.decode_general(bytes)
+    opts.decode_general(bytes, T::from_pickle)
 }
 
 /// The annotations of one class's fields (or a type's arguments), from an

@@ -268,6 +268,30 @@ pub fn assert_python_ok_for_each(script: &str, records: &[Vec<u8>], count: usize
     assert_eq!(report.lines().count(), count);
 }
 
+/// An interpreter of Python `version` (such as `"3.8"`): `python3.8` on the
+/// path, or pyenv's; `None` if the machine has neither.
+pub fn python_of_version(version: &str) -> Option<PathBuf> {
+    let (major, minor) = version.split_once('.')?;
+    let check = format!("import sys; assert sys.version_info[:2] == ({major}, {minor})");
+    let works = |p: &Path| {
+        Command::new(p)
+            .args(["-c", &check])
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    let named = PathBuf::from(format!("python{version}"));
+    if works(&named) {
+        return Some(named);
+    }
+    let pyenv = Path::new(&std::env::var_os("HOME")?).join(".pyenv/versions");
+    std::fs::read_dir(pyenv)
+        .ok()?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().starts_with(version))
+        .map(|e| e.path().join(format!("bin/python{version}")))
+        .find(|p| works(p))
+}
+
 /// A fresh, empty scratch directory for one test, under `target/`.
 pub fn scratch_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);

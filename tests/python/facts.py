@@ -5,8 +5,12 @@
 ipv6_scope_id: how `pickle.dumps` holds an IPv6 address with a scope id:
     `text` (its `__reduce__` gives the text, scope id included), `int` (it
     gives the int, without the scope id) or `unsupported` (this version does
-    not parse scope ids)."""
+    not parse scope ids).
+os_system: the `module.name` a pickle gives `os.system` (`posix.system` on
+    Unix)."""
 import ipaddress
+import os
+import pickle
 import sys
 
 
@@ -19,5 +23,10 @@ def ipv6_scope_id():
     return "text" if isinstance(arg, str) else "int"
 
 
+def os_system():
+    return "%s.%s" % (pickle.whichmodule(os.system, "system"), os.system.__qualname__)
+
+
 if __name__ == "__main__":
-    print({"ipv6_scope_id": ipv6_scope_id}[sys.argv[1]]())
+    facts = {"ipv6_scope_id": ipv6_scope_id, "os_system": os_system}
+    print(facts[sys.argv[1]]())

@@ -129,6 +129,28 @@ impl<'a> Decoder<'a> {
         Decoder(Src::Stream(d))
     }
 
+    /// Whether the streaming reader is behind this decoder: then values
+    /// must be read in order, each once, and where it cannot read one it
+    /// gives up (the general reader then decodes the pickle again).
+    #[cfg(feature = "serde")]
+    #[inline]
+    pub(crate) fn is_stream(&self) -> bool {
+        matches!(self.0, Src::Stream(_))
+    }
+
+    /// `e`, or, on the streaming reader, giving up instead (the general
+    /// reader then decodes the pickle again): for the serde bridge, whose
+    /// reads try one form and then another, so that an error there may
+    /// only mean a form the streaming reader does not tell apart.
+    #[cfg(feature = "serde")]
+    #[cold]
+    pub(crate) fn or_give_up(&self, e: Error) -> Error {
+        match self.0 {
+            Src::Stream(d) => d.fail(),
+            Src::Node(_) => e,
+        }
+    }
+
     /// The Python type of the object.
     pub fn kind(&self) -> Kind {
         each!(self.0, d => d.kind())
@@ -149,9 +171,23 @@ impl<'a> Decoder<'a> {
     }
 
     /// The error for an object of the wrong Python type: "expected
-    /// {expected}, found `{python type}`".
+    /// {expected}, found `{python type}`". A global, or an object made by
+    /// calling one, is a global the target did not name: an
+    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error that names it
+    /// ("found a call of `posix.system`"), whatever the target expected.
     pub fn type_error(&self, expected: &str) -> Error {
         each!(self.0, d => d.type_error(expected))
+    }
+
+    /// The error for an object of the class the target names, but not of a
+    /// shape it reads (say, called with arguments the type does not take): a
+    /// [`Type`](ErrorKind::Type) error worded as [`Decoder::type_error`]'s.
+    pub fn shape_error(&self, expected: &str) -> Error {
+        match self.0 {
+            Src::Node(d) => d.shape_error(expected),
+            // What the object is, this reader leaves to the general one.
+            Src::Stream(d) => d.fail(),
+        }
     }
 
     /// Whether the object is `None`.

@@ -44,56 +44,66 @@ impl Options<'_> {
     /// the pickle is known to read, so that a malformed pickle reports
     /// what the general reader finds).
     pub fn from_slice<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
-        match stream::decode(bytes, self) {
+        self.from_slice_with(bytes, T::from_pickle)
+    }
+
+    /// Reads one pickle from `bytes` as [`Options::from_slice`] does, with
+    /// `read` in place of a [`FromPickle`] implementation: `read` makes the
+    /// result from the pickle's root object. Like a `from_pickle`, it runs
+    /// at most twice (the streaming reader gives up on shapes it does not
+    /// know, and the general reader starts again), so it should have no
+    /// other effect than its result.
+    ///
+    /// ```
+    /// use pickle_core::de::Options;
+    ///
+    /// // pickle.dumps([1, 2, 3], protocol=2) in CPython 3.11
+    /// let data = b"\x80\x02]q\x00(K\x01K\x02K\x03e.";
+    /// let sum = Options::new().from_slice_with(data, |d| {
+    ///     d.seq()?.decode_each(|item| item.decode_i64()).map(|v| v.iter().sum::<i64>())
+    /// })?;
+    /// assert_eq!(sum, 6);
+    /// # Ok::<(), pickle_core::Error>(())
+    /// ```
+    pub fn from_slice_with<T, F>(&self, bytes: &[u8], read: F) -> Result<T>
+    where
+        F: Fn(Decoder<'_>) -> Result<T>,
+    {
+        match stream::decode(bytes, self, &read) {
             Outcome::Value(value) => Ok(value),
             Outcome::Error(e) => {
                 self.run_machine(SliceSource::new(bytes))?;
                 Err(e)
             }
-            Outcome::GaveUp => self.decode_general(bytes),
+            Outcome::GaveUp => self.decode_general(bytes, read),
         }
     }
 
-    /// Reads one pickle from `bytes` with `f` instead of a
-    /// [`FromPickle`] type, so that what `f` returns may borrow from `bytes`
-    /// or from the [`buffers`](Options::buffers): `f` captures them, and
-    /// [`borrow::reborrow`] gives the bytes a [`Decoder`] hands out their
-    /// lifetime. `f` runs once, on the general reader's objects.
-    ///
-    /// ```
-    /// use pickle_core::de::{borrow::reborrow, Options};
-    ///
-    /// // pickle.dumps([b"abc", b"de"], protocol=5) in CPython 3.11
-    /// let input = b"\x80\x05\x95\x10\x00\x00\x00\x00\x00\x00\x00]\x94(C\x03abc\x94C\x02de\x94e.";
-    /// let parts: Vec<&[u8]> = Options::new().from_slice_with(input, |d| {
-    ///     d.seq()?.decode_each(|item| {
-    ///         let bytes = item.decode_bytes()?;
-    ///         Ok(reborrow(input, bytes).expect("`bytes` objects are read in place"))
-    ///     })
-    /// })?;
-    /// assert_eq!(parts, [&b"abc"[..], b"de"]);
-    /// # Ok::<(), pickle_core::Error>(())
-    /// ```
-    pub fn from_slice_with<R>(
-        &self,
-        bytes: &[u8],
-        f: impl FnOnce(Decoder<'_>) -> Result<R>,
-    ) -> Result<R> {
+    /// Reads with the general reader only.
+    pub(crate) fn decode_general<T, F>(&self, bytes: &[u8], read: F) -> Result<T>
+    where
+        F: FnOnce(Decoder<'_>) -> Result<T>,
+    {
         let (arena, root) = self.run_machine(SliceSource::new(bytes))?;
         let ctx = Ctx::new(&arena, bytes, self.limits);
-        f(Decoder::node(ctx.root(root)))
-    }
-
-    /// Reads with the general reader only.
-    pub(crate) fn decode_general<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
-        self.from_slice_with(bytes, T::from_pickle)
+        read(Decoder::node(ctx.root(root)))
     }
 
     /// Reads one pickle from `reader`, leaving it just after the pickle's
-    /// `STOP`, so that pickles written one after another load one after
+    /// `STOP`, so that a stream of pickles can be read one after
     /// another, as repeated `pickle.load` calls do. Reads are small; wrap an
     /// unbuffered reader (a `File`, a socket) in a `BufReader`.
     pub fn from_reader<T: FromPickle, R: Read>(&self, reader: R) -> Result<T> {
+        self.from_reader_with(reader, T::from_pickle)
+    }
+
+    /// Reads one pickle from `reader` as [`Options::from_reader`] does, with
+    /// `read` in place of a [`FromPickle`] implementation (it runs once).
+    pub fn from_reader_with<T, R, F>(&self, reader: R, read: F) -> Result<T>
+    where
+        R: Read,
+        F: FnOnce(Decoder<'_>) -> Result<T>,
+    {
         let mut machine = Machine::new(
             ReaderSource::new(reader),
             self,
@@ -101,7 +111,7 @@ impl Options<'_> {
         );
         let root = machine.run()?;
         let ctx = Ctx::new(&machine.b.arena, machine.src.data(), self.limits);
-        T::from_pickle(Decoder::node(ctx.root(root)))
+        read(Decoder::node(ctx.root(root)))
     }
 
     /// Runs the general machine over a pickle: its objects and root.
@@ -112,10 +122,24 @@ impl Options<'_> {
     }
 }
 
+/// Where the first pickle in `bytes` ends (after its `STOP`), walking its
+/// opcodes; `None` if it does not end there, or an opcode is not known.
+#[cfg(feature = "serde")]
+pub(crate) fn pickle_len(bytes: &[u8]) -> Option<usize> {
+    let mut pos = 0;
+    loop {
+        let op = crate::opcode::Opcode::from_byte(*bytes.get(pos)?)?;
+        pos = crate::opcode::arg::read_at(op, bytes, pos + 1)?.1;
+        if op == crate::opcode::Opcode::Stop {
+            return Some(pos);
+        }
+    }
+}
+
 /// Reads with the streaming reader only; `None` where it gives up or
 /// meets an error.
 pub(crate) fn stream_only<T: FromPickle>(bytes: &[u8], opts: &Options<'_>) -> Option<T> {
-    match stream::decode(bytes, opts) {
+    match stream::decode(bytes, opts, &T::from_pickle) {
         Outcome::Value(value) => Some(value),
         _ => None,
     }
@@ -135,6 +159,29 @@ pub fn from_slice<T: FromPickle>(bytes: &[u8]) -> Result<T> {
 
 /// Reads a `T` from one pickle in `reader`, with the default [`Options`];
 /// see [`Options::from_reader`].
+///
+/// It reads exactly as far as the pickle goes, so pickles written one after
+/// another (`pickle.dump` called repeatedly on one file) are read by calling
+/// it in a loop. The stream's clean end, where no pickle begins, is an
+/// [`ErrorKind::Eof`](crate::ErrorKind::Eof) error; a pickle cut short is
+/// [`ErrorKind::Truncated`](crate::ErrorKind::Truncated):
+///
+/// ```
+/// use pickle_core::ErrorKind;
+///
+/// // pickle.dump(1, f, 2); pickle.dump(2, f, 2) in CPython
+/// let mut file: &[u8] = b"\x80\x02K\x01.\x80\x02K\x02.";
+/// let mut read = Vec::new();
+/// loop {
+///     match pickle_core::from_reader::<i64, _>(&mut file) {
+///         Ok(v) => read.push(v),
+///         Err(e) if e.kind() == ErrorKind::Eof => break,
+///         Err(e) => return Err(e),
+///     }
+/// }
+/// assert_eq!(read, [1, 2]);
+/// # Ok::<(), pickle_core::Error>(())
+/// ```
 pub fn from_reader<T: FromPickle, R: Read>(reader: R) -> Result<T> {
     Options::new().from_reader(reader)
 }

@@ -24,8 +24,9 @@ impl Span {
     }
 }
 
-pub(crate) fn truncated(offset: u64) -> Error {
-    Error::at(ErrorKind::Truncated, offset, "pickle data was truncated")
+/// The input ended at `end`, inside a pickle.
+pub(crate) fn truncated(end: u64) -> Error {
+    Error::at(ErrorKind::Truncated, end, "pickle data was truncated")
 }
 
 pub(crate) trait Source {
@@ -84,7 +85,7 @@ impl Source for SliceSource<'_> {
     #[inline]
     fn take(&mut self, n: usize, _budget: usize) -> Result<Span> {
         if n > self.data.len() - self.pos {
-            return Err(truncated(self.pos as u64));
+            return Err(truncated(self.data.len() as u64));
         }
         let span = Span {
             start: self.pos,
@@ -104,13 +105,13 @@ impl Source for SliceSource<'_> {
                 self.pos += i + 1;
                 Ok(span)
             }
-            None => Err(truncated(self.pos as u64)),
+            None => Err(truncated(self.data.len() as u64)),
         }
     }
 
     fn ensure(&mut self, n: usize, _budget: usize) -> Result<()> {
         if n > self.data.len() - self.pos {
-            return Err(truncated(self.pos as u64));
+            return Err(truncated(self.data.len() as u64));
         }
         Ok(())
     }
@@ -175,7 +176,7 @@ impl<R: Read> ReaderSource<R> {
                 }
             };
             if got == 0 {
-                return Err(truncated(self.pos as u64));
+                return Err(truncated(self.buf.len() as u64));
             }
             self.buf.extend_from_slice(&chunk[..got]);
             left -= got;

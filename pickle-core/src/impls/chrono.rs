@@ -254,7 +254,7 @@ fn read_args<'a>(d: &Decoder<'a>, class: &Class) -> Result<Args<'a>> {
     }
     let path = format!("datetime.{}", class.name);
     let Some(first) = all.first() else {
-        return Err(d.type_error(&format!("an instance of `{path}` with arguments")));
+        return Err(d.shape_error(&format!("an instance of `{path}` with arguments")));
     };
     if let Some(state) = state_bytes(first).map_err(|e| e.in_index(0))? {
         if all.len() > 1 + usize::from(class.tz) {
@@ -417,7 +417,9 @@ fn read_offset(tz: &Decoder<'_>) -> Result<FixedOffset> {
         let mut args = tz.call_args_alone("datetime", "timezone")?;
         let offset = match (args.next_item()?, args.len()) {
             (Some(offset), 0 | 1) => offset,
-            _ => return Err(tz.type_error("a `datetime.timezone` of an offset and at most a name")),
+            _ => {
+                return Err(tz.shape_error("a `datetime.timezone` of an offset and at most a name"))
+            }
         };
         let us = read_timedelta(&offset).map_err(|e| e.in_index(0))?;
         if us % US_PER_SECOND != 0 {

@@ -195,7 +195,7 @@ impl FromPickle for Decimal {
         let mut args = d.call_args_alone("decimal", "Decimal")?;
         let text = match (args.next_item()?, args.len()) {
             (Some(arg), 0) => arg.decode_str().map_err(|e| e.in_index(0))?,
-            _ => return Err(d.type_error("an instance of `decimal.Decimal` of one argument")),
+            _ => return Err(d.shape_error("an instance of `decimal.Decimal` of one argument")),
         };
         let shown = || {
             let mut s: String = text.chars().take(60).collect();

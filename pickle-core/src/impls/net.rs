@@ -84,7 +84,7 @@ fn address_arg<'a>(d: &Decoder<'a>, class: &ClassDesc) -> Result<Decoder<'a>> {
     let mut args = d.call_args_alone(class.module, class.name)?;
     match (args.next_item()?, args.len()) {
         (Some(arg), 0) => Ok(arg),
-        _ => Err(d.type_error(&format!(
+        _ => Err(d.shape_error(&format!(
             "an instance of `{}` of one argument",
             class.path()
         ))),

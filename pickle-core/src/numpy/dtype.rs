@@ -343,11 +343,11 @@ impl FromPickle for DType {
         let mut args = d.call_args("numpy", "dtype")?;
         // `dtype(name, align, copy)`; the flags do not change the type.
         if args.len() > 3 {
-            return Err(d.type_error("`numpy.dtype` of at most 3 arguments"));
+            return Err(d.shape_error("`numpy.dtype` of at most 3 arguments"));
         }
         let name_arg = args
             .next_item()?
-            .ok_or_else(|| d.type_error("`numpy.dtype` of a type name"))?;
+            .ok_or_else(|| d.shape_error("`numpy.dtype` of a type name"))?;
         let name = text(&name_arg, "a dtype name")?;
         let (order, elsize) = match d.state()? {
             Some(state) => read_state(&state)?,

@@ -50,11 +50,11 @@ impl<'a> ArrayParts<'a> {
             }
             let mut args = d.call_args(module, name)?;
             if args.len() != 4 {
-                return Err(d.type_error("`_frombuffer(buffer, dtype, shape, order)`"));
+                return Err(d.shape_error("`_frombuffer(buffer, dtype, shape, order)`"));
             }
             let mut next = || -> Result<Decoder<'a>> {
                 args.next_item()?
-                    .ok_or_else(|| d.type_error("`_frombuffer(buffer, dtype, shape, order)`"))
+                    .ok_or_else(|| d.shape_error("`_frombuffer(buffer, dtype, shape, order)`"))
             };
             let (buffer, dtype, shape, order) = (next()?, next()?, next()?, next()?);
             let dtype = read_dtype(&dtype)?;
@@ -92,7 +92,7 @@ impl<'a> ArrayParts<'a> {
         }
         let state = d
             .state()?
-            .ok_or_else(|| d.type_error("a `numpy.ndarray` given its state"))?;
+            .ok_or_else(|| d.shape_error("a `numpy.ndarray` given its state"))?;
         read_state(d, &state)
     }
 

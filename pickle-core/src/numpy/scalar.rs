@@ -41,10 +41,10 @@ fn read_scalar(d: &Decoder<'_>, module: &str, name: &str) -> Result<(Scalar, DTy
     let expected = "`scalar(dtype, data)`";
     let mut args = d.call_args(module, name)?;
     if args.len() != 2 {
-        return Err(d.type_error(expected));
+        return Err(d.shape_error(expected));
     }
-    let dtype_arg = args.next_item()?.ok_or_else(|| d.type_error(expected))?;
-    let data_arg = args.next_item()?.ok_or_else(|| d.type_error(expected))?;
+    let dtype_arg = args.next_item()?.ok_or_else(|| d.shape_error(expected))?;
+    let data_arg = args.next_item()?.ok_or_else(|| d.shape_error(expected))?;
     let dtype = DType::from_pickle(dtype_arg).map_err(|e| e.in_index(0))?;
     let unsupported = || {
         d.error(

@@ -68,9 +68,9 @@ impl<'de> Views<'de> {
     }
 
     /// Reads the pickle with `f` (see
-    /// [`de::Options::from_slice_with`](crate::de::Options::from_slice_with)),
-    /// which calls [`Views::array`] on the arrays it finds.
-    pub fn read<R>(&self, f: impl FnOnce(Decoder<'_>) -> Result<R>) -> Result<R> {
+    /// [`de::Options::from_slice_with`](crate::de::Options::from_slice_with):
+    /// `f` may run twice), which calls [`Views::array`] on the arrays it finds.
+    pub fn read<R>(&self, f: impl Fn(Decoder<'_>) -> Result<R>) -> Result<R> {
         self.options.from_slice_with(self.input, f)
     }
 

@@ -472,7 +472,7 @@ impl<'w> Pickler<'w> {
         }
         let name = class.fields[i].name;
         self.interned_str(name)?;
-        let idx = self.memo.interned(name);
+        let idx = self.interned_index(name);
         let class_memo = self.classes.get(slot);
         class_memo.fields[i] = idx;
         class_memo.pack_names();

@@ -43,6 +43,25 @@ pub(crate) struct Framer<'w> {
     /// How many bytes the last room held when it was closed: the next one
     /// is twice that (between [`ROOM`]'s bounds).
     last_room: usize,
+    /// How many times output already written was moved or sent (a frame
+    /// committed, the buffer flushed): a [`Mark`] of an earlier epoch no
+    /// longer says where its byte is.
+    epoch: u64,
+}
+
+/// Where a byte was written, for [`Framer::take_back`].
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Mark {
+    pos: usize,
+    epoch: u64,
+}
+
+impl Mark {
+    /// No byte: [`Framer::take_back`] takes nothing back.
+    pub(crate) const NONE: Mark = Mark {
+        pos: usize::MAX,
+        epoch: u64::MAX,
+    };
 }
 
 /// The least and the most room for drafts.
@@ -58,7 +77,75 @@ impl<'w> Framer<'w> {
             sink,
             room_at: usize::MAX,
             last_room: 0,
+            epoch: 0,
         }
+    }
+
+    /// Moves the output and the framing state into a framer without a
+    /// stream (see `Pickler::park`); this one is left empty until
+    /// [`Framer::unpark`].
+    #[cfg(feature = "serde")]
+    pub(crate) fn park(&mut self) -> Framer<'static> {
+        self.settle();
+        Framer {
+            out: std::mem::take(&mut self.out),
+            framing: self.framing,
+            frame_start: self.frame_start,
+            commit_at: self.commit_at,
+            sink: None,
+            room_at: usize::MAX,
+            last_room: self.last_room,
+            epoch: self.epoch,
+        }
+    }
+
+    /// Takes back what [`Framer::park`] moved out, and what was written to
+    /// it since, keeping this framer's stream.
+    #[cfg(feature = "serde")]
+    pub(crate) fn unpark(&mut self, mut parked: Framer<'static>) {
+        parked.settle();
+        self.room_at = usize::MAX;
+        self.last_room = parked.last_room;
+        self.out = parked.out;
+        self.framing = parked.framing;
+        self.frame_start = parked.frame_start;
+        self.commit_at = parked.commit_at;
+        self.epoch = parked.epoch;
+    }
+
+    /// The output so far, taken out of a framer that does not frame.
+    #[cfg(feature = "serde")]
+    pub(crate) fn take_unframed(&mut self) -> Vec<u8> {
+        debug_assert!(!self.framing, "frames are committed by `finish`");
+        self.settle();
+        self.epoch += 1;
+        std::mem::take(&mut self.out)
+    }
+
+    /// Where the next byte written goes (where the output ends, before
+    /// any room for drafts).
+    pub(crate) fn mark(&self) -> Mark {
+        let pos = match self.room_at {
+            usize::MAX => self.out.len(),
+            room_at => room_at,
+        };
+        Mark {
+            pos,
+            epoch: self.epoch,
+        }
+    }
+
+    /// Removes the byte `byte` written at `mark`, if it is still in the
+    /// buffer where it was (no frame was committed and nothing was flushed
+    /// since); returns whether it did. The open frame only shrinks, so it
+    /// is committed where CPython commits the frame without that byte.
+    pub(crate) fn take_back(&mut self, mark: Mark, byte: u8) -> bool {
+        self.settle();
+        if mark.epoch != self.epoch || self.out.get(mark.pos) != Some(&byte) {
+            return false;
+        }
+        self.out.remove(mark.pos);
+        true
     }
 
     /// Closes the room for drafts, if open, before anything else is written.
@@ -267,6 +354,7 @@ impl<'w> Framer<'w> {
         let Some(start) = self.frame_start.take() else {
             return;
         };
+        self.epoch += 1;
         self.commit_at = usize::MAX;
         let len = self.out.len() - start - FRAME_HEADER_SIZE;
         if len >= FRAME_SIZE_MIN {
@@ -324,6 +412,7 @@ impl<'w> Framer<'w> {
             if self.frame_start.is_none() && !self.out.is_empty() {
                 sink.write_all(&self.out).map_err(Error::io)?;
                 self.out.clear();
+                self.epoch += 1;
             }
         }
         Ok(())

@@ -38,9 +38,51 @@ pub(crate) struct Memo {
     one_object_strs: Map<u16, u32>,
     /// `b""` and the one-byte `bytes` (see `one_object_bytes` in `mod.rs`).
     one_object_bytes: Map<u16, u32>,
+    /// Interned names given as `&'static str` (serde's field and variant
+    /// names), by the address and length of their text, with their memo
+    /// index: a direct-mapped cache in front of [`Memo::interned`], so
+    /// that a struct's names are found without hashing them. A `'static`
+    /// text never changes or goes away, so one address and length is one
+    /// text for the whole run; two copies of a text are two entries with
+    /// the same index.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    static_names: Box<[(usize, usize, u32)]>,
 }
 
+/// How many `'static` names [`Memo::static_name`] keeps at once.
+#[cfg(feature = "serde")]
+const STATIC_NAMES: usize = 64;
+
 impl Memo {
+    /// Where `name` would be in [`Memo::static_names`].
+    #[cfg(feature = "serde")]
+    #[inline]
+    fn static_slot(name: &'static str) -> usize {
+        // Names are laid out a few bytes apart: the address's low bits,
+        // with the next ones folded in, spread them.
+        let addr = name.as_ptr() as usize;
+        (addr ^ (addr >> 6)) % STATIC_NAMES
+    }
+
+    /// The memo index of the interned name `name`, if it was recorded by
+    /// [`Memo::set_static_name`].
+    #[cfg(feature = "serde")]
+    #[inline]
+    pub(crate) fn static_name(&self, name: &'static str) -> Option<u32> {
+        let &(addr, len, idx) = self.static_names.get(Memo::static_slot(name))?;
+        (addr == name.as_ptr() as usize && len == name.len()).then_some(idx)
+    }
+
+    /// Records that the interned name `name` is at memo index `idx`.
+    #[cfg(feature = "serde")]
+    #[inline]
+    pub(crate) fn set_static_name(&mut self, name: &'static str, idx: u32) {
+        if self.static_names.is_empty() {
+            self.static_names = vec![(0, 0, 0); STATIC_NAMES].into();
+        }
+        self.static_names[Memo::static_slot(name)] = (name.as_ptr() as usize, name.len(), idx);
+    }
+
     /// An empty memo; `one_char_names_shared` as the target version has it.
     pub(crate) fn new(one_char_names_shared: bool) -> Memo {
         Memo {

@@ -18,6 +18,7 @@ mod items;
 mod member;
 mod memo;
 mod object;
+pub(crate) mod push;
 mod seq;
 pub(crate) mod sorted;
 mod text;
@@ -28,6 +29,7 @@ pub(crate) use seq::BATCH_SIZE;
 use version::Dialect;
 pub use version::PythonVersion;
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -249,7 +251,8 @@ impl<'a> Options<'a> {
             max_depth: self.max_depth,
             in_arc: 0,
             out_of_band: self.out_of_band.then(Vec::new),
-            extensions: self.extensions,
+            extensions: self.extensions.map(Cow::Borrowed),
+            open: Vec::new(),
             sort_keys: self.sort_keys,
             #[cfg(feature = "ndarray")]
             numpy_names: self.numpy_names,
@@ -325,7 +328,11 @@ pub struct Pickler<'w> {
     /// How many `Arc`s of a `Value` are being written (see `value.rs`).
     in_arc: u32,
     out_of_band: Option<Vec<Buffer>>,
-    extensions: Option<&'w Extensions>,
+    extensions: Option<Cow<'w, Extensions>>,
+    /// The batches of the containers being written one item at a time
+    /// (`push.rs`) that are not one batch, innermost last.
+    #[cfg_attr(not(feature = "serde"), allow(dead_code))]
+    open: Vec<push::Batch>,
     sort_keys: bool,
     #[cfg(feature = "ndarray")]
     numpy_names: crate::numpy::NumpyNames,
@@ -336,6 +343,82 @@ impl<'w> Pickler<'w> {
     pub fn protocol(&self) -> Protocol {
         // `proto` always comes from a `Protocol`.
         Protocol::ALL[self.proto as usize]
+    }
+
+    /// A writer at `protocol` that writes nothing of its own (no `PROTO`,
+    /// no frames, no `STOP`): each value written into it is the body of a
+    /// pickle, for writers that put the pickle together themselves (the
+    /// serde bridge's serde-pickle `Serializer`), taken with
+    /// [`Pickler::take_output`].
+    #[cfg(feature = "serde")]
+    pub(crate) fn unframed(protocol: Protocol) -> Pickler<'static> {
+        Pickler {
+            out: Framer::new(None),
+            proto: protocol.as_u8(),
+            python: PythonVersion::default(),
+            dialect: Dialect::of(PythonVersion::default()),
+            memo: Memo::new(Dialect::of(PythonVersion::default()).one_char_names_shared),
+            classes: Classes::default(),
+            depth: 0,
+            max_depth: DEFAULT_MAX_DEPTH,
+            in_arc: 0,
+            out_of_band: None,
+            extensions: None,
+            open: Vec::new(),
+            sort_keys: false,
+            #[cfg(feature = "ndarray")]
+            numpy_names: crate::numpy::NumpyNames::default(),
+        }
+    }
+
+    /// What was written since the last call (of a writer made by
+    /// [`Pickler::unframed`]).
+    #[cfg(feature = "serde")]
+    pub(crate) fn take_output(&mut self) -> Vec<u8> {
+        self.out.take_unframed()
+    }
+
+    /// Moves the state of the pickle being written (output, memo, depth,
+    /// settings) into a `Pickler` of its own, which goes on writing the same
+    /// pickle where one of this one's lifetime cannot go (the serde bridge
+    /// hands it through a thread-local); [`Pickler::unpark`] takes it back.
+    /// The parked writer holds on to its output instead of sending it to
+    /// this one's stream, and holds its own copy of the extension registry.
+    #[cfg(feature = "serde")]
+    pub(crate) fn park(&mut self) -> Pickler<'static> {
+        Pickler {
+            out: self.out.park(),
+            proto: self.proto,
+            python: self.python,
+            dialect: self.dialect,
+            memo: std::mem::take(&mut self.memo),
+            classes: std::mem::take(&mut self.classes),
+            depth: self.depth,
+            max_depth: self.max_depth,
+            in_arc: self.in_arc,
+            out_of_band: self.out_of_band.take(),
+            extensions: self
+                .extensions
+                .as_ref()
+                .map(|ext| Cow::Owned(ext.as_ref().clone())),
+            open: std::mem::take(&mut self.open),
+            sort_keys: self.sort_keys,
+            #[cfg(feature = "ndarray")]
+            numpy_names: self.numpy_names,
+        }
+    }
+
+    /// Takes back the state [`Pickler::park`] moved out, with what was
+    /// written meanwhile.
+    #[cfg(feature = "serde")]
+    pub(crate) fn unpark(&mut self, parked: Pickler<'static>) {
+        self.out.unpark(parked.out);
+        self.memo = parked.memo;
+        self.classes = parked.classes;
+        self.depth = parked.depth;
+        self.in_arc = parked.in_arc;
+        self.out_of_band = parked.out_of_band;
+        self.open = parked.open;
     }
 
     /// Whether unordered collections are written sorted (see

@@ -62,6 +62,7 @@ impl Pickler<'_> {
         if self.proto >= 2 {
             if let Some(code) = self
                 .extensions
+                .as_deref()
                 .and_then(|ext| ext.code(&PyStr::from(module), &PyStr::from(name)))
             {
                 // EXT opcodes are not memoized.

@@ -2,6 +2,7 @@
 //! their items in runs of 1000, exactly as CPython's `batch_list_exact`,
 //! `batch_list`, `batch_dict_exact`, `batch_dict` and `save_set` do it.
 
+use super::push::Batch;
 use super::{Key, Pickler};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
@@ -32,7 +33,7 @@ impl SeqKind {
         matches!(self, SeqKind::Dict | SeqKind::ObjectEntries)
     }
 
-    fn single_op(self) -> Opcode {
+    pub(super) fn single_op(self) -> Opcode {
         if self.is_dict() {
             Opcode::SetItem
         } else {
@@ -40,7 +41,7 @@ impl SeqKind {
         }
     }
 
-    fn batch_op(self) -> Opcode {
+    pub(super) fn batch_op(self) -> Opcode {
         match self {
             SeqKind::List | SeqKind::ObjectItems => Opcode::Appends,
             SeqKind::Dict | SeqKind::ObjectEntries => Opcode::SetItems,
@@ -60,9 +61,10 @@ impl Pickler<'_> {
     /// Writes `len` items (or key/value entries) of a container whose empty
     /// form is already on the stack, calling `item(self, i)` to write item `i`.
     ///
-    /// The loops follow CPython's exactly, including their quirks: the loops
-    /// over a dict and a set stop only after a batch shorter than 1000, so a
-    /// multiple of 1000 items ends with an empty `MARK SETITEMS`/`ADDITEMS`.
+    /// The batches are [`Batch`]'s, which follow CPython's loops exactly,
+    /// including their quirks: the loops over a dict and a set stop only
+    /// after a batch shorter than 1000, so a multiple of 1000 items ends
+    /// with an empty `MARK SETITEMS`/`ADDITEMS`.
     pub(crate) fn batched<F>(&mut self, kind: SeqKind, len: usize, mut item: F) -> Result<()>
     where
         F: FnMut(&mut Self, usize) -> Result<()>,
@@ -86,41 +88,13 @@ impl Pickler<'_> {
             });
             return Ok(());
         }
-        if self.proto == 0 && kind != SeqKind::Set {
-            for i in 0..len {
-                item(self, i)?;
-                self.out.op(kind.single_op());
-            }
-            return Ok(());
+        let mut batch = Batch::new(kind, Some(len));
+        for i in 0..len {
+            self.batch_item_start(&mut batch)?;
+            item(self, i)?;
+            self.batch_item_end(&mut batch);
         }
-        if matches!(kind, SeqKind::List | SeqKind::Dict) && len == 1 {
-            item(self, 0)?;
-            self.out.op(kind.single_op());
-            return Ok(());
-        }
-        let generic = matches!(kind, SeqKind::ObjectItems | SeqKind::ObjectEntries);
-        let mut done = 0;
-        loop {
-            let batch = (len - done).min(BATCH_SIZE);
-            if generic && batch == 1 {
-                item(self, done)?;
-                self.out.op(kind.single_op());
-            } else {
-                self.out.op(Opcode::Mark);
-                for i in done..done + batch {
-                    item(self, i)?;
-                }
-                self.out.op(kind.batch_op());
-            }
-            done += batch;
-            let more = match kind {
-                SeqKind::Dict | SeqKind::Set => batch == BATCH_SIZE,
-                _ => done < len,
-            };
-            if !more {
-                return Ok(());
-            }
-        }
+        self.batch_end(batch)
     }
 
     /// Writes a `list` of the items.

@@ -56,11 +56,48 @@ impl Pickler<'_> {
     }
 
     pub(crate) fn interned_str(&mut self, v: &str) -> Result<()> {
-        if self.get_if_memoized(Some(Key::Interned(v))) {
+        let key = Key::Interned(v);
+        if self.get_if_memoized(Some(key)) {
             return Ok(());
         }
         self.str_bytes(v.as_bytes(), None)?;
-        self.put(Some(Key::Interned(v)))
+        self.put(Some(key))
+    }
+
+    /// Writes an interned name whose text is `'static` (serde's field and
+    /// variant names), as [`Pickler::write_interned_str`] writes it: found
+    /// again by the text's address, without hashing it, once written.
+    #[cfg(feature = "serde")]
+    #[inline(always)]
+    pub(crate) fn write_static_name(&mut self, v: &'static str) -> Result<()> {
+        // The steady state, in line: a `BINGET` (no frame can end here).
+        if let Some(idx) = self.memo.static_name(v) {
+            if idx < 256 && self.proto >= 1 && self.out.fits_in_frame(2) {
+                self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
+                return Ok(());
+            }
+        }
+        self.static_name_slow(v)
+    }
+
+    #[cfg(feature = "serde")]
+    #[inline(never)]
+    fn static_name_slow(&mut self, v: &'static str) -> Result<()> {
+        self.out.boundary()?;
+        if let Some(idx) = self.memo.static_name(v) {
+            self.write_get(idx);
+            return Ok(());
+        }
+        self.interned_str(v)?;
+        if let Some(idx) = self.interned_index(v) {
+            self.memo.set_static_name(v, idx);
+        }
+        Ok(())
+    }
+
+    /// The memo index of the interned string `v`, if it was written.
+    pub(crate) fn interned_index(&self, v: &str) -> Option<u32> {
+        self.lookup(Key::Interned(v))
     }
 
     pub(crate) fn py_str(&mut self, v: &PyStr, key: Option<Key<'_>>) -> Result<()> {

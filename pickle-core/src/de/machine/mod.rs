@@ -164,8 +164,9 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
     #[cold]
     fn arg_error(&self, e: ArgError) -> Error {
         match e {
+            // The input ended inside the argument: where it ended.
             ArgError::ShortFixed | ArgError::NoNewline | ArgError::ShortCounted { .. } => {
-                truncated(self.src.pos())
+                truncated(self.src.data().len() as u64)
             }
             ArgError::Negative(_) => self.invalid("LONG pickle has negative byte count"),
             ArgError::TooLong(n) => self.err(
@@ -189,7 +190,10 @@ impl<'o, 'b, S: Source, B: Build> Machine<'o, 'b, S, B> {
         loop {
             self.at = self.src.pos();
             let Some(byte) = self.src.next_byte()? else {
-                return Err(self.err(ErrorKind::Truncated, "ran out of input"));
+                return Err(match self.at {
+                    0 => self.err(ErrorKind::Eof, "no pickle before the end of input"),
+                    _ => self.err(ErrorKind::Truncated, "pickle data was truncated"),
+                });
             };
             let Some(op) = Opcode::from_byte(byte) else {
                 return Err(self.invalid_opcode(byte));

@@ -7,7 +7,7 @@ use std::cell::Cell;
 
 use super::seq::NodeSeq;
 use crate::de::arena::to_value::{depth_error, to_value};
-use crate::de::arena::{Arena, CallNode, Node, NodeId, Text};
+use crate::de::arena::{Arena, CallNode, Node, NodeId, ObjectNode, Text};
 use crate::de::options::Limits;
 use crate::de::Kind;
 use crate::error::{Error, ErrorKind, Result};
@@ -113,19 +113,54 @@ impl<'a> NodeDecoder<'a> {
         Error::at(kind, self.offset(), message)
     }
 
+    /// "expected {expected}, found {what}"; a global, or an object made by
+    /// calling one, is a global the target did not name: an
+    /// [`UnexpectedGlobal`](ErrorKind::UnexpectedGlobal) error naming it.
     pub(crate) fn type_error(&self, expected: &str) -> Error {
-        let found = match self.node() {
-            Node::Global(g) => format!("global `{}`", self.ctx.arena.globals[*g as usize]),
-            Node::Object(_) => match self.class() {
-                Some(g) => format!("`{g}` object"),
-                None => "object".to_owned(),
-            },
-            other => format!("`{}`", other.type_name()),
+        let (names_global, found) = self.found();
+        let kind = match names_global {
+            true => ErrorKind::UnexpectedGlobal,
+            false => ErrorKind::Type,
         };
+        self.error(kind, format!("expected {expected}, found {found}"))
+    }
+
+    /// A [`Type`](ErrorKind::Type) error worded as [`type_error`](Self::type_error)'s,
+    /// for an object of the class the target names but not of a shape it reads.
+    pub(crate) fn shape_error(&self, expected: &str) -> Error {
+        let (_, found) = self.found();
         self.error(
             ErrorKind::Type,
             format!("expected {expected}, found {found}"),
         )
+    }
+
+    /// What the object is, for messages, and whether that names a global.
+    fn found(&self) -> (bool, String) {
+        match self.node() {
+            Node::Global(g) => (
+                true,
+                format!("the global `{}`", self.ctx.arena.globals[*g as usize]),
+            ),
+            Node::Object(obj) => match (self.called(obj), self.class()) {
+                (Some(callable), _) => (true, format!("a call of `{callable}`")),
+                (None, Some(class)) => (true, format!("an instance of `{class}`")),
+                (None, None) => (false, "an object".to_owned()),
+            },
+            other => (false, format!("`{}`", other.type_name())),
+        }
+    }
+
+    /// The global that `obj` is the result of calling, where it is not a
+    /// class's instance being made (`copyreg._reconstructor` of a class).
+    fn called(&self, obj: &ObjectNode) -> Option<Cow<'a, Global>> {
+        match &obj.call {
+            CallNode::Reduce(callable, _) => {
+                let callable = self.name_of(*callable)?;
+                (!callable.is("copyreg", "_reconstructor")).then_some(callable)
+            }
+            _ => None,
+        }
     }
 
     pub(crate) fn is_none(&self) -> bool {

@@ -184,13 +184,13 @@ impl<'a> NodeDecoder<'a> {
         let value = match &obj.call {
             // A member is its class called with its value, and nothing else.
             _ if !obj.ops.is_empty() => {
-                return Err(self.type_error(&format!("a member of `{}`", class.path())))
+                return Err(self.shape_error(&format!("a member of `{}`", class.path())))
             }
             CallNode::Reduce(_, args) => match self.arena_node(*args) {
                 Node::Tuple(items, _) if items.len() == 1 => items[0],
-                _ => return Err(self.type_error(&format!("a member of `{}`", class.path()))),
+                _ => return Err(self.shape_error(&format!("a member of `{}`", class.path()))),
             },
-            _ => return Err(self.type_error(&format!("a member of `{}`", class.path()))),
+            _ => return Err(self.shape_error(&format!("a member of `{}`", class.path()))),
         };
         let value = self.child(value)?;
         let found = class.members.iter().position(|m| match m.value {

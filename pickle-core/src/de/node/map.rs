@@ -131,7 +131,7 @@ impl<'a> NodeDecoder<'a> {
                         ));
                     }
                 },
-                OpNode::Append(_) | OpNode::Add(_) => return Err(self.type_error("a dict")),
+                OpNode::Append(_) | OpNode::Add(_) => return Err(self.shape_error("a dict")),
             }
         }
         Ok(())

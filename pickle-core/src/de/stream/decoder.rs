@@ -153,6 +153,13 @@ impl<'a> StreamDecoder<'a> {
     }
 
     /// The Python type of the value, where its first opcode says it alone.
+    /// Whether the string here is the module of a `STACK_GLOBAL`.
+    fn starts_global(self) -> bool {
+        let s = self.s;
+        let after = |at| s.after_atom(at);
+        after(self.pos()).and_then(after).and_then(|at| s.op_at(at)) == Some(Opcode::StackGlobal)
+    }
+
     pub(crate) fn kind(self) -> Kind {
         use Opcode as O;
         if self.here().is_err() {
@@ -175,6 +182,12 @@ impl<'a> StreamDecoder<'a> {
             O::EmptyDict => Kind::Dict,
             O::EmptySet => Kind::Set,
             O::EmptyTuple => Kind::Tuple,
+            // Unless it is the module of a `STACK_GLOBAL` (a string, or a
+            // `GET` of one, then the opcode): an error the caller returns
+            // on this kind is kept, so the kind must be the object's.
+            O::ShortBinUnicode | O::BinUnicode | O::BinUnicode8 if !self.starts_global() => {
+                Kind::Str
+            }
             op => match self.s.get_at(op) {
                 Ok(Some((Entry::None, _))) => Kind::None,
                 Ok(Some((Entry::Bool(_), _))) => Kind::Bool,
@@ -182,8 +195,7 @@ impl<'a> StreamDecoder<'a> {
                 Ok(Some((Entry::Float(_), _))) => Kind::Float,
                 Ok(Some((Entry::Str { .. }, _))) => Kind::Str,
                 Ok(Some((Entry::Bytes { .. }, _))) => Kind::Bytes,
-                // A string may begin a `STACK_GLOBAL`, a global an object: the
-                // general reader tells.
+                // A global may begin an object: the general reader tells.
                 _ => {
                     self.fail();
                     Kind::None
@@ -407,11 +419,50 @@ impl<'a> StreamDecoder<'a> {
                 return Ok(text);
             }
         }
+        if let Some(text) = self.text_of_get() {
+            return Ok(text);
+        }
         let (start, len, oplen) = self.text(Some("a str"))?;
         let text =
             std::str::from_utf8(&self.s.input[start..start + len]).map_err(|_| self.fail())?;
         self.took(oplen, || Entry::Str { start, len })?;
+        if let [op, index] = *s.input.get(self.pos()..self.pos() + 2).unwrap_or_default() {
+            if op == Opcode::BinGet.byte() {
+                let mut state = s.state.borrow_mut();
+                let texts = &mut state.texts;
+                if texts.is_empty() {
+                    texts.resize(256, None);
+                }
+                texts[usize::from(index)] = Some(text);
+            }
+        }
         Ok(text)
+    }
+
+    /// The text a `BINGET` here fetches, if an earlier `BINGET` of the same
+    /// entry read it as text (see `State::texts`).
+    #[inline]
+    fn text_of_get(self) -> Option<&'a str> {
+        let s = self.s;
+        let pos = self.pos();
+        let &[op, index] = s.input.get(pos..pos + 2)? else {
+            return None;
+        };
+        if op != Opcode::BinGet.byte() || s.pos() != pos || s.bailed.get() {
+            return None;
+        }
+        let text = s
+            .state
+            .borrow()
+            .texts
+            .get(usize::from(index))
+            .copied()
+            .flatten()?;
+        // A `GET` is followed by no memo store (`took` checks it the same).
+        let start = text.as_ptr() as usize - s.input.as_ptr() as usize;
+        let len = text.len();
+        self.took(2, || Entry::Str { start, len }).ok()?;
+        Some(text)
     }
 
     /// The bytes of a string value, not checked to be UTF-8: for comparing

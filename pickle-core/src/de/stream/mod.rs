@@ -44,7 +44,6 @@ use super::options::Options;
 use super::plan::{Checkpoints, Plan};
 use crate::error::{Error, ErrorKind, Result};
 use crate::hash::FxHasher;
-use crate::FromPickle;
 
 /// What the memo holds for an index, as far as this reader needs it.
 #[derive(Clone, Debug)]
@@ -91,11 +90,11 @@ pub(crate) struct Stream<'a> {
     bailed: Cell<bool>,
     /// Classes and field names matched to memo indices.
     known: RefCell<known::Known>,
-    state: RefCell<State>,
+    state: RefCell<State<'a>>,
 }
 
 /// What the reader keeps beside the position.
-struct State {
+struct State<'a> {
     proto: u8,
     /// The memo entries kept: every global and enum member; strings and
     /// atoms that were found again or that the plan keeps. The input names
@@ -106,19 +105,27 @@ struct State {
     /// The plan, once walks have cost too much.
     plan: Option<Plan>,
     lookahead: lookahead::Cache,
+    /// The text of memo entries below 256 that a `BINGET` read as a
+    /// `str`, checked to be UTF-8 once (a dict's keys, fetched again for
+    /// every dict of a list): entries are never written twice.
+    texts: Vec<Option<&'a str>>,
 }
 
 /// How a streaming decode ended.
 pub(crate) enum Outcome<T> {
     Value(T),
-    /// The `FromPickle`'s error, about input read in order.
+    /// The `FromPickle`'s (or `read`'s) error, about input read in order.
     Error(Error),
     /// The reader gave up: the general reader decides.
     GaveUp,
 }
 
-/// Decodes `T` from the pickle at the start of `input`.
-pub(crate) fn decode<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Outcome<T> {
+/// Decodes a `T` from the pickle at the start of `input`, as `read` makes
+/// it from the root object (`T::from_pickle`, or a closure).
+pub(crate) fn decode<T, F>(input: &[u8], opts: &Options<'_>, read: &F) -> Outcome<T>
+where
+    F: Fn(crate::de::Decoder<'_>) -> Result<T>,
+{
     if input.len() as u64 >= 1 << POS_BITS {
         return Outcome::GaveUp;
     }
@@ -136,11 +143,12 @@ pub(crate) fn decode<T: FromPickle>(input: &[u8], opts: &Options<'_>) -> Outcome
             checkpoints: Checkpoints::new(input.len()),
             plan: None,
             lookahead: lookahead::Cache::new(input.len()),
+            texts: Vec::new(),
         }),
     };
     stream.past_frames();
     let root = StreamDecoder::new(&stream, stream.pos.get(), 0);
-    let result = T::from_pickle(crate::de::Decoder::stream(root));
+    let result = read(crate::de::Decoder::stream(root));
     if stream.bailed.get() {
         return Outcome::GaveUp;
     }
