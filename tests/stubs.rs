@@ -12,7 +12,6 @@ mod market;
 #[allow(dead_code)]
 mod example_shop;
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use pickle_core::stubs::{Stubs, TypeExpr};
@@ -157,32 +156,6 @@ fn mypy_strict_accepts_the_package_and_catches_misuse() {
     );
 }
 
-/// An interpreter of Python `major.minor` (`python3.7`, or a pyenv install).
-fn python_of(minor: &str) -> Option<PathBuf> {
-    let works = |p: &Path| {
-        let check = format!("import sys; assert '%d.%d' % sys.version_info[:2] == '{minor}'");
-        Command::new(p)
-            .args(["-c", &check])
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    let named = PathBuf::from(format!("python{minor}"));
-    if works(&named) {
-        return Some(named);
-    }
-    let pyenv = Path::new(&std::env::var_os("HOME")?).join(".pyenv/versions");
-    std::fs::read_dir(pyenv)
-        .ok()?
-        .filter_map(Result::ok)
-        .filter(|e| {
-            e.file_name()
-                .to_string_lossy()
-                .starts_with(&format!("{minor}."))
-        })
-        .map(|e| e.path().join("bin").join(format!("python{minor}")))
-        .find(|p| works(p))
-}
-
 /// The generated package imports and loads Rust's pickles on the oldest
 /// Pythons it supports, 3.7 and 3.8 (the tests run it on later ones).
 #[test]
@@ -192,7 +165,7 @@ fn oldest_pythons_run_the_package() {
     let cases = market::cases::all();
     // Python 3.7 has protocols 0 to 4.
     for (minor, protocols) in [("3.7", &Protocol::ALL[..5]), ("3.8", &Protocol::ALL[..])] {
-        let Some(python) = python_of(minor) else {
+        let Some(python) = common::python_of_version(minor) else {
             eprintln!(
                 "notice: python{minor} not found: the package's run on it is not checked here"
             );

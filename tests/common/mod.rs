@@ -287,7 +287,11 @@ pub fn python_of_version(version: &str) -> Option<PathBuf> {
     std::fs::read_dir(pyenv)
         .ok()?
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().starts_with(version))
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!("{version}."))
+        })
         .map(|e| e.path().join(format!("bin/python{version}")))
         .find(|p| works(p))
 }
