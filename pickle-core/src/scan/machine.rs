@@ -4,6 +4,7 @@
 //! happens; plain data is counted, never built.
 
 use std::collections::HashMap;
+use std::ops::Range;
 
 use super::item::Item;
 use super::judge::{After, Judge};
@@ -75,6 +76,26 @@ impl<'a> Machine<'a> {
             limits,
             extensions,
             charged: 0,
+        }
+    }
+
+    /// The module and name lines of `GLOBAL` or `INST` as text of `enc`, or
+    /// the error `message` at `at`.
+    fn names(
+        &self,
+        at: usize,
+        module: &Range<usize>,
+        name: &Range<usize>,
+        enc: Enc,
+        message: &'static str,
+    ) -> Result<(String, String)> {
+        let input = self.src.input;
+        match (
+            text(input, module.clone(), enc),
+            text(input, name.clone(), enc),
+        ) {
+            (Some(module), Some(name)) => Ok((module, name)),
+            _ => Err(Self::err(at, ErrorKind::InvalidArgument, message)),
         }
     }
 
@@ -408,18 +429,13 @@ impl<'a> Machine<'a> {
                 return Ok(None);
             }
             (O::Global, Arg::Pair(module, name)) => {
-                let input = self.src.input;
-                let names = (
-                    text(input, module.clone(), Enc::Utf8),
-                    text(input, name.clone(), Enc::Utf8),
-                );
-                let (Some(module), Some(name)) = names else {
-                    return Err(Self::err(
-                        at,
-                        ErrorKind::InvalidArgument,
-                        "a GLOBAL name that is not UTF-8",
-                    ));
-                };
+                let (module, name) = self.names(
+                    at,
+                    module,
+                    name,
+                    Enc::Utf8,
+                    "a GLOBAL name that is not UTF-8",
+                )?;
                 judge.import(&module, &name)?
             }
             (O::StackGlobal, _) => {
@@ -428,18 +444,13 @@ impl<'a> Machine<'a> {
                 judge.stack_global(module, name)?
             }
             (O::Inst, Arg::Pair(module, name)) => {
-                let input = self.src.input;
-                let names = (
-                    text(input, module.clone(), Enc::Ascii),
-                    text(input, name.clone(), Enc::Ascii),
-                );
-                let (Some(module), Some(name)) = names else {
-                    return Err(Self::err(
-                        at,
-                        ErrorKind::InvalidArgument,
-                        "an INST name that is not ASCII",
-                    ));
-                };
+                let (module, name) = self.names(
+                    at,
+                    module,
+                    name,
+                    Enc::Ascii,
+                    "an INST name that is not ASCII",
+                )?;
                 let class = judge.import(&module, &name)?;
                 let args = self.pop_to_mark(at)?;
                 let args = judge.tables.tuple(&args, at)?;
