@@ -5,7 +5,7 @@
   `pickletools.opcodes` (byte, name, argument kind, protocol, stack effect, doc).
 * pickle-core/src/compat/table.rs: Python 2 <-> 3 global name mappings, taken from
   `_compat_pickle` (what CPython applies to globals at protocols below 3).
-* pickle-core/src/dis/printable_table.rs: the code points `str.isprintable()`
+* pickle-core/src/text/printable_table.rs: the code points `str.isprintable()`
   rejects, which Python's `repr` of a `str` escapes (the disassembler shows
   string arguments as `repr` does).
 * tests/fixtures/unicode_unassigned.txt: the code points unassigned in that
@@ -29,7 +29,7 @@ import unicodedata
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 OPCODE_OUT = ROOT / "pickle-core" / "src" / "opcode" / "table.rs"
 COMPAT_OUT = ROOT / "pickle-core" / "src" / "compat" / "table.rs"
-PRINTABLE_OUT = ROOT / "pickle-core" / "src" / "dis" / "printable_table.rs"
+PRINTABLE_OUT = ROOT / "pickle-core" / "src" / "text" / "printable_table.rs"
 UNASSIGNED_OUT = ROOT / "tests" / "fixtures" / "unicode_unassigned.txt"
 
 # Rust variant names for the Python opcode names (CamelCase, words kept apart).

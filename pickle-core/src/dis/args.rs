@@ -19,7 +19,7 @@ use crate::text::float::parse_float_bytes;
 use crate::text::int::{parse_int_bytes, IntError, TextInt};
 use crate::value::{BigInt, PyStr, MAX_STR_DIGITS};
 
-use super::repr::bytes_repr;
+use crate::text::repr::bytes_repr;
 
 /// A decoded opcode argument.
 #[derive(Debug)]

@@ -12,8 +12,8 @@ use crate::text::int::TextInt;
 
 use super::args::{Arg, Text};
 use super::ops::{Instruction, Instructions};
-use super::repr;
 use super::Options;
+use crate::text::repr;
 
 /// The text written so far, never longer than the configured limit.
 struct Output<'o> {

@@ -52,8 +52,6 @@ mod args;
 mod listing;
 mod ops;
 mod optimize;
-mod printable_table;
-mod repr;
 
 use std::fmt;
 

@@ -4,7 +4,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;
 
 use super::args::{read_arg, Arg};
-use super::repr::bytes_repr;
+use crate::text::repr::bytes_repr;
 
 /// One opcode with its decoded argument.
 #[derive(Debug)]

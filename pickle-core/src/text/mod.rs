@@ -1,4 +1,6 @@
-//! Python's text formats, as the protocol 0 opcodes use them.
+//! Python's text formats, as the protocol 0 opcodes use them, and the
+//! `repr()` of the values that `pickletools.dis` and `Value`'s `Display` show
+//! (`repr.rs`).
 //!
 //! The text opcodes (`INT`, `LONG`, `FLOAT`, `STRING`, `UNICODE`, `GET`,
 //! `PUT`) carry numbers and strings in the syntax of CPython's C functions
@@ -10,6 +12,8 @@
 pub(crate) mod escape;
 pub(crate) mod float;
 pub(crate) mod int;
+mod printable_table;
+pub(crate) mod repr;
 
 /// The part of a line CPython's C parsers see: C strings end at the first NUL.
 pub(crate) fn c_string(line: &[u8]) -> &[u8] {

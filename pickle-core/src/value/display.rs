@@ -9,9 +9,10 @@
 //! and what cannot be folded into the call as a method applied to it
 //! (`.__setstate__(state)`, `.extend([...])`, `.update({...})`).
 
-use std::fmt::{self, Write};
+use std::fmt;
 
-use super::{BigInt, Buffer, Call, Object, Op, PyStr, Value};
+use super::{BigInt, Buffer, Call, Object, Op, Value};
+use crate::text::repr;
 
 /// How many values one `Display` prints at most. A shared object prints in
 /// full at each reference, as `repr` prints it, so a few bytes of pickle
@@ -71,14 +72,10 @@ impl Printer<'_, '_> {
             Value::Bool(false) => self.out.write_str("False"),
             Value::Int(i) => write!(self.out, "{i}"),
             Value::BigInt(i) => self.big_int(i),
-            Value::Float(x) => self.out.write_str(&float_repr(*x)),
-            Value::Str(s) => self.str(s),
-            Value::Bytes(b) => self.bytes(b),
-            Value::ByteArray(b) => {
-                self.out.write_str("bytearray(")?;
-                self.bytes(b)?;
-                self.out.write_str(")")
-            }
+            Value::Float(x) => self.repr(|out| repr::float_repr(*x, out)),
+            Value::Str(s) => self.repr(|out| repr::str_repr(s.code_points(), out)),
+            Value::Bytes(b) => self.repr(|out| repr::bytes_repr(b, out)),
+            Value::ByteArray(b) => self.repr(|out| repr::bytearray_repr(b, out)),
             Value::List(items) => self.items("[", items, "]"),
             Value::Tuple(items) => self.tuple(items),
             Value::Dict(entries) => self.dict(entries),
@@ -120,43 +117,11 @@ impl Printer<'_, '_> {
         }
     }
 
-    fn str(&mut self, s: &PyStr) -> fmt::Result {
-        let quote = quote_for(s.code_points().map(Some));
-        self.out.write_char(quote)?;
-        for cp in s.code_points() {
-            match cp {
-                0x5C => self.out.write_str("\\\\")?,
-                0x09 => self.out.write_str("\\t")?,
-                0x0A => self.out.write_str("\\n")?,
-                0x0D => self.out.write_str("\\r")?,
-                _ if cp == quote as u32 => write!(self.out, "\\{quote}")?,
-                0x20..=0x7E => self.out.write_char(cp as u8 as char)?,
-                _ => match char::from_u32(cp).filter(|&c| is_printable(c)) {
-                    Some(c) => self.out.write_char(c)?,
-                    None if cp <= 0xFF => write!(self.out, "\\x{cp:02x}")?,
-                    None if cp <= 0xFFFF => write!(self.out, "\\u{cp:04x}")?,
-                    None => write!(self.out, "\\U{cp:08x}")?,
-                },
-            }
-        }
-        self.out.write_char(quote)
-    }
-
-    fn bytes(&mut self, b: &[u8]) -> fmt::Result {
-        let quote = quote_for(b.iter().map(|&c| Some(u32::from(c))));
-        write!(self.out, "b{quote}")?;
-        for &c in b {
-            match c {
-                b'\\' => self.out.write_str("\\\\")?,
-                b'\t' => self.out.write_str("\\t")?,
-                b'\n' => self.out.write_str("\\n")?,
-                b'\r' => self.out.write_str("\\r")?,
-                _ if c == quote as u8 => write!(self.out, "\\{quote}")?,
-                0x20..=0x7E => self.out.write_char(c as char)?,
-                _ => write!(self.out, "\\x{c:02x}")?,
-            }
-        }
-        self.out.write_char(quote)
+    /// Text from `text/repr.rs`, which `dis` shows too.
+    fn repr(&mut self, write: impl FnOnce(&mut String)) -> fmt::Result {
+        let mut text = String::new();
+        write(&mut text);
+        self.out.write_str(&text)
     }
 
     fn items(&mut self, open: &str, items: &[Value], close: &str) -> fmt::Result {
@@ -210,11 +175,9 @@ impl Printer<'_, '_> {
     fn buffer(&mut self, b: &Buffer) -> fmt::Result {
         self.out.write_str("pickle.PickleBuffer(")?;
         if b.readonly {
-            self.bytes(&b.data)?;
+            self.repr(|out| repr::bytes_repr(&b.data, out))?;
         } else {
-            self.out.write_str("bytearray(")?;
-            self.bytes(&b.data)?;
-            self.out.write_str(")")?;
+            self.repr(|out| repr::bytearray_repr(&b.data, out))?;
         }
         self.out.write_str(")")
     }
@@ -426,90 +389,6 @@ fn is_name(v: &Value) -> bool {
         && chars.all(|c| c == '_' || c.is_alphanumeric())
 }
 
-/// The quote `repr` uses: `'`, unless the text holds `'` and no `"`.
-fn quote_for(points: impl Iterator<Item = Option<u32>>) -> char {
-    let (mut single, mut double) = (false, false);
-    for cp in points.flatten() {
-        single |= cp == u32::from(b'\'');
-        double |= cp == u32::from(b'"');
-    }
-    if single && !double {
-        '"'
-    } else {
-        '\''
-    }
-}
-
-/// Python's `str.isprintable` for a non-ASCII character, as far as it can
-/// be told without Unicode's category tables: controls, separators and
-/// spaces, format characters, private use and non-characters are not
-/// printable (unassigned code points print as they are, where Python
-/// escapes them).
-fn is_printable(c: char) -> bool {
-    let cp = u32::from(c);
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(
-            cp,
-            0xAD | 0x600..=0x605
-                | 0x61C
-                | 0x6DD
-                | 0x70F
-                | 0x180E
-                | 0x200B..=0x200F
-                | 0x202A..=0x202E
-                | 0x2060..=0x2064
-                | 0x2066..=0x206F
-                | 0xE000..=0xF8FF
-                | 0xFDD0..=0xFDEF
-                | 0xFEFF
-                | 0xFFF9..=0xFFFB
-                | 0xE0001
-                | 0xE0020..=0xE007F
-                | 0xF0000..
-        )
-        || cp & 0xFFFE == 0xFFFE)
-}
-
-/// `repr(x)` of a Python float: the shortest digits that read back as `x`,
-/// in fixed notation from `1e-4` up to `1e16`, else in exponent notation.
-fn float_repr(x: f64) -> String {
-    if x.is_nan() {
-        return "nan".into();
-    }
-    if x.is_infinite() {
-        return if x > 0.0 { "inf" } else { "-inf" }.into();
-    }
-    // Rust's `{:e}` gives the shortest round-tripping digits: `d.ddde±x`.
-    let sci = format!("{x:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (sign, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => ("-", m),
-        None => ("", mantissa),
-    };
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if !(-4..16).contains(&exp) {
-        let (first, rest) = digits.split_at(1);
-        let dot = if rest.is_empty() { "" } else { "." };
-        let esign = if exp < 0 { '-' } else { '+' };
-        return format!("{sign}{first}{dot}{rest}e{esign}{:02}", exp.abs());
-    }
-    let point = exp + 1; // digits before the decimal point
-    if point <= 0 {
-        let zeros = "0".repeat(point.unsigned_abs() as usize);
-        format!("{sign}0.{zeros}{digits}")
-    } else {
-        let point = point as usize;
-        if digits.len() <= point {
-            let zeros = "0".repeat(point - digits.len());
-            format!("{sign}{digits}{zeros}.0")
-        } else {
-            format!("{sign}{}.{}", &digits[..point], &digits[point..])
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -597,7 +476,7 @@ mod tests {
             (f64::MAX, "1.7976931348623157e+308"),
         ];
         for (x, repr) in cases {
-            assert_eq!(float_repr(x), repr, "{x:e}");
+            assert_eq!(Value::Float(x).to_string(), repr, "{x:e}");
         }
     }
 }

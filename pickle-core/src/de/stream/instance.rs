@@ -2,8 +2,8 @@
 
 use std::rc::Rc;
 
-use super::seq::{StreamMap, StreamSeq};
 use super::{Entry, StreamDecoder};
+use super::{StreamMap, StreamSeq};
 use crate::class::{ClassDesc, MemberValue, STATE_INSTANCE_HEAD};
 use crate::error::{Error, ErrorKind, Result};
 use crate::opcode::Opcode;

@@ -29,6 +29,7 @@ mod decoder;
 mod instance;
 mod known;
 mod lookahead;
+mod map;
 mod read;
 mod seq;
 
@@ -38,7 +39,8 @@ use std::hash::BuildHasherDefault;
 use std::rc::Rc;
 
 pub(crate) use instance::StreamInstance;
-pub(crate) use seq::{StreamMap, StreamSeq};
+pub(crate) use map::StreamMap;
+pub(crate) use seq::StreamSeq;
 
 use super::options::Options;
 use super::plan::{Checkpoints, Plan};

@@ -1,5 +1,6 @@
-//! Python's `repr()` of the values `pickletools.dis` shows as arguments:
-//! `str`, `bytes`, `bytearray`, `int`, `float` and `bool`.
+//! Python's `repr()` of `str`, `bytes`, `bytearray`, `int`, `float` and
+//! `bool`: how `pickletools.dis` shows arguments, and how `Value`'s
+//! `Display` shows plain data.
 //!
 //! Each function follows the CPython 3.11 C code it is named after, so that
 //! the disassembly matches `pickletools` character for character.
