@@ -8,7 +8,7 @@ use std::ops::Range;
 
 use super::item::Item;
 use super::judge::{After, Judge};
-use super::source::{text, Arg, Enc, Op, Reading, Source};
+use super::source::{text, Arg, Enc, FramedSource, Op, Reading};
 use crate::de::Limits;
 use crate::error::{Error, ErrorKind, Result};
 use crate::ext::Extensions;
@@ -48,7 +48,7 @@ impl Memo {
 }
 
 pub(super) struct Machine<'a> {
-    pub(super) src: Source<'a>,
+    pub(super) src: FramedSource<'a>,
     stack: Vec<Item>,
     marks: Vec<usize>,
     memo: Memo,
@@ -68,7 +68,7 @@ impl<'a> Machine<'a> {
         extensions: Option<&'a Extensions>,
     ) -> Machine<'a> {
         Machine {
-            src: Source::new(input, start, reading),
+            src: FramedSource::new(input, start, reading),
             stack: Vec::new(),
             marks: Vec::new(),
             memo: Memo::default(),

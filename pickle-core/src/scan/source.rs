@@ -1,5 +1,5 @@
 //! The scanner's only contact with the bytes: one opcode and its argument at
-//! a time, sized by the opcode table's argument kinds, read the way one of
+//! a time, read by the opcode table's argument reader the way one of
 //! CPython's readers reads them.
 //!
 //! CPython reads frames two ways. `pickle.loads(bytes)` and `pickle.load` of
@@ -12,7 +12,9 @@
 
 use std::ops::Range;
 
+use crate::de::source::{truncated, Source, Span};
 use crate::error::{Error, ErrorKind, Result};
+use crate::opcode::arg::{self, ArgError, Lengths};
 use crate::opcode::{ArgKind, Opcode};
 use crate::text::int::{self, IntOrBool, TextInt};
 
@@ -64,7 +66,10 @@ pub(super) struct Op {
     pub(super) arg: Arg,
 }
 
-pub(super) struct Source<'a> {
+/// The bytes of the input, read as [`Reading`] says frames are read. The
+/// opcode table's argument reader (`opcode/arg.rs`) reads from it, as it
+/// reads from the unpickler's sources.
+pub(super) struct FramedSource<'a> {
     pub(super) input: &'a [u8],
     pub(super) pos: usize,
     pub(super) reading: Reading,
@@ -74,9 +79,9 @@ pub(super) struct Source<'a> {
     pub(super) straddle: Option<usize>,
 }
 
-impl<'a> Source<'a> {
-    pub(super) fn new(input: &'a [u8], pos: usize, reading: Reading) -> Source<'a> {
-        Source {
+impl<'a> FramedSource<'a> {
+    pub(super) fn new(input: &'a [u8], pos: usize, reading: Reading) -> FramedSource<'a> {
+        FramedSource {
             input,
             pos,
             reading,
@@ -87,15 +92,11 @@ impl<'a> Source<'a> {
 
     /// The input ended inside an opcode: the error is where it ended.
     fn truncated(&self) -> Error {
-        Error::at(
-            ErrorKind::Truncated,
-            self.input.len() as u64,
-            "pickle data was truncated",
-        )
+        truncated(self.input.len() as u64)
     }
 
-    /// Where a read of `n` bytes starts: inside the frame, or (cut reading)
-    /// after it when the rest of the frame is too short.
+    /// Where a read starts: inside the frame, or (cut reading) after it when
+    /// `fits(pos, end)` says the rest of the frame is too short.
     fn start_of_read(&mut self, fits: impl Fn(usize, usize) -> bool) -> usize {
         if let Some(end) = self.frame_end {
             if self.pos >= end {
@@ -111,51 +112,6 @@ impl<'a> Source<'a> {
         self.pos
     }
 
-    /// Reads `n` bytes; their span.
-    fn take(&mut self, n: u64) -> Result<Range<usize>> {
-        let start = self.start_of_read(|pos, end| (end - pos) as u64 >= n);
-        let available = (self.input.len() - start) as u64;
-        if n > available {
-            return Err(self.truncated());
-        }
-        self.pos = start + n as usize;
-        Ok(start..self.pos)
-    }
-
-    fn fixed<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let span = self.take(N as u64)?;
-        Ok(self.input[span].try_into().expect("N bytes"))
-    }
-
-    /// Reads a line; its span without the newline.
-    fn line(&mut self) -> Result<Range<usize>> {
-        let input = self.input;
-        let newline = |from: usize, to: usize| input[from..to].iter().position(|&b| b == b'\n');
-        let start = self.start_of_read(|pos, end| newline(pos, end).is_some());
-        match newline(start, self.input.len()) {
-            Some(i) => {
-                self.pos = start + i + 1;
-                Ok(start..start + i)
-            }
-            None => Err(self.truncated()),
-        }
-    }
-
-    /// A length prefix of `width` bytes; `signed` for the `int4` lengths.
-    fn length(&mut self, width: usize, signed: bool, at: usize) -> Result<u64> {
-        Ok(match width {
-            1 => u64::from(self.fixed::<1>()?[0]),
-            4 if signed => {
-                let n = i32::from_le_bytes(self.fixed::<4>()?);
-                u64::try_from(n).map_err(|_| {
-                    Error::at(ErrorKind::InvalidArgument, at as u64, "negative byte count")
-                })?
-            }
-            4 => u64::from(u32::from_le_bytes(self.fixed::<4>()?)),
-            _ => u64::from_le_bytes(self.fixed::<8>()?),
-        })
-    }
-
     /// Goes on reading at `pos`, outside any frame (after bytes that a
     /// format puts between opcodes).
     pub(super) fn jump(&mut self, pos: usize) {
@@ -165,10 +121,10 @@ impl<'a> Source<'a> {
 
     /// Reads the next opcode and its argument.
     pub(super) fn next(&mut self) -> Result<Op> {
-        let at = self.start_of_read(|pos, end| end > pos);
-        let Some(&byte) = self.input.get(at) else {
+        let Some(byte) = self.next_byte()? else {
             return Err(self.truncated());
         };
+        let at = self.pos - 1;
         let Some(op) = Opcode::from_byte(byte) else {
             return Err(Error::at(
                 ErrorKind::InvalidOpcode,
@@ -176,89 +132,126 @@ impl<'a> Source<'a> {
                 format!("invalid load key, '\\x{byte:02x}'"),
             ));
         };
-        self.pos = at + 1;
-        let arg = self.arg(op, at)?;
-        if op == Opcode::Frame {
-            if let Arg::Len(n) = arg {
-                self.enter_frame(n)?;
+        let arg = match arg::read(op, self, usize::MAX, Lengths::Unpickler) {
+            Ok(arg) => self.classify(op, arg, at)?,
+            Err(ArgError::Negative(_)) => {
+                return Err(Error::at(
+                    ErrorKind::InvalidArgument,
+                    at as u64,
+                    "negative byte count",
+                ))
             }
+            Err(ArgError::Source(e)) => return Err(e),
+            Err(_) => return Err(self.truncated()),
+        };
+        if let Arg::Len(n) = arg {
+            // `FRAME n`: CPython reads the frame's `n` bytes, then rewinds.
+            self.ensure(n.try_into().unwrap_or(usize::MAX), usize::MAX)?;
+            self.frame_end = Some(self.pos + n as usize);
         }
         Ok(Op { at, op, arg })
     }
 
-    /// `FRAME n`: CPython reads the frame's `n` bytes, then rewinds.
-    fn enter_frame(&mut self, n: u64) -> Result<()> {
-        let span = self.take(n)?;
+    /// What the scan keeps of the argument of `op` (at `at`).
+    fn classify(&self, op: Opcode, arg: arg::Arg, at: usize) -> Result<Arg> {
+        let kind = op.arg();
+        let range = |span: Span| span.start..span.start + span.len;
+        Ok(match arg {
+            arg::Arg::None => Arg::None,
+            arg::Arg::Int(v) => Arg::Int(v),
+            arg::Arg::U64(n) => Arg::Len(n),
+            arg::Arg::Float(_) => Arg::Number,
+            arg::Arg::Counted(span) => match kind {
+                ArgKind::Long1 | ArgKind::Long4 => Arg::Number,
+                ArgKind::String1 | ArgKind::String4 => Arg::Str(range(span), Enc::Ascii),
+                ArgKind::UnicodeString1 | ArgKind::UnicodeString4 | ArgKind::UnicodeString8 => {
+                    Arg::Str(range(span), Enc::Utf8)
+                }
+                _ => Arg::Bytes,
+            },
+            arg::Arg::Line(span) => match kind {
+                ArgKind::DecimalNlShort | ArgKind::DecimalNlLong => {
+                    // The integer parsers take the line with its newline.
+                    let line = &self.input[span.start..span.start + span.len + 1];
+                    let parsed = if op == Opcode::Int {
+                        int::parse_int_line(line)
+                    } else if kind == ArgKind::DecimalNlLong {
+                        int::parse_long_line(line).map(IntOrBool::Int)
+                    } else {
+                        int::parse_memo_index_line(line).map(IntOrBool::Int)
+                    };
+                    match parsed {
+                        Ok(IntOrBool::Bool(_)) => Arg::Bool,
+                        Ok(IntOrBool::Int(TextInt::Small(i))) => Arg::Int(i),
+                        Ok(IntOrBool::Int(TextInt::Big(_))) => Arg::Number,
+                        Err(_) => {
+                            return Err(Error::at(
+                                ErrorKind::InvalidArgument,
+                                at as u64,
+                                format!("invalid literal for `{}`", op.name()),
+                            ))
+                        }
+                    }
+                }
+                ArgKind::StringNl => Arg::Str(range(span), Enc::Quoted),
+                ArgKind::StringNlNoEscape => Arg::Str(range(span), Enc::Ascii),
+                ArgKind::UnicodeStringNl => Arg::Str(range(span), Enc::RawUnicode),
+                // `FloatNl`.
+                _ => Arg::Number,
+            },
+            arg::Arg::Lines(module, name) => Arg::Pair(range(module), range(name)),
+        })
+    }
+}
+
+impl Source for FramedSource<'_> {
+    fn pos(&self) -> u64 {
+        self.pos as u64
+    }
+
+    fn next_byte(&mut self) -> Result<Option<u8>> {
+        let at = self.start_of_read(|pos, end| end > pos);
+        let byte = self.input.get(at).copied();
+        self.pos += usize::from(byte.is_some());
+        Ok(byte)
+    }
+
+    fn take(&mut self, n: usize, _budget: usize) -> Result<Span> {
+        let start = self.start_of_read(|pos, end| end - pos >= n);
+        if n > self.input.len() - start {
+            return Err(self.truncated());
+        }
+        self.pos = start + n;
+        Ok(Span { start, len: n })
+    }
+
+    /// The bytes up to and including the next newline.
+    fn line(&mut self, _budget: usize) -> Result<Span> {
+        let input = self.input;
+        let newline = |from: usize, to: usize| input[from..to].iter().position(|&b| b == b'\n');
+        let start = self.start_of_read(|pos, end| newline(pos, end).is_some());
+        match newline(start, input.len()) {
+            Some(i) => {
+                self.pos = start + i + 1;
+                Ok(Span { start, len: i + 1 })
+            }
+            None => Err(self.truncated()),
+        }
+    }
+
+    /// Checks that the next `n` bytes are there, reading none.
+    fn ensure(&mut self, n: usize, budget: usize) -> Result<()> {
+        let span = self.take(n, budget)?;
         self.pos = span.start;
-        self.frame_end = Some(span.end);
         Ok(())
     }
 
-    /// Decodes the argument of `op` by its kind in the opcode table.
-    fn arg(&mut self, op: Opcode, at: usize) -> Result<Arg> {
-        let kind = op.arg();
-        if let Some(width) = kind.length_prefix() {
-            let signed = matches!(kind, ArgKind::Long4 | ArgKind::String4);
-            let n = self.length(width, signed, at)?;
-            let span = self.take(n)?;
-            return Ok(match kind {
-                ArgKind::Long1 | ArgKind::Long4 => Arg::Number,
-                ArgKind::String1 | ArgKind::String4 => Arg::Str(span, Enc::Ascii),
-                ArgKind::UnicodeString1 | ArgKind::UnicodeString4 | ArgKind::UnicodeString8 => {
-                    Arg::Str(span, Enc::Utf8)
-                }
-                _ => Arg::Bytes,
-            });
-        }
-        Ok(match kind {
-            ArgKind::None => Arg::None,
-            ArgKind::Uint1 => Arg::Int(i64::from(self.fixed::<1>()?[0])),
-            ArgKind::Uint2 => Arg::Int(i64::from(u16::from_le_bytes(self.fixed()?))),
-            ArgKind::Int4 => Arg::Int(i64::from(i32::from_le_bytes(self.fixed()?))),
-            ArgKind::Uint4 => Arg::Int(i64::from(u32::from_le_bytes(self.fixed()?))),
-            ArgKind::Uint8 => Arg::Len(u64::from_le_bytes(self.fixed()?)),
-            ArgKind::Float8 => {
-                self.fixed::<8>()?;
-                Arg::Number
-            }
-            ArgKind::DecimalNlShort | ArgKind::DecimalNlLong => {
-                let span = self.line()?;
-                // The integer parsers take the line with its newline.
-                let line = &self.input[span.start..span.end + 1];
-                let parsed = if op == Opcode::Int {
-                    int::parse_int_line(line)
-                } else if kind == ArgKind::DecimalNlLong {
-                    int::parse_long_line(line).map(IntOrBool::Int)
-                } else {
-                    int::parse_memo_index_line(line).map(IntOrBool::Int)
-                };
-                match parsed {
-                    Ok(IntOrBool::Bool(_)) => Arg::Bool,
-                    Ok(IntOrBool::Int(TextInt::Small(i))) => Arg::Int(i),
-                    Ok(IntOrBool::Int(TextInt::Big(_))) => Arg::Number,
-                    Err(_) => {
-                        return Err(Error::at(
-                            ErrorKind::InvalidArgument,
-                            at as u64,
-                            format!("invalid literal for `{}`", op.name()),
-                        ))
-                    }
-                }
-            }
-            ArgKind::FloatNl => {
-                self.line()?;
-                Arg::Number
-            }
-            ArgKind::StringNl => Arg::Str(self.line()?, Enc::Quoted),
-            ArgKind::StringNlNoEscape => Arg::Str(self.line()?, Enc::Ascii),
-            ArgKind::UnicodeStringNl => Arg::Str(self.line()?, Enc::RawUnicode),
-            ArgKind::StringNlNoEscapePair => {
-                let module = self.line()?;
-                let name = self.line()?;
-                Arg::Pair(module, name)
-            }
-            other => unreachable!("`{}` has a length prefix", other.name()),
-        })
+    fn data(&self) -> &[u8] {
+        self.input
+    }
+
+    fn remaining(&self) -> Option<usize> {
+        Some(self.input.len() - self.pos)
     }
 }
 
@@ -291,7 +284,11 @@ pub(super) fn text(input: &[u8], span: Range<usize>, enc: Enc) -> Option<String>
 /// The span and encoding of the `str` argument of the opcode at `at`, as
 /// the contiguous reading reads it.
 pub(super) fn text_span_at(input: &[u8], at: usize) -> Option<(Range<usize>, Enc)> {
-    match Source::new(input, at, Reading::Contiguous).next().ok()?.arg {
+    match FramedSource::new(input, at, Reading::Contiguous)
+        .next()
+        .ok()?
+        .arg
+    {
         Arg::Str(span, enc) => Some((span, enc)),
         _ => None,
     }
