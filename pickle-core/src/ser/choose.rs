@@ -1,5 +1,5 @@
-//! The opcodes CPython picks for an int, a `str` and a `bytes`, in one
-//! place: the [`Pickler`](super::Pickler) and drafts write what these say.
+//! The opcodes CPython picks for an int, a `str`, a `bytes` and a memo
+//! index, in one place: the [`Pickler`](super::Pickler) and drafts write what these say.
 //!
 //! Each form comes as a fixed-size array and how many of its bytes count,
 //! so that a writer copies the whole array (a few stores) and keeps the
@@ -97,6 +97,24 @@ fn counted(len: usize, proto: u8, [short, four, eight]: [Opcode; 3]) -> Option<(
     out[1..9].copy_from_slice(&(len as u64).to_le_bytes());
     Some((out, 9))
 }
+
+/// A memo index in binary (protocol 1 and above), as `get` or `put` is
+/// `[BINGET, LONG_BINGET]` or `[BINPUT, LONG_BINPUT]`: the one-byte form
+/// below 256, else the four-byte one.
+#[inline]
+pub(crate) fn memo(idx: u32, [short, long]: [Opcode; 2]) -> ([u8; 5], usize) {
+    let [a, b, c, d] = idx.to_le_bytes();
+    match u8::try_from(idx) {
+        Ok(idx) => ([short.byte(), idx, 0, 0, 0], 2),
+        Err(_) => ([long.byte(), a, b, c, d], 5),
+    }
+}
+
+/// `GET`'s binary forms, for [`memo`].
+pub(crate) const GET: [Opcode; 2] = [Opcode::BinGet, Opcode::LongBinGet];
+
+/// `PUT`'s binary forms, for [`memo`].
+pub(crate) const PUT: [Opcode; 2] = [Opcode::BinPut, Opcode::LongBinPut];
 
 /// For `""` and the one-character strings of code points below 256, of
 /// each of which CPython keeps a single object (every such string made at

@@ -330,13 +330,8 @@ impl Draft<'_> {
         if !self.name(name) {
             return false;
         }
-        match u8::try_from(idx) {
-            Ok(idx) => self.put([Opcode::BinGet.byte(), idx]),
-            Err(_) => {
-                let [a, b, c, d] = idx.to_le_bytes();
-                self.put([Opcode::LongBinGet.byte(), a, b, c, d])
-            }
-        }
+        let (get, len) = choose::memo(idx, choose::GET);
+        self.put_first(get, len)
     }
 
     /// The `BINGET` of field `i`'s name, from what [`Draft::begin_instance`]

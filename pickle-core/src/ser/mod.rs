@@ -301,31 +301,23 @@ impl<'w> Pickler<'w> {
 
     /// `PUT` before protocol 4.
     fn write_put(&mut self, idx: u32) {
-        if self.proto >= 1 {
-            if idx < 256 {
-                self.out.write(&[Opcode::BinPut.byte(), idx as u8]);
-            } else {
-                let b = idx.to_le_bytes();
-                self.out
-                    .write(&[Opcode::LongBinPut.byte(), b[0], b[1], b[2], b[3]]);
-            }
-        } else {
-            self.out.write(format!("p{idx}\n").as_bytes());
-        }
+        self.write_memo_op(idx, choose::PUT, 'p');
     }
 
     #[inline]
     fn write_get(&mut self, idx: u32) {
+        self.write_memo_op(idx, choose::GET, 'g');
+    }
+
+    /// A memo opcode: its binary forms (see [`choose::memo`]), or at
+    /// protocol 0 its text form, `text` and the index on a line.
+    #[inline]
+    fn write_memo_op(&mut self, idx: u32, binary: [Opcode; 2], text: char) {
         if self.proto >= 1 {
-            if idx < 256 {
-                self.out.write(&[Opcode::BinGet.byte(), idx as u8]);
-            } else {
-                let b = idx.to_le_bytes();
-                self.out
-                    .write(&[Opcode::LongBinGet.byte(), b[0], b[1], b[2], b[3]]);
-            }
+            let (bytes, len) = choose::memo(idx, binary);
+            self.out.write_first(bytes, len);
         } else {
-            self.out.write(format!("g{idx}\n").as_bytes());
+            self.out.write(format!("{text}{idx}\n").as_bytes());
         }
     }
 

@@ -359,12 +359,7 @@ impl Pickler<'_> {
         })
     }
 
-    pub(crate) fn set_with<F>(
-        &mut self,
-        key: Option<Key<'_>>,
-        len: usize,
-        mut item: F,
-    ) -> Result<()>
+    pub(crate) fn set_with<F>(&mut self, key: Option<Key<'_>>, len: usize, item: F) -> Result<()>
     where
         F: FnMut(&mut Self, usize) -> Result<()>,
     {
@@ -372,14 +367,7 @@ impl Pickler<'_> {
             return Ok(());
         }
         if self.proto < 4 {
-            // `set(list)` through save_reduce.
-            return self.reduce_with(("builtins", "set"), key, |p| {
-                p.out.boundary()?;
-                p.tuple_with(None, 1, |p, _| {
-                    p.out.boundary()?;
-                    p.list_with(None, len, &mut item)
-                })
-            });
+            return self.set_as_call("set", key, len, item);
         }
         self.enter()?;
         self.out.op(Opcode::EmptySet);
@@ -387,6 +375,28 @@ impl Pickler<'_> {
         self.batched(SeqKind::Set, len, item)?;
         self.leave();
         Ok(())
+    }
+
+    /// A set or frozenset below protocol 4, where it has no opcodes:
+    /// `builtins.set(list)` or `builtins.frozenset(list)`, as `save_reduce`
+    /// writes it.
+    fn set_as_call<F>(
+        &mut self,
+        class: &'static str,
+        key: Option<Key<'_>>,
+        len: usize,
+        mut item: F,
+    ) -> Result<()>
+    where
+        F: FnMut(&mut Self, usize) -> Result<()>,
+    {
+        self.reduce_with(("builtins", class), key, |p| {
+            p.out.boundary()?;
+            p.tuple_with(None, 1, |p, _| {
+                p.out.boundary()?;
+                p.list_with(None, len, &mut item)
+            })
+        })
     }
 
     /// Writes a `frozenset` of the items.
@@ -416,13 +426,7 @@ impl Pickler<'_> {
             return Ok(());
         }
         if self.proto < 4 {
-            return self.reduce_with(("builtins", "frozenset"), key, |p| {
-                p.out.boundary()?;
-                p.tuple_with(None, 1, |p, _| {
-                    p.out.boundary()?;
-                    p.list_with(None, len, &mut item)
-                })
-            });
+            return self.set_as_call("frozenset", key, len, item);
         }
         self.enter()?;
         self.out.op(Opcode::Mark);
