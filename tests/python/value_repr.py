@@ -34,6 +34,10 @@ def main():
         "str printable": "é€😀\u0394\u4e2d",
         "str quotes": ["'", '"', "'\"", "\\"],
         "bytes quotes": [b"'", b'"', b"'\"", b"\x7f\x80"],
+        # Unassigned code points (in every Unicode version 3.8-3.13 know).
+        "str unassigned": "\u0378\u0530\U0001fffe x",
+        # bytearray's repr escapes `'` even between double quotes.
+        "bytearray quotes": [bytearray(b"it's"), bytearray(b'"'), bytearray(b"'\"")],
         "floats": [1e16, 1e15, 1.5e-5, 1e-4, 123456789.125, -1e-310, 2.0**60],
         "empty containers": [[], (), {}, set(), frozenset(), bytearray()],
     }
