@@ -218,7 +218,7 @@ impl Source for FramedSource<'_> {
 
     fn take(&mut self, n: usize, _budget: usize) -> Result<Span> {
         let start = self.start_of_read(|pos, end| end - pos >= n);
-        if n > self.input.len() - start {
+        if n > self.input.len().saturating_sub(start) {
             return Err(self.truncated());
         }
         self.pos = start + n;
@@ -251,7 +251,7 @@ impl Source for FramedSource<'_> {
     }
 
     fn remaining(&self) -> Option<usize> {
-        Some(self.input.len() - self.pos)
+        Some(self.input.len().saturating_sub(self.pos))
     }
 }
 
