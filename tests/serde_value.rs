@@ -131,14 +131,10 @@ fn other_formats_see_the_serde_form_and_give_it_back() {
     assert_eq!(back, basket());
 }
 
-/// The binary's JSON emitter, to compare `Value`'s serde form with.
-#[path = "../pickle-inspect/src/json.rs"]
-mod json;
-
 #[test]
-fn values_round_trip_through_json_as_pickle_inspect_prints_them() {
+fn values_round_trip_through_json() {
     let records = common::read_records(&common::python("corpus.py", &[], b""));
-    let (mut same, mut checked) = (0, 0);
+    let mut checked = 0;
     for r in records.chunks(3) {
         let label = String::from_utf8_lossy(&r[0]);
         let value: Value =
@@ -149,22 +145,9 @@ fn values_round_trip_through_json_as_pickle_inspect_prints_them() {
         if !has_nan(&value) {
             assert_eq!(back, value, "{label}: {text}");
         }
-        // The same document as the binary prints, where serde_json can
-        // read that (a lone surrogate is no JSON serde_json reads).
-        if let Ok(cli) = serde_json::from_str::<serde_json::Value>(&json::to_json(&value)) {
-            let ours: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-            assert_eq!(ours, cli, "{label}");
-            same += 1;
-        }
         checked += 1;
     }
-    assert!(
-        checked > 400 && same * 10 > checked * 9,
-        "{same} of {checked}"
-    );
-    eprintln!(
-        "{checked} values round-trip through JSON; {same} print as pickle-inspect prints them"
-    );
+    assert!(checked > 400, "only {checked} values");
 }
 
 fn has_nan(v: &Value) -> bool {

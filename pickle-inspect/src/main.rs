@@ -245,11 +245,17 @@ fn dis(data: &[u8]) -> u8 {
 fn json(data: &[u8]) -> u8 {
     let opts = DecodeOptions::new().persistent_ids(PersistentIds::Keep);
     match opts.from_slice::<Value>(data) {
-        Ok(value) => {
-            print_out(&pickle_inspect::json::to_json(&value));
-            print_out("\n");
-            OK
-        }
+        Ok(value) => match pickle_inspect::json::to_json(&value) {
+            Ok(json) => {
+                print_out(&json);
+                print_out("\n");
+                OK
+            }
+            Err(e) => {
+                eprintln!("pickle-inspect: {e}");
+                UNREADABLE
+            }
+        },
         Err(e) => {
             eprintln!("pickle-inspect: {e}");
             UNREADABLE

@@ -223,7 +223,9 @@ fn json_of_every_corpus_pickle_is_valid_json() {
         .map(|r| {
             let value: pickle_core::Value = pickle_core::from_slice(&r[2])
                 .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(&r[0])));
-            pickle_inspect::json::to_json(&value).into_bytes()
+            pickle_inspect::json::to_json(&value)
+                .expect("JSON")
+                .into_bytes()
         })
         .collect();
     assert!(docs.len() > 400);

@@ -33,8 +33,7 @@
 //! "args": [...]}`; its `ops` are `{"build": state}`, `{"append": item}`,
 //! `{"setitem": [key, value]}` and `{"add": item}`, in order. A reference
 //! back into an object still being read (a cycle) is a `{"$ref": n}` inside
-//! the `{"$id": n, ...}`. This is the JSON `pickle-inspect json` prints,
-//! but for strings with lone surrogates.
+//! the `{"$id": n, ...}`. This is the JSON `pickle-inspect json` prints.
 //!
 //! Reading also takes what other formats make of plain data: a map whose
 //! first key is no tag is a `dict` (of string keys, from JSON), serde bytes
