@@ -12,6 +12,7 @@
 //! `ToPickle` implies, for the core's Python stub generator). Errors are collected in a
 //! `ctxt::Ctxt`, so all of an item's errors are reported at once.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod ast;
 mod attr;

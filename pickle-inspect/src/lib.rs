@@ -22,6 +22,7 @@
 //! `pickle-inspect scan PATH...` is the same as a command for CI gates.
 
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 mod container;
 pub mod json;
