@@ -8,7 +8,7 @@
 //! questions about an item at an index. Two builders exist: the arena
 //! (`de/arena`), which keeps every object as a node with CPython's exact
 //! semantics and is the reader of record, and the `Value` builder
-//! (`de/value.rs`), which builds the final `Value`s in one pass and refuses
+//! (`de/value/`), which builds the final `Value`s in one pass and refuses
 //! (returns an error) wherever it could not give exactly what the arena
 //! would; its caller then runs the arena.
 

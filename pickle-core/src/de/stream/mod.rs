@@ -23,7 +23,7 @@
 //! anything. [`known`] remembers which memo entries are a class and its
 //! field names, so that every instance after the first is read without
 //! looking them up. A whole pickle read as a `Value` is built by the
-//! machine (`de/value.rs`).
+//! machine (`de/value/`).
 
 mod decoder;
 mod instance;

@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::value::{BigInt, Buffer, Global, Object, Op, PyStr, Value};
 
 use super::{hashable_in, refuse, resolve, Slot, ValueBuilder, MAX_KEY_ITEMS, NOT_READ, PENDING};
+
 /// `atom`, `memo_put` and `memo_get` are always in line: they are what most
 /// opcodes do, and out of line each cost 2-3% of a `Value` decode of many
 /// records or a tree of dicts (callgrind; see docs/performance.md).
