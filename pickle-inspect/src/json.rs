@@ -11,8 +11,8 @@
 //! referenced more than once is written once, as `{"$id": 1, "value":
 //! ...}`, and every other reference to it, cycles included, as `{"$ref":
 //! 1}`; so the output is as small as the pickle's graph, never as large as
-//! its unfolded tree. Every document reads back with `serde_json` into the
-//! same `Value`.
+//! its unfolded tree. Every document reads back with `serde_json` into an
+//! equal `Value` (a NaN as the NaN Python makes, whatever its payload).
 //!
 //! ```
 //! use pickle_core::Value;
