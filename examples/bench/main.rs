@@ -47,6 +47,7 @@ fn main() {
     eprintln!("records...");
     let (records, notes) = records::rows(py("records"));
     rows.extend(records);
+    rows.extend(records::by_id_rows(py("records_by_id")));
     eprintln!("ints, strings, floats, bytes...");
     rows.extend(scalars::rows(&py));
     rows.extend(scalars::bytes_rows(py("bytes")));

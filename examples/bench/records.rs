@@ -1,6 +1,8 @@
 //! The headline workload: 200,000 records of a Python `@dataclass`, with
 //! the floors any encoder and typed decoder of them must spend.
 
+use std::collections::BTreeMap;
+
 use pickle_core::{FromPickle, ToPickle};
 
 use crate::cpython::Workload;
@@ -87,6 +89,17 @@ fn copy_fields(data: &[Order], capacity: usize) -> Vec<u8> {
         }
     }
     out
+}
+
+/// The rows of the records as the values of a dict, by id (instances
+/// written between keys, not one after another).
+pub fn by_id_rows(py: &Workload) -> Vec<Row> {
+    let data: BTreeMap<i64, Order> = records()
+        .into_iter()
+        .enumerate()
+        .map(|(i, o)| (i as i64, o))
+        .collect();
+    crate::typed::rows("records by id", &data, py)
 }
 
 /// Peak heap of a typed decode beside what the result keeps, per library.

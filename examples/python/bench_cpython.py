@@ -53,6 +53,8 @@ def dict_tree(groups=30, sections=50, items=30):
 def workloads():
     return {
         "records": records(),
+        # The same records as the values of a dict, by id.
+        "records_by_id": dict(enumerate(records())),
         "ints": [i % 1000 for i in range(1_000_000)],
         "strings": [f"s{i}" for i in range(100_000)],
         "bytes": bytes(range(256)) * (10 * 1024 * 1024 // 256),

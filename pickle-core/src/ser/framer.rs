@@ -40,9 +40,6 @@ pub(crate) struct Framer<'w> {
     /// after another (a list of them) are kept side by side in one room;
     /// anything else written first closes it.
     room_at: usize,
-    /// How many bytes the last room held when it was closed: the next one
-    /// is twice that (between [`ROOM`]'s bounds).
-    last_room: usize,
     /// How many times output already written was moved or sent (a frame
     /// committed, the buffer flushed): a [`Mark`] of an earlier epoch no
     /// longer says where its byte is.
@@ -64,8 +61,12 @@ impl Mark {
     };
 }
 
-/// The least and the most room for drafts.
-const ROOM: (usize, usize) = (1024, 64 * 1024);
+/// How many bytes of room for drafts are zeroed at a time: a few drafts'
+/// worth. Larger rooms were slower for long runs of drafts (64 KiB zeroed
+/// went out of the first-level cache before the drafts were written over
+/// it), and for drafts between other writes (the values of a dict, after
+/// keys written otherwise), where most of each room was zeroed for nothing.
+const ROOM: usize = 1024;
 
 impl<'w> Framer<'w> {
     pub(crate) fn new(sink: Option<&'w mut dyn Write>) -> Framer<'w> {
@@ -76,7 +77,6 @@ impl<'w> Framer<'w> {
             commit_at: usize::MAX,
             sink,
             room_at: usize::MAX,
-            last_room: 0,
             epoch: 0,
         }
     }
@@ -94,7 +94,6 @@ impl<'w> Framer<'w> {
             commit_at: self.commit_at,
             sink: None,
             room_at: usize::MAX,
-            last_room: self.last_room,
             epoch: self.epoch,
         }
     }
@@ -105,7 +104,6 @@ impl<'w> Framer<'w> {
     pub(crate) fn unpark(&mut self, mut parked: Framer<'static>) {
         parked.settle();
         self.room_at = usize::MAX;
-        self.last_room = parked.last_room;
         self.out = parked.out;
         self.framing = parked.framing;
         self.frame_start = parked.frame_start;
@@ -158,7 +156,6 @@ impl<'w> Framer<'w> {
 
     #[inline(never)]
     fn close_room(&mut self) {
-        self.last_room = self.out.len() - self.room_at;
         self.out.truncate(self.room_at);
         self.room_at = usize::MAX;
     }
@@ -176,14 +173,14 @@ impl<'w> Framer<'w> {
         &mut self.out[self.room_at..end]
     }
 
-    /// Opens room for drafts: zeroed bytes appended past the output, twice
-    /// as many as the last room held.
+    /// Opens room for drafts: [`ROOM`] zeroed bytes (or `most`, if more)
+    /// appended past the output.
     #[cold]
     #[inline(never)]
     fn open_room(&mut self, most: usize) {
         self.settle();
         let start = self.out.len();
-        let room = (2 * self.last_room).clamp(ROOM.0, ROOM.1).max(most);
+        let room = ROOM.max(most);
         let end = start
             .saturating_add(room)
             .min(self.commit_at - 1)
