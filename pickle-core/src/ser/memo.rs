@@ -40,28 +40,37 @@ pub(crate) struct Memo {
     one_object_bytes: Map<u16, u32>,
     /// Interned names given as `&'static str` (serde's field and variant
     /// names), by the address and length of their text, with their memo
-    /// index: a direct-mapped cache in front of [`Memo::interned`], so
-    /// that a struct's names are found without hashing them. A `'static`
-    /// text never changes or goes away, so one address and length is one
-    /// text for the whole run; two copies of a text are two entries with
-    /// the same index.
+    /// index: a small open-addressed cache in front of [`Memo::interned`],
+    /// so that a struct's names are found without hashing them. A
+    /// `'static` text never changes or goes away, so one address and length
+    /// is one text for the whole run; two copies of a text are two entries
+    /// with the same index.
     #[cfg_attr(not(feature = "serde"), allow(dead_code))]
     static_names: Box<[(usize, usize, u32)]>,
 }
 
-/// How many `'static` names [`Memo::static_name`] keeps at once.
+/// How many `'static` names [`Memo::static_name`] keeps at once (a power
+/// of two).
 #[cfg(feature = "serde")]
-const STATIC_NAMES: usize = 64;
+const STATIC_NAMES: usize = 128;
+
+/// How many slots from its own a name may be found in.
+#[cfg(feature = "serde")]
+const STATIC_PROBES: usize = 8;
 
 impl Memo {
-    /// Where `name` would be in [`Memo::static_names`].
+    /// Where the search for `name` in [`Memo::static_names`] starts.
     #[cfg(feature = "serde")]
     #[inline]
     fn static_slot(name: &'static str) -> usize {
-        // Names are laid out a few bytes apart: the address's low bits,
-        // with the next ones folded in, spread them.
-        let addr = name.as_ptr() as usize;
-        (addr ^ (addr >> 6)) % STATIC_NAMES
+        // Names lie a few bytes apart, a struct's often side by side: a
+        // multiplicative (Fibonacci) hash spreads them over the table. The
+        // address's low bits, folded, put two names of one struct in one
+        // slot of a direct-mapped table, depending on where the linker
+        // placed them, and the two evicted each other at every record.
+        let addr = name.as_ptr() as u64;
+        let bits = STATIC_NAMES.trailing_zeros();
+        (addr.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> (64 - bits)) as usize
     }
 
     /// The memo index of the interned name `name`, if it was recorded by
@@ -69,18 +78,28 @@ impl Memo {
     #[cfg(feature = "serde")]
     #[inline]
     pub(crate) fn static_name(&self, name: &'static str) -> Option<u32> {
-        let &(addr, len, idx) = self.static_names.get(Memo::static_slot(name))?;
-        (addr == name.as_ptr() as usize && len == name.len()).then_some(idx)
+        let home = Memo::static_slot(name);
+        let key = (name.as_ptr() as usize, name.len());
+        (0..STATIC_PROBES).find_map(|probe| {
+            let &(addr, len, idx) = self.static_names.get((home + probe) % STATIC_NAMES)?;
+            ((addr, len) == key).then_some(idx)
+        })
     }
 
-    /// Records that the interned name `name` is at memo index `idx`.
+    /// Records that the interned name `name` is at memo index `idx`: in
+    /// the first free slot of its probes, else in its own.
     #[cfg(feature = "serde")]
     #[inline]
     pub(crate) fn set_static_name(&mut self, name: &'static str, idx: u32) {
         if self.static_names.is_empty() {
             self.static_names = vec![(0, 0, 0); STATIC_NAMES].into();
         }
-        self.static_names[Memo::static_slot(name)] = (name.as_ptr() as usize, name.len(), idx);
+        let home = Memo::static_slot(name);
+        let slot = (0..STATIC_PROBES)
+            .map(|probe| (home + probe) % STATIC_NAMES)
+            .find(|&slot| self.static_names[slot].0 == 0)
+            .unwrap_or(home);
+        self.static_names[slot] = (name.as_ptr() as usize, name.len(), idx);
     }
 
     /// An empty memo; `one_char_names_shared` as the target version has it.
@@ -193,5 +212,51 @@ impl Memo {
     pub(crate) fn set_member(&mut self, module: &str, name: &str, member: &str, idx: u32) {
         self.members
             .insert((module.into(), name.into(), member.into()), idx);
+    }
+}
+
+#[cfg(all(test, feature = "serde"))]
+mod tests {
+    use super::Memo;
+
+    /// Names as serde's derive leaves them: `'static` texts side by side.
+    const NAMES: [&str; 12] = [
+        "id", "customer", "price", "tags", "note", "status", "a", "b", "c", "d", "e", "f",
+    ];
+
+    #[test]
+    fn a_structs_names_are_all_found_again() {
+        let mut memo = Memo::new(true);
+        for (idx, name) in NAMES.iter().enumerate() {
+            memo.set_static_name(name, idx as u32);
+        }
+        for (idx, name) in NAMES.iter().enumerate() {
+            assert_eq!(memo.static_name(name), Some(idx as u32), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_name_is_found_at_its_own_index_or_not_at_all() {
+        // More names than the cache keeps: some are evicted, none is found
+        // with another's index.
+        let names: Vec<&'static str> = (0..500)
+            .map(|i| &*Box::leak(format!("field{i}").into_boxed_str()))
+            .collect();
+        let mut memo = Memo::new(true);
+        for (idx, name) in names.iter().enumerate() {
+            memo.set_static_name(name, idx as u32);
+        }
+        let found = names
+            .iter()
+            .enumerate()
+            .filter(|&(idx, name)| match memo.static_name(name) {
+                Some(found) => {
+                    assert_eq!(found, idx as u32, "{name}");
+                    true
+                }
+                None => false,
+            })
+            .count();
+        assert!((1..=super::STATIC_NAMES).contains(&found), "{found}");
     }
 }
