@@ -47,6 +47,28 @@ def order():
     }
 
 
+def record(i):
+    """The twin of `record(i)`: one-character strings below U+0100 are the
+    one object of their letter, others are new objects (`chr` makes one)."""
+    name = {0: "", 1: "x", 2: "é", 3: F(f"name {i}"), 4: F("a" * 17), 5: F("b" * 300), 6: chr(0x20AC)}[i % 7]
+    return {
+        I("id"): {0: i, 1: -i, 2: 255 + i, 3: 70_000 * i, 4: (1 << 40) + i, 5: -(2**63) + i}[i % 6],
+        I("big"): 2**63 - 1 - i if i % 13 == 5 else i,
+        I("name"): name,
+        I("score"): f32(i * 0.5),
+        I("flag"): i % 2 == 0,
+        I("letter"): chr([0x61, 0xE9, 0x20AC, 0x1F600][i % 4]),
+        I("tags"): [F(f"t{k}") for k in range(i % 3)],
+        I("pair"): (i - 20, F(f"p{i}")),
+        I("quad"): (i % 256, 1, 2, 3),
+        I("nothing"): None,
+        I("counts"): {F(f"k{k}"): k for k in range(i % 3)},
+        I("status"): {I("Paid"): i} if i % 7 == 3 else I("New"),
+        I("line"): line(f"S-{i}", i, -i) if i % 4 != 0 else None,
+        I("blob"): bytes([i % 256] * 3) if i % 11 == 4 else None,
+    }
+
+
 def numbers():
     return {
         I("small"): -128,
@@ -77,6 +99,10 @@ def unsized(items, entries):
 CASES = {
     "order": order,
     "orders": lambda: [order(), order()],
+    "records": lambda: [record(i) for i in range(40)],
+    "records_3000": lambda: [record(i) for i in range(3000)],
+    "records_by_id": lambda: {i: record(i) for i in range(40)},
+    "wide_u64s": lambda: [(0, 1), (2**64 - 1, 2), (3, 2**64 - 1)],
     "status_new": lambda: I("New"),
     "status_paid": lambda: {I("Paid"): 3},
     "status_shipped": lambda: {I("Shipped"): [F("DHL"), 2]},

@@ -134,6 +134,73 @@ impl Serialize for Unsized {
     }
 }
 
+/// A record of most kinds of values, varying with `i` (shared and long
+/// strings, bytes, enum variants with and without data): a list of them is
+/// written in the steady state, its field names in the memo.
+#[derive(Serialize, Deserialize, Debug, PartialEq, Clone)]
+pub struct Record {
+    pub id: i64,
+    pub big: u64,
+    pub name: String,
+    pub score: f32,
+    pub flag: bool,
+    pub letter: char,
+    pub tags: Vec<String>,
+    pub pair: (i32, String),
+    pub quad: (u8, u8, u8, u8),
+    pub nothing: (),
+    pub counts: BTreeMap<String, i32>,
+    pub status: Status,
+    pub line: Option<Line>,
+    pub blob: Option<serde_bytes::ByteBuf>,
+}
+
+pub fn record(i: i64) -> Record {
+    Record {
+        id: match i % 6 {
+            0 => i,
+            1 => -i,
+            2 => 255 + i,
+            3 => 70_000 * i,
+            4 => (1 << 40) + i,
+            _ => i64::MIN + i,
+        },
+        big: if i % 13 == 5 {
+            i64::MAX as u64 - i as u64
+        } else {
+            i as u64
+        },
+        name: match i % 7 {
+            0 => String::new(),
+            1 => "x".into(),
+            2 => "é".into(),
+            3 => format!("name {i}"),
+            4 => "a".repeat(17),
+            5 => "b".repeat(300),
+            _ => "€".into(),
+        },
+        score: i as f32 * 0.5,
+        flag: i % 2 == 0,
+        letter: ['a', 'é', '€', '😀'][i as usize % 4],
+        tags: (0..i % 3).map(|k| format!("t{k}")).collect(),
+        pair: (i as i32 - 20, format!("p{i}")),
+        quad: (i as u8, 1, 2, 3),
+        nothing: (),
+        counts: (0..i % 3).map(|k| (format!("k{k}"), k as i32)).collect(),
+        status: if i % 7 == 3 {
+            Status::Paid(i as u64)
+        } else {
+            Status::New
+        },
+        line: (i % 4 != 0).then(|| Line {
+            sku: format!("S-{i}"),
+            qty: i as u32,
+            unit: Money(-i),
+        }),
+        blob: (i % 11 == 4).then(|| serde_bytes::ByteBuf::from(vec![i as u8; 3])),
+    }
+}
+
 pub fn order() -> Order {
     Order {
         id: 7,
@@ -279,6 +346,17 @@ pub fn all() -> Vec<Case> {
     vec![
         case("order", order()),
         case("orders", vec![order(), order()]),
+        case("records", (0..40).map(record).collect::<Vec<_>>()),
+        // Over 1000 items (batches) and many frames.
+        case("records_3000", (0..3000).map(record).collect::<Vec<_>>()),
+        case(
+            "records_by_id",
+            (0..40).map(|i| (i, record(i))).collect::<BTreeMap<_, _>>(),
+        ),
+        case(
+            "wide_u64s",
+            vec![(0u64, 1u64), (u64::MAX, 2), (3, u64::MAX)],
+        ),
         case("status_new", Status::New),
         case("status_paid", Status::Paid(3)),
         case("status_shipped", Status::Shipped("DHL".into(), 2)),
