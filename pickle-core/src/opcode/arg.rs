@@ -134,7 +134,7 @@ pub(crate) fn read<S: Source>(
 
 /// The argument of `op` at `pos` of `input` (the byte after the opcode),
 /// and the position after it; `None` if it runs past the end.
-#[inline]
+#[inline(always)]
 pub(crate) fn read_at(op: Opcode, input: &[u8], pos: usize) -> Option<(Arg, usize)> {
     let mut src = crate::de::source::SliceSource::at(input, pos);
     let arg = read(op, &mut src, usize::MAX, Lengths::Unpickler).ok()?;

@@ -87,7 +87,7 @@ impl<'a> Stream<'a> {
     }
 
     /// The argument of the opcode `op` at `pos`, and where the next opcode is.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn arg_at(&self, op: Opcode, pos: usize) -> Result<(Arg, usize)> {
         arg::read_at(op, self.input, pos + 1).ok_or_else(|| self.bail())
     }

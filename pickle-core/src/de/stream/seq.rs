@@ -424,29 +424,44 @@ impl<'a> StreamSeq<'a> {
         self.in_batch < BATCH_SIZE && next != Opcode::Mark.byte()
     }
 
-    /// How many items a batch that starts at `pos` holds, if they are a
-    /// few values of one opcode each (strings, numbers, memo `GET`s) that
-    /// end with the batch's opcode: so that a short list of them is made
-    /// with room for as many as it holds (a vector grown item by item
-    /// starts with room for four). 0 for anything else.
+    /// How many items a batch that starts at `pos` holds, if they are
+    /// values of one opcode each (strings, numbers, memo `GET`s) that end
+    /// with the batch's opcode: so that a list of them is made with room
+    /// for as many as it holds (a vector grown item by item starts with
+    /// room for four, and a list of 50 floats grew five times). 0 for
+    /// anything else. Items of a fixed size, and short strings, are
+    /// stepped over in line, for a whole batch; others are found by
+    /// `after_atom`, for a few.
     fn short_batch_len(&self, pos: usize) -> usize {
-        const MOST: usize = 8;
+        const MOST_FOUND: usize = 8;
         const SHORT_STR: u8 = Opcode::ShortBinUnicode.byte();
         const MEMOIZE: u8 = Opcode::Memoize.byte();
+        const BINFLOAT: u8 = Opcode::BinFloat.byte();
+        const BININT1: u8 = Opcode::BinInt1.byte();
+        const BININT2: u8 = Opcode::BinInt2.byte();
+        const BININT: u8 = Opcode::BinInt.byte();
         let s = self.d.s;
         let mut at = pos;
-        for n in 0..=MOST {
+        let mut found = 0;
+        for n in 0..=BATCH_SIZE {
             let next = match *s.input.get(at..at + 2).unwrap_or_default() {
                 [op, _] if op == self.batch.0.byte() => return n,
-                // The common item, a short string and its `MEMOIZE`, in line.
                 [SHORT_STR, len] => {
                     let end = at + 2 + len as usize;
                     end + usize::from(s.input.get(end) == Some(&MEMOIZE))
                 }
-                _ => match s.after_atom(at) {
-                    Some(next) => next,
-                    None => return 0,
-                },
+                [BINFLOAT, _] => at + 9,
+                [BININT1, _] => at + 2,
+                [BININT2, _] => at + 3,
+                [BININT, _] => at + 5,
+                _ if found == MOST_FOUND => return 0,
+                _ => {
+                    found += 1;
+                    match s.after_atom(at) {
+                        Some(next) => next,
+                        None => return 0,
+                    }
+                }
             };
             at = next;
         }
@@ -561,4 +576,23 @@ fn ends_container(op: Opcode) -> bool {
 #[inline]
 pub(crate) fn is_value_start(op: Opcode) -> bool {
     op.stack_effect().starts_value()
+}
+
+#[cfg(test)]
+mod tests {
+    /// A list read whole is made with room for its items, not grown to
+    /// twice their number.
+    #[test]
+    fn lists_of_one_batch_are_made_to_size() {
+        let floats: Vec<Vec<f64>> = vec![(0..50).map(f64::from).collect(); 3];
+        let ints: Vec<i64> = (-300..700).collect();
+        let names: Vec<String> = (0..37).map(|i| format!("name {i}")).collect();
+        let read: Vec<Vec<f64>> = crate::from_slice(&crate::to_vec(&floats).unwrap()).unwrap();
+        assert_eq!(read, floats);
+        assert!(read.iter().all(|v| v.capacity() == 50));
+        let read: Vec<i64> = crate::from_slice(&crate::to_vec(&ints).unwrap()).unwrap();
+        assert_eq!((read.capacity(), &read), (1000, &ints));
+        let read: Vec<String> = crate::from_slice(&crate::to_vec(&names).unwrap()).unwrap();
+        assert_eq!((read.capacity(), &read), (37, &names));
+    }
 }
