@@ -26,6 +26,7 @@
 //! machine (`de/value/`).
 
 mod decoder;
+mod global;
 mod instance;
 mod known;
 mod lookahead;
