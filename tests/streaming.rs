@@ -366,6 +366,31 @@ fn never_returns_a_value_the_general_reader_would_not() {
     );
 }
 
+/// The streaming reader reads each value before it knows what the pickle
+/// does with it. Where a later opcode discards the item it failed on (a
+/// `POP` after it), or makes another object the one `STOP` returns, the read
+/// gives what the general reader gives and CPython loads, not that error.
+#[test]
+fn errors_about_values_the_pickle_discards_are_not_the_result() {
+    // [1, 'a', 2] with 'a' popped as soon as it is pushed.
+    let popped = b"\x80\x02]q\x00(K\x01X\x01\x00\x00\x00a0K\x02e.";
+    // An `Order` made without state, then a str pushed on top of it.
+    let covered = b"\x80\x02cshop.models\nOrder\nq\x00)\x81X\x01\x00\x00\x00a.";
+    let loaded = common::python_text(
+        "loads_repr.py",
+        &[],
+        &common::write_records([&popped[..], &covered[..]]),
+    );
+    assert_eq!(loaded.lines().collect::<Vec<_>>(), ["[1, 2]", "'a'"]);
+
+    assert_eq!(pickle_core::from_slice::<Vec<i64>>(popped).unwrap(), [1, 2]);
+    let err = pickle_core::from_slice::<shop::Order>(covered).unwrap_err();
+    let general = pickle_core::from_reader::<shop::Order, _>(&covered[..]).unwrap_err();
+    assert_eq!(err.to_string(), general.to_string());
+    assert_eq!(err.kind(), pickle_core::ErrorKind::Type, "{err}");
+    assert_eq!(pickle_core::from_slice::<String>(covered).unwrap(), "a");
+}
+
 /// Near and at every limit (depth, memo entries, open marks, allocation),
 /// the one-pass `Value` reader returns what the general reader returns with
 /// the same limits, or gives up: it never returns a value where the general

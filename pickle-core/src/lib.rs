@@ -175,11 +175,13 @@ pub trait ToPickle {
 ///
 /// When a pickle is read from a slice ([`from_slice`]), `from_pickle` runs
 /// at most twice for it: first on values read straight from the bytes,
-/// then, only if that reader meets a shape it leaves to the general one (or
-/// the implementation reads values out of order), once more on the general
-/// reader's objects. It should therefore have no effects beyond building
-/// its result. An error it returns on the first run is the result of the
-/// read, and it does not run again. Read from an `io::Read`
+/// then, only if that run does not give the value, once more on the
+/// general reader's objects, whose result is the read's. The first run
+/// leaves to the second a shape its reader does not handle, values read
+/// out of order, and any error: that reader meets each value before it
+/// knows whether the pickle keeps it, so an error there may be about an
+/// object the pickle goes on to discard. `from_pickle` should therefore
+/// have no effects beyond building its result. Read from an `io::Read`
 /// ([`from_reader`]), it runs once.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be read from a pickle",

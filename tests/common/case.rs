@@ -11,7 +11,8 @@ pub type ReadCheck = Box<dyn Fn(&[u8]) -> Result<(), String>>;
 
 /// Decodes a pickle with the streaming reader alone and checks it against
 /// the general reader: `Ok(true)` if it decoded the same value, `Ok(false)`
-/// if it gave up, `Err` if the two disagree.
+/// if it gave up or failed (and `from_slice`, which then runs the general
+/// reader, gives what that reader gives), `Err` if the two disagree.
 pub type StreamCheck = Box<dyn Fn(&[u8]) -> Result<bool, String>>;
 
 /// One case: its name in the Python cases, the value, and checks that a
@@ -39,7 +40,12 @@ where
         }),
         stream: Box::new(|bytes| {
             let Some(streamed) = pickle_core::__private::decode_streaming::<T>(bytes) else {
-                return Ok(false);
+                let general = pickle_core::__private::decode_general::<T>(bytes);
+                return match (pickle_core::from_slice::<T>(bytes), general) {
+                    (Ok(a), Ok(b)) if a == b => Ok(false),
+                    (Err(a), Err(b)) if a.to_string() == b.to_string() => Ok(false),
+                    (a, b) => Err(format!("from_slice read {a:?}, the general reader {b:?}")),
+                };
             };
             match pickle_core::__private::decode_general::<T>(bytes) {
                 Ok(general) if general == streamed => Ok(true),

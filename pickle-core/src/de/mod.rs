@@ -6,8 +6,9 @@
 //! [`Value`](crate::Value) or, through [`FromPickle`], a typed Rust value.
 //!
 //! A [`FromPickle`] runs at most twice per pickle read from a slice: first
-//! on values read straight from the bytes, and, only if that reader meets a
-//! shape it does not handle, once more on the general reader's objects.
+//! on values read straight from the bytes, and, only if that run does not
+//! give the value (a shape that reader does not handle, or an error), once
+//! more on the general reader's objects.
 
 pub(crate) mod arena;
 pub mod borrow;
@@ -32,17 +33,18 @@ use arena::builder::ArenaBuilder;
 use machine::Machine;
 use node::Ctx;
 use source::{ReaderSource, SliceSource, Source};
-use stream::Outcome;
 
 impl Options<'_> {
     /// Reads one pickle from `bytes` (bytes after its `STOP` are ignored, as
     /// `pickle.loads` ignores them).
     ///
     /// `T::from_pickle` runs once on values read straight from the bytes;
-    /// if that reader gives up, once more on the general reader's objects.
-    /// An error it returns the first time is the result (once the rest of
-    /// the pickle is known to read, so that a malformed pickle reports
-    /// what the general reader finds).
+    /// if that does not give the value, once more on the general reader's
+    /// objects, whose result is the result. An error on the first run is
+    /// not final: that reader meets each value before it knows what the
+    /// pickle does with it (a later `POP` may discard it, a later opcode
+    /// may make another object the one returned), so the error may be
+    /// about an object the pickle does not return.
     pub fn from_slice<T: FromPickle>(&self, bytes: &[u8]) -> Result<T> {
         self.from_slice_with(bytes, T::from_pickle)
     }
@@ -50,9 +52,9 @@ impl Options<'_> {
     /// Reads one pickle from `bytes` as [`Options::from_slice`] does, with
     /// `read` in place of a [`FromPickle`] implementation: `read` makes the
     /// result from the pickle's root object. Like a `from_pickle`, it runs
-    /// at most twice (the streaming reader gives up on shapes it does not
-    /// know, and the general reader starts again), so it should have no
-    /// other effect than its result.
+    /// at most twice (where the streaming reader gives up or `read` fails
+    /// on it, the general reader starts again), so it should have no other
+    /// effect than its result.
     ///
     /// ```
     /// use pickle_core::de::Options;
@@ -70,12 +72,8 @@ impl Options<'_> {
         F: Fn(Decoder<'_>) -> Result<T>,
     {
         match stream::decode(bytes, self, &read) {
-            Outcome::Value(value) => Ok(value),
-            Outcome::Error(e) => {
-                self.run_machine(SliceSource::new(bytes))?;
-                Err(e)
-            }
-            Outcome::GaveUp => self.decode_general(bytes, read),
+            Some(value) => Ok(value),
+            None => self.decode_general(bytes, read),
         }
     }
 
@@ -139,10 +137,7 @@ pub(crate) fn pickle_len(bytes: &[u8]) -> Option<usize> {
 /// Reads with the streaming reader only; `None` where it gives up or
 /// meets an error.
 pub(crate) fn stream_only<T: FromPickle>(bytes: &[u8], opts: &Options<'_>) -> Option<T> {
-    match stream::decode(bytes, opts, &T::from_pickle) {
-        Outcome::Value(value) => Some(value),
-        _ => None,
-    }
+    stream::decode(bytes, opts, &T::from_pickle)
 }
 
 /// Reads a `T` from one pickle in `bytes`, with the default [`Options`].

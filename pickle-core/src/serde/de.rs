@@ -65,11 +65,10 @@ impl<'de, 'a> Deserializer<'de, 'a> {
     }
 
     /// Runs `read`, giving its error this object's offset unless it has an
-    /// inner one. On the streaming reader an error gives up instead, and
-    /// the general reader decodes the pickle again: the bridge reads one
-    /// form and falls back to another, which that reader cannot always
-    /// tell apart (a `bytes` read as a `str`, an enum's two forms), so its
-    /// error is not kept as a `FromPickle`'s is.
+    /// inner one. On the streaming reader an error gives up at once, so
+    /// that no value comes of that run: the bridge reads one form and falls
+    /// back to another, which that reader cannot always tell apart (a
+    /// `bytes` read as a `str`, an enum's two forms).
     #[inline]
     fn here<T>(self, read: impl FnOnce(Self) -> Result<T>) -> Result<T> {
         let d = self.d;

@@ -114,23 +114,16 @@ struct State<'a> {
     texts: Vec<Option<&'a str>>,
 }
 
-/// How a streaming decode ended.
-pub(crate) enum Outcome<T> {
-    Value(T),
-    /// The `FromPickle`'s (or `read`'s) error, about input read in order.
-    Error(Error),
-    /// The reader gave up: the general reader decides.
-    GaveUp,
-}
-
 /// Decodes a `T` from the pickle at the start of `input`, as `read` makes
-/// it from the root object (`T::from_pickle`, or a closure).
-pub(crate) fn decode<T, F>(input: &[u8], opts: &Options<'_>, read: &F) -> Outcome<T>
+/// it from the root object (`T::from_pickle`, or a closure); `None` where
+/// the reader gave up or `read` failed, both left to the general reader
+/// (an error here may be about a value the pickle goes on to discard).
+pub(crate) fn decode<T, F>(input: &[u8], opts: &Options<'_>, read: &F) -> Option<T>
 where
     F: Fn(crate::de::Decoder<'_>) -> Result<T>,
 {
     if input.len() as u64 >= 1 << POS_BITS {
-        return Outcome::GaveUp;
+        return None;
     }
     let stream = Stream {
         input,
@@ -151,17 +144,9 @@ where
     };
     stream.past_frames();
     let root = StreamDecoder::new(&stream, stream.pos.get(), 0);
-    let result = read(crate::de::Decoder::stream(root));
-    if stream.bailed.get() {
-        return Outcome::GaveUp;
-    }
-    match result {
-        Ok(value) if stream.peek().ok() == Some(crate::opcode::Opcode::Stop) => {
-            Outcome::Value(value)
-        }
-        Ok(_) => Outcome::GaveUp,
-        Err(e) => Outcome::Error(e),
-    }
+    let value = read(crate::de::Decoder::stream(root)).ok()?;
+    let done = !stream.bailed.get() && stream.peek().ok() == Some(crate::opcode::Opcode::Stop);
+    done.then_some(value)
 }
 
 impl Stream<'_> {
