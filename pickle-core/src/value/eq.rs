@@ -1,34 +1,55 @@
-//! Structural equality of values, defined through cycles.
+//! Structural equality of values, defined through sharing and cycles.
 //!
-//! Two values are equal when they have the same shape and the same data, floats
-//! compared by their bits. Sharing is transparent (`Shared(x)` equals `x`), and
-//! two back-references ([`Value::Recursive`]) are equal when they point to the
-//! enclosing shared nodes at the same position on the way down, so two
-//! decodings of the same cyclic pickle compare equal without looping. A
-//! back-reference reached from outside the node it points to (through
-//! another shared node built inside that one) is followed, as a shared node.
+//! Two values are equal when they unfold to the same tree, possibly
+//! infinite: the same shape and the same data, floats compared by their
+//! bits, with sharing and back-references transparent (`Shared(x)` equals
+//! `x`, and a [`Value::Recursive`] stands for the node it points to).
 //!
-//! A pair of shared nodes found equal without looking above itself on the
-//! way down is remembered, so comparing two DAGs (a few hundred bytes of
-//! pickle can describe 2^60 leaves) takes time in proportion to their nodes,
-//! not to their unfolded trees.
+//! Nodes behind `Shared` and `Recursive` are compared as states of two
+//! automata are (Hopcroft and Karp): a pair is merged into one class before
+//! its contents are compared, and a pair already in one class is taken as
+//! equal. That is sound because the answer is a conjunction: if any pair
+//! differs, so do the values. Each merge joins two classes, so the nodes'
+//! contents are compared a bounded number of times: comparing two DAGs (a
+//! few hundred bytes of pickle can describe 2^60 leaves), cyclic or not,
+//! takes time in proportion to their nodes, not to their unfolded trees.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::sync::Arc;
 
 use super::{Call, Object, Op, Value};
+use crate::hash::FxHasher;
 
-/// The state of one comparison.
+/// The classes of nodes (by address) assumed or found equal so far: a
+/// union-find, each node mapped to its parent (a root maps to nothing).
+/// Addresses are the values' own, not the input's, so a fast hash is safe.
 #[derive(Default)]
 struct Cmp {
-    /// The shared nodes entered on the way down, one pair per level (null
-    /// where only one side was shared).
-    path: Vec<(*const Value, *const Value)>,
-    /// Pairs of shared nodes already found equal, whatever the path above.
-    equal: HashSet<(*const Value, *const Value)>,
-    /// The lowest path level a back-reference resolved to since it was last
-    /// reset: what the comparison in progress depends on above itself.
-    low: usize,
+    parent: HashMap<*const Value, *const Value, BuildHasherDefault<FxHasher>>,
+}
+
+impl Cmp {
+    fn find(&mut self, mut node: *const Value) -> *const Value {
+        while let Some(&up) = self.parent.get(&node) {
+            // Path halving: point each node passed at its grandparent.
+            if let Some(&upper) = self.parent.get(&up) {
+                self.parent.insert(node, upper);
+            }
+            node = up;
+        }
+        node
+    }
+
+    /// Joins the classes of `a` and `b`; false if they were one already.
+    fn union(&mut self, a: *const Value, b: *const Value) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return false;
+        }
+        self.parent.insert(ra, rb);
+        true
+    }
 }
 
 impl PartialEq for Value {
@@ -49,58 +70,42 @@ impl Eq for Object {}
 
 type Path = Cmp;
 
-/// Compares `inner_a` and `inner_b`, the contents of the shared nodes (or
-/// plain values, null) `pa` and `pb`, one level down the path.
-fn enter(
-    pa: *const Value,
-    pb: *const Value,
-    inner_a: &Value,
-    inner_b: &Value,
-    cmp: &mut Cmp,
-) -> bool {
-    let both = !pa.is_null() && !pb.is_null();
-    if both && cmp.equal.contains(&(pa, pb)) {
-        return true;
+/// What a value stands for: itself, or the node behind a `Shared` or a
+/// `Recursive` (held while it is compared).
+enum Node<'a> {
+    Plain(&'a Value),
+    Shared(Arc<Value>),
+}
+
+impl Node<'_> {
+    fn value(&self) -> &Value {
+        match self {
+            Node::Plain(v) => v,
+            Node::Shared(v) => v,
+        }
     }
-    let level = cmp.path.len();
-    let outer_low = std::mem::replace(&mut cmp.low, usize::MAX);
-    cmp.path.push((pa, pb));
-    let equal = values_eq(inner_a, inner_b, cmp);
-    cmp.path.pop();
-    if equal && both && cmp.low >= level {
-        cmp.equal.insert((pa, pb));
+}
+
+/// The node `v` stands for; `None` for a back-reference whose node is gone.
+fn node(v: &Value) -> Option<Node<'_>> {
+    match v {
+        Value::Shared(inner) => Some(Node::Shared(Arc::clone(inner))),
+        Value::Recursive(weak) => weak.upgrade().map(Node::Shared),
+        other => Some(Node::Plain(other)),
     }
-    cmp.low = cmp.low.min(outer_low);
-    equal
 }
 
 fn values_eq(a: &Value, b: &Value, path: &mut Path) -> bool {
     use Value as V;
     match (a, b) {
         (V::Shared(x), V::Shared(y)) if Arc::ptr_eq(x, y) => true,
-        (V::Shared(_), _) | (_, V::Shared(_)) => {
-            let (pa, inner_a) = unshare(a);
-            let (pb, inner_b) = unshare(b);
-            enter(pa, pb, inner_a, inner_b, path)
-        }
-        (V::Recursive(x), V::Recursive(y)) => {
-            let ia = path.path.iter().rposition(|(pa, _)| *pa == x.as_ptr());
-            let ib = path.path.iter().rposition(|(_, pb)| *pb == y.as_ptr());
-            match (ia, ib) {
-                (Some(i), Some(j)) => {
-                    path.low = path.low.min(i.min(j));
-                    i == j
-                }
-                (None, None) if x.ptr_eq(y) => true,
-                // Reached from outside its target: compare the targets.
-                (None, None) => match (x.upgrade(), y.upgrade()) {
-                    (Some(ta), Some(tb)) => {
-                        enter(Arc::as_ptr(&ta), Arc::as_ptr(&tb), &ta, &tb, path)
-                    }
-                    _ => false,
-                },
-                _ => false,
-            }
+        (V::Shared(_) | V::Recursive(_), _) | (_, V::Shared(_) | V::Recursive(_)) => {
+            let (Some(na), Some(nb)) = (node(a), node(b)) else {
+                // A back-reference whose node is gone is equal to itself.
+                return matches!((a, b), (V::Recursive(x), V::Recursive(y)) if x.ptr_eq(y));
+            };
+            let (va, vb) = (na.value(), nb.value());
+            !path.union(va, vb) || values_eq(va, vb, path)
         }
         (V::None, V::None) => true,
         (V::Bool(x), V::Bool(y)) => x == y,
@@ -125,13 +130,6 @@ fn values_eq(a: &Value, b: &Value, path: &mut Path) -> bool {
         (V::Buffer(x), V::Buffer(y)) => x == y,
         (V::PersistentId(x), V::PersistentId(y)) => values_eq(x, y, path),
         _ => false,
-    }
-}
-
-fn unshare(v: &Value) -> (*const Value, &Value) {
-    match v {
-        Value::Shared(inner) => (Arc::as_ptr(inner), inner),
-        other => (std::ptr::null(), other),
     }
 }
 
@@ -208,12 +206,20 @@ mod tests {
     }
 
     #[test]
-    fn cycles_compare_by_position() {
+    fn cycles_compare_by_what_they_unfold_to() {
         assert_eq!(cyclic_list(), cyclic_list());
         let other = Value::Shared(Arc::new_cyclic(|weak| {
             Value::List(vec![Value::Int(2), Value::Recursive(weak.clone())])
         }));
         assert_ne!(cyclic_list(), other);
+        // m = [1, [1, m]] unfolds to the same [1, [1, [1, ...]]] as l.
+        let twice = Value::Shared(Arc::new_cyclic(|weak| {
+            Value::List(vec![
+                Value::Int(1),
+                Value::List(vec![Value::Int(1), Value::Recursive(weak.clone())]),
+            ])
+        }));
+        assert_eq!(cyclic_list(), twice);
     }
 
     /// `l = [t]; t = (l,)`, and a list holding `l` and `t`: `t` is also
@@ -259,6 +265,25 @@ mod tests {
         data.insert(last, b'N');
         data.insert(last, b'a');
         data.swap(last, last + 1);
+        let c: Value = crate::from_slice(&data).unwrap();
+        assert_ne!(a, c);
+    }
+
+    #[test]
+    fn dags_inside_a_cycle_compare_in_linear_time() {
+        // Found by fuzzing: each list holds the previous one twice and the
+        // root, which holds the last; every level refers back to the root.
+        let mut data = b"\x80\x02]q\x00".to_vec();
+        for i in 0..60u8 {
+            data.extend_from_slice(&[b'(', b'h', i, b'h', i, b'h', 0, b'l', b'q', i + 1, b'0']);
+        }
+        data.extend_from_slice(&[b'h', 0, b'h', 60, b'a', b'.']);
+        let a: Value = crate::from_slice(&data).unwrap();
+        let b: Value = crate::from_slice(&data).unwrap();
+        assert_eq!(a, b);
+        // The root's last item changed from the top list to the one below.
+        let last = data.len() - 3;
+        data[last] = 59;
         let c: Value = crate::from_slice(&data).unwrap();
         assert_ne!(a, c);
     }
