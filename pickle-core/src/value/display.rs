@@ -18,7 +18,7 @@ use crate::text::repr;
 /// full at each reference, as `repr` prints it, so a few bytes of pickle
 /// that reference one list 2^60 times would print forever; past this many
 /// values the text ends with `...`.
-const MAX_VALUES: usize = 1 << 20;
+pub(super) const MAX_VALUES: usize = 1 << 20;
 
 /// Python's `sys.int_info.str_digits_check_threshold`-like bound: an int
 /// above this many bits prints in hex, which takes linear time (decimal

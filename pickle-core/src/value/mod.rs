@@ -1,5 +1,6 @@
 //! `Value`: a lossless, inert tree of everything a pickle can hold.
 
+mod debug;
 mod display;
 mod eq;
 mod int;
@@ -32,7 +33,7 @@ pub use string::{CodePoints, InvalidText, PyStr};
 ///
 /// Equality compares structure (through `Shared` nodes, and cycles by their
 /// position), floats by their bits.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub enum Value {
     /// `None`.
@@ -113,7 +114,7 @@ impl std::fmt::Display for Global {
 ///
 /// `call` says how it is created; `ops` lists what the pickle does to it
 /// afterwards, in order (`BUILD` with a state, `APPEND`s, `SETITEM`s, `ADDITEMS`).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Object {
     /// How the object is created.
     pub call: Call,
@@ -122,7 +123,7 @@ pub struct Object {
 }
 
 /// How an [`Object`] is created.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Call {
     /// `REDUCE`: `callable(*args)`.
@@ -167,7 +168,7 @@ pub enum Call {
 }
 
 /// Something a pickle does to an [`Object`] after creating it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Op {
     /// `BUILD`: set the state (`__setstate__`, or update `__dict__`).
