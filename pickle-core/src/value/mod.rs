@@ -31,8 +31,9 @@ pub use string::{CodePoints, InvalidText, PyStr};
 /// [`Value::Recursive`], a weak pointer to the enclosing `Shared` node, so
 /// cycles neither leak nor recurse forever.
 ///
-/// Equality compares structure (through `Shared` nodes, and cycles by their
-/// position), floats by their bits.
+/// Equality compares the trees values unfold to (through `Shared` nodes and
+/// back-references), floats by their bits, in time proportional to the
+/// nodes. `Debug` prints what a derive would, up to 2^20 values.
 #[derive(Clone)]
 #[non_exhaustive]
 pub enum Value {
