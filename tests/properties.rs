@@ -129,9 +129,8 @@ fn value() -> impl Strategy<Value = Value> {
             object(inner.clone().boxed()),
             // One object referenced twice: shared in the memo.
             inner.clone().prop_map(|v| {
-                // (An already shared value is shared as it is: equality
-                // tells cycles by position, and `Shared(Shared(..))` would
-                // add a position that reading never produces.)
+                // (An already shared value is shared as it is:
+                // `Shared(Shared(..))` is a shape reading never produces.)
                 let shared = match v {
                     Value::Shared(_) => v,
                     v => Value::shared(v),
