@@ -40,7 +40,7 @@ impl Options<'_> {
     ///
     /// `T::from_pickle` runs once on values read straight from the bytes;
     /// if that does not give the value, once more on the general reader's
-    /// objects, whose result is the result. An error on the first run is
+    /// objects, whose result is returned. An error on the first run is
     /// not final: that reader meets each value before it knows what the
     /// pickle does with it (a later `POP` may discard it, a later opcode
     /// may make another object the one returned), so the error may be
