@@ -13,7 +13,10 @@ impl Pickler<'_> {
     /// string), except that `""` and one-character strings of code points
     /// below 256, of which CPython keeps one object each, are fetched from
     /// the memo after their first time.
-    #[inline]
+    // Always in line: called out of line from a list's loop, it saved and
+    // restored five registers per string, and a list of 100,000 short
+    // strings took a third longer to write (0.33 against 0.25 ms).
+    #[inline(always)]
     pub fn write_str(&mut self, v: &str) -> Result<()> {
         self.out.boundary()?;
         // The common case, in line: `SHORT_BINUNICODE`, the text, `MEMOIZE`.
