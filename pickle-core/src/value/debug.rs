@@ -38,29 +38,17 @@ where
     fmt::Debug::fmt(&Limited { item, left: &left }, f)
 }
 
-impl fmt::Debug for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        print(self, f)
-    }
+/// `Debug` for types that print their values within a budget of their own.
+macro_rules! debug_within_budget {
+    ($($t:ty),*) => {$(
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                print(self, f)
+            }
+        }
+    )*};
 }
-
-impl fmt::Debug for Object {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        print(self, f)
-    }
-}
-
-impl fmt::Debug for Call {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        print(self, f)
-    }
-}
-
-impl fmt::Debug for Op {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        print(self, f)
-    }
-}
+debug_within_budget!(Value, Object, Call, Op);
 
 impl fmt::Debug for Limited<'_, Value> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -68,8 +68,6 @@ impl PartialEq for Object {
 
 impl Eq for Object {}
 
-type Path = Cmp;
-
 /// What a value stands for: itself, or the node behind a `Shared` or a
 /// `Recursive` (held while it is compared).
 enum Node<'a> {
@@ -95,7 +93,7 @@ fn node(v: &Value) -> Option<Node<'_>> {
     }
 }
 
-fn values_eq(a: &Value, b: &Value, path: &mut Path) -> bool {
+fn values_eq(a: &Value, b: &Value, cmp: &mut Cmp) -> bool {
     use Value as V;
     match (a, b) {
         (V::Shared(x), V::Shared(y)) if Arc::ptr_eq(x, y) => true,
@@ -105,7 +103,7 @@ fn values_eq(a: &Value, b: &Value, path: &mut Path) -> bool {
                 return matches!((a, b), (V::Recursive(x), V::Recursive(y)) if x.ptr_eq(y));
             };
             let (va, vb) = (na.value(), nb.value());
-            !path.union(va, vb) || values_eq(va, vb, path)
+            !cmp.union(va, vb) || values_eq(va, vb, cmp)
         }
         (V::None, V::None) => true,
         (V::Bool(x), V::Bool(y)) => x == y,
@@ -118,26 +116,26 @@ fn values_eq(a: &Value, b: &Value, path: &mut Path) -> bool {
         (V::List(x), V::List(y))
         | (V::Tuple(x), V::Tuple(y))
         | (V::Set(x), V::Set(y))
-        | (V::FrozenSet(x), V::FrozenSet(y)) => slices_eq(x, y, path),
+        | (V::FrozenSet(x), V::FrozenSet(y)) => slices_eq(x, y, cmp),
         (V::Dict(x), V::Dict(y)) => {
             x.len() == y.len()
                 && x.iter()
                     .zip(y)
-                    .all(|((ka, va), (kb, vb))| values_eq(ka, kb, path) && values_eq(va, vb, path))
+                    .all(|((ka, va), (kb, vb))| values_eq(ka, kb, cmp) && values_eq(va, vb, cmp))
         }
         (V::Global(x), V::Global(y)) => x == y,
-        (V::Object(x), V::Object(y)) => objects_eq(x, y, path),
+        (V::Object(x), V::Object(y)) => objects_eq(x, y, cmp),
         (V::Buffer(x), V::Buffer(y)) => x == y,
-        (V::PersistentId(x), V::PersistentId(y)) => values_eq(x, y, path),
+        (V::PersistentId(x), V::PersistentId(y)) => values_eq(x, y, cmp),
         _ => false,
     }
 }
 
-fn slices_eq(a: &[Value], b: &[Value], path: &mut Path) -> bool {
-    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| values_eq(x, y, path))
+fn slices_eq(a: &[Value], b: &[Value], cmp: &mut Cmp) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(x, y)| values_eq(x, y, cmp))
 }
 
-fn objects_eq(a: &Object, b: &Object, path: &mut Path) -> bool {
+fn objects_eq(a: &Object, b: &Object, cmp: &mut Cmp) -> bool {
     let calls_eq = match (&a.call, &b.call) {
         (
             Call::Reduce {
@@ -150,7 +148,7 @@ fn objects_eq(a: &Object, b: &Object, path: &mut Path) -> bool {
             },
         )
         | (Call::NewObj { cls: c1, args: a1 }, Call::NewObj { cls: c2, args: a2 }) => {
-            values_eq(c1, c2, path) && values_eq(a1, a2, path)
+            values_eq(c1, c2, cmp) && values_eq(a1, a2, cmp)
         }
         (
             Call::NewObjEx {
@@ -163,7 +161,7 @@ fn objects_eq(a: &Object, b: &Object, path: &mut Path) -> bool {
                 args: a2,
                 kwargs: k2,
             },
-        ) => values_eq(c1, c2, path) && values_eq(a1, a2, path) && values_eq(k1, k2, path),
+        ) => values_eq(c1, c2, cmp) && values_eq(a1, a2, cmp) && values_eq(k1, k2, cmp),
         (
             Call::Inst {
                 module: m1,
@@ -175,9 +173,9 @@ fn objects_eq(a: &Object, b: &Object, path: &mut Path) -> bool {
                 name: n2,
                 args: a2,
             },
-        ) => m1 == m2 && n1 == n2 && slices_eq(a1, a2, path),
+        ) => m1 == m2 && n1 == n2 && slices_eq(a1, a2, cmp),
         (Call::Obj { cls: c1, args: a1 }, Call::Obj { cls: c2, args: a2 }) => {
-            values_eq(c1, c2, path) && slices_eq(a1, a2, path)
+            values_eq(c1, c2, cmp) && slices_eq(a1, a2, cmp)
         }
         _ => false,
     };
@@ -186,9 +184,9 @@ fn objects_eq(a: &Object, b: &Object, path: &mut Path) -> bool {
         && a.ops.iter().zip(&b.ops).all(|pair| match pair {
             (Op::Build(x), Op::Build(y))
             | (Op::Append(x), Op::Append(y))
-            | (Op::Add(x), Op::Add(y)) => values_eq(x, y, path),
+            | (Op::Add(x), Op::Add(y)) => values_eq(x, y, cmp),
             (Op::SetItem(k1, v1), Op::SetItem(k2, v2)) => {
-                values_eq(k1, k2, path) && values_eq(v1, v2, path)
+                values_eq(k1, k2, cmp) && values_eq(v1, v2, cmp)
             }
             _ => false,
         })

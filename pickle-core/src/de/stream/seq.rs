@@ -387,8 +387,8 @@ impl<'a> StreamSeq<'a> {
     /// anything else. Numbers and short strings are stepped over in line,
     /// for a whole batch, by sizes the opcode table gives as constants
     /// (looked up in its byte-indexed `FIXED_ARG`, each step waited on a
-    /// load: measured a fifth slower for lists of floats); others are found by
-    /// `after_atom`, for a few.
+    /// load: measured a fifth slower for lists of floats); others are
+    /// found by `after_atom`, for a few.
     fn short_batch_len(&self, pos: usize) -> usize {
         const MOST_FOUND: usize = 8;
         const SHORT_STR: u8 = Opcode::ShortBinUnicode.byte();
@@ -397,6 +397,10 @@ impl<'a> StreamSeq<'a> {
         const BININT1: u8 = Opcode::BinInt1.byte();
         const BININT2: u8 = Opcode::BinInt2.byte();
         const BININT: u8 = Opcode::BinInt.byte();
+        const BINFLOAT_LEN: usize = whole_len(Opcode::BinFloat);
+        const BININT1_LEN: usize = whole_len(Opcode::BinInt1);
+        const BININT2_LEN: usize = whole_len(Opcode::BinInt2);
+        const BININT_LEN: usize = whole_len(Opcode::BinInt);
         let s = self.d.s;
         let mut at = pos;
         let mut found = 0;
@@ -407,10 +411,10 @@ impl<'a> StreamSeq<'a> {
                     let end = at + 2 + len as usize;
                     end + usize::from(s.input.get(end) == Some(&MEMOIZE))
                 }
-                [BINFLOAT, _] => at + whole_len(Opcode::BinFloat),
-                [BININT1, _] => at + whole_len(Opcode::BinInt1),
-                [BININT2, _] => at + whole_len(Opcode::BinInt2),
-                [BININT, _] => at + whole_len(Opcode::BinInt),
+                [BINFLOAT, _] => at + BINFLOAT_LEN,
+                [BININT1, _] => at + BININT1_LEN,
+                [BININT2, _] => at + BININT2_LEN,
+                [BININT, _] => at + BININT_LEN,
                 _ if found == MOST_FOUND => return 0,
                 _ => {
                     found += 1;
@@ -530,13 +534,12 @@ fn ends_container(op: Opcode) -> bool {
 }
 
 /// The length of `op` with its argument, of a fixed size in the opcode
-/// table (a `const fn`: a constant where `op` is one).
-#[inline(always)]
+/// table. Used for constants only: an opcode whose argument has no fixed
+/// size fails the build, not a read.
 const fn whole_len(op: Opcode) -> usize {
     match op.arg().fixed_len() {
         Some(n) => 1 + n,
-        // No opcode stepped over in line has another kind of argument.
-        None => 1,
+        None => panic!("the opcode's argument has no fixed size"),
     }
 }
 
